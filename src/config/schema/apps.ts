@@ -1,0 +1,81 @@
+// `apps:` — one supervised program each. Defaults are chosen for an operator coming from PM2/systemd
+// (see README "Configuration defaults").
+import { z } from 'zod';
+import { duration, percent, size } from './units.js';
+
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
+
+const backoff = z.strictObject({
+  initial: duration.default(100),
+  max: duration.default(30_000),
+  factor: z.number().min(1).default(2),
+  jitter: z.number().min(0).max(1).default(0.1),
+});
+
+const restart = z.strictObject({
+  policy: z.enum(['always', 'on-failure', 'never']).default('always'),
+  backoff: backoff.default({ initial: 100, max: 30_000, factor: 2, jitter: 0.1 }),
+  minUptime: duration.default(5_000),
+  maxRestarts: z.number().int().min(0).default(10),
+  window: duration.default(60_000),
+});
+
+const stop = z.strictObject({
+  signal: z.enum(SIGNALS).default('SIGTERM'),
+  timeout: duration.default(10_000),
+});
+
+const probe = {
+  interval: duration.default(5_000),
+  timeout: duration.default(2_000),
+  failures: z.number().int().min(1).default(3),
+};
+
+const health = z.strictObject({
+  heartbeat: z.strictObject({ timeout: duration }).optional(),
+  http: z.strictObject({ url: z.url({ protocol: /^https?$/ }), ...probe }).optional(),
+  tcp: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(1).max(65535), ...probe }).optional(),
+  silence: duration.optional(),
+  /** Probes and heartbeats are not judged until the app has been up this long. */
+  grace: duration.default(0),
+});
+
+const limits = z.strictObject({
+  memory: z.strictObject({ max: size, for: z.number().int().min(1).default(3) }).optional(),
+  cpu: z.strictObject({ max: percent, for: duration.default(30_000) }).optional(),
+  sampleEvery: duration.default(2_000),
+});
+
+const watch = z.strictObject({
+  paths: z.array(z.string()).min(1),
+  ignore: z.array(z.string()).default([]),
+  debounce: duration.default(500),
+});
+
+const logs = z.strictObject({
+  rotate: z.strictObject({ size: size.default(10 * 1024 * 1024), keep: z.number().int().min(0).default(5) })
+    .default({ size: 10 * 1024 * 1024, keep: 5 }),
+  tail: z.array(z.string()).default([]),
+  format: z.enum(['auto', 'json', 'text', 'clf', 'sshd']).default('auto'),
+});
+
+export const appSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'names use only A-Z a-z 0-9 . _ - (at most 64)'),
+  script: z.string().min(1).optional(),
+  cmd: z.array(z.string().min(1)).min(1).optional(),
+  args: z.array(z.string()).default([]),
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  restart: restart.prefault({}),
+  stop: stop.prefault({}),
+  health: health.prefault({}),
+  limits: limits.prefault({}),
+  cron: z.string().optional(),
+  watch: watch.optional(),
+  logs: logs.prefault({}),
+}).refine((a) => (a.script === undefined) !== (a.cmd === undefined), {
+  message: 'an app needs exactly one of `script` or `cmd`',
+});
+
+export type AppConfig = z.output<typeof appSchema>;
+export type AppConfigInput = z.input<typeof appSchema>;

@@ -1,0 +1,31 @@
+// The whole bulwark.yml. Each section lives in its own file, owned by the module that reads it.
+import { z } from 'zod';
+import { appSchema } from './apps.js';
+import { securitySchema } from './security.js';
+import { forwardSchema } from './forward.js';
+import { alertsSchema } from './alerts.js';
+
+export const configSchema = z.strictObject({
+  apps: z.array(appSchema).default([]),
+  security: securitySchema.prefault({}),
+  forward: z.array(forwardSchema).default([]),
+  alerts: alertsSchema,
+}).superRefine((c, ctx) => {
+  const seen = new Set<string>();
+  c.apps.forEach((a, i) => {
+    if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: `duplicate app name "${a.name}"` });
+    seen.add(a.name);
+  });
+  const endpoints = new Set(c.forward.map((f) => f.name));
+  c.alerts.channels.forEach((ch, i) => {
+    if (ch.type === 'syslog' && !endpoints.has(ch.forward)) {
+      ctx.addIssue({ code: 'custom', path: ['alerts', 'channels', i, 'forward'], message: `no forward endpoint named "${ch.forward}"` });
+    }
+  });
+});
+
+export type BulwarkConfig = z.output<typeof configSchema>;
+export type { AppConfig } from './apps.js';
+export type { SecurityConfig, SecurityKind, Severity } from './security.js';
+export type { ForwardConfig } from './forward.js';
+export type { AlertsConfig, ChannelConfig, AlertKind } from './alerts.js';

@@ -1,0 +1,36 @@
+// `security:` — what the log pipeline treats as an attack. Owned by the log pipeline (src/logs/detect).
+import { z } from 'zod';
+import { duration } from './units.js';
+
+export const SECURITY_KINDS = ['tagged', 'sqli', 'xss', 'traversal', 'sensitive-file', 'brute-force',
+  'credential-stuffing', 'new-ip-login', 'account-change', 'custom'] as const;
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+const customRule = z.strictObject({
+  name: z.string().min(1),
+  pattern: z.string().min(1),
+  /** A parsed field (ip, user, url, message, ...) to match; the whole line when absent. */
+  field: z.string().optional(),
+  kind: z.enum(SECURITY_KINDS).default('custom'),
+  severity: z.enum(SEVERITIES).default('medium'),
+});
+
+export const securitySchema = z.strictObject({
+  tags: z.strictObject({
+    fields: z.array(z.string()).default(['category', 'tags', 'type']),
+    values: z.array(z.string()).default(['malicious-traffic', 'malicious']),
+  }).prefault({}),
+  rules: z.enum(['default', 'none']).default('default'),
+  custom: z.array(customRule).default([]),
+  thresholds: z.strictObject({
+    bruteForce: z.strictObject({ maxretry: z.number().int().min(1).default(5), findtime: duration.default(60_000) }).prefault({}),
+    credentialStuffing: z.strictObject({ users: z.number().int().min(2).default(5), findtime: duration.default(300_000) }).prefault({}),
+    probes: z.strictObject({ maxretry: z.number().int().min(1).default(3), findtime: duration.default(60_000) }).prefault({}),
+  }).prefault({}),
+  newIpLogin: z.boolean().default(true),
+  ignore: z.array(z.string()).default([]),
+});
+
+export type SecurityConfig = z.output<typeof securitySchema>;
+export type SecurityKind = (typeof SECURITY_KINDS)[number];
+export type Severity = (typeof SEVERITIES)[number];

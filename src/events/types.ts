@@ -1,0 +1,86 @@
+// The event stream: the single source of truth for status history, forwarding and alerts.
+// Every producer (supervisor, log pipeline, alerts, forwarder) emits these; `events` shows them.
+import type { SecurityKind, Severity } from '../config/schema/index.js';
+
+export type AppState = 'starting' | 'online' | 'stopping' | 'stopped' | 'backoff' | 'errored';
+
+interface EventBase {
+  /** Unique id (used downstream to remove duplicates). */
+  id: string;
+  /** ISO 8601 time the event happened. */
+  at: string;
+  app?: string;
+}
+
+/** A state transition or supervisor action on one app. */
+export interface LifecycleEvent extends EventBase {
+  type: 'lifecycle';
+  app: string;
+  /** start | online | exit | crash | hang | memory | cpu | health | restart | stop | stopped | backoff | errored | delete | recovered */
+  kind: string;
+  from?: AppState;
+  to?: AppState;
+  reason: string;
+  pid?: number;
+  code?: number | null;
+  signal?: string | null;
+  /** Which probe or limit caused it (heartbeat | http | tcp | silence | cpu | memory | cron | watch | user). */
+  probe?: string;
+}
+
+/** A detection by the log pipeline; the fields are the SPEC's security event shape. */
+export interface SecurityEvent extends EventBase {
+  type: 'security';
+  kind: SecurityKind;
+  app: string;
+  /** Where the line came from: "stdout", "stderr" or a tailed file path. */
+  source: string;
+  line: string;
+  ip: string | null;
+  user: string | null;
+  rule: string;
+  severity: Severity;
+  message: string;
+  /** How many lines the detection covers (thresholds: the count in the window). */
+  count: number;
+}
+
+/** One attempt to deliver an alert. */
+export interface AlertEvent extends EventBase {
+  type: 'alert';
+  kind: 'alert.sent' | 'alert.failed' | 'alert.expired';
+  channel: string;
+  alertId: string;
+  alertKind: string;
+  message: string;
+  error?: string;
+  attempt?: number;
+}
+
+/** Forwarding trouble or recovery for one endpoint. */
+export interface ForwardEvent extends EventBase {
+  type: 'forward';
+  kind: 'forward.error' | 'forward.down' | 'forward.up' | 'forward.dropped';
+  endpoint: string;
+  message: string;
+}
+
+/** Something about the daemon itself (start, stop, resurrect, config reload). */
+export interface DaemonEvent extends EventBase {
+  type: 'daemon';
+  kind: string;
+  message: string;
+}
+
+export type BulwarkEvent = LifecycleEvent | SecurityEvent | AlertEvent | ForwardEvent | DaemonEvent;
+export type EventType = BulwarkEvent['type'];
+export const EVENT_TYPES: readonly EventType[] = ['lifecycle', 'security', 'alert', 'forward', 'daemon'];
+
+/** A captured log line handed from the supervisor to the log pipeline. */
+export interface LogLine {
+  app: string;
+  source: string;
+  line: string;
+  /** Read time (ms since epoch); parsers prefer the time written in the line. */
+  readAt: number;
+}
