@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfigFile } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { pm2ToYaml, splitArgs } from '../../src/config/pm2.js';
+import type { BulwarkConfig } from '../../src/config/schema/index.js';
+
+// Three apps covering every mapped PM2 key, plus keys bulwark has no use for (instances, exec_mode,
+// log_date_format, deploy) that must be named in one warning.
+const ECOSYSTEM = {
+  apps: [
+    {
+      name: 'api', script: 'server.js', args: '--port 3000 --msg "hello world"', cwd: 'app',
+      env: { NODE_ENV: 'production', PORT: 3000 }, max_memory_restart: '200M', kill_timeout: 3000,
+      exp_backoff_restart_delay: 100, instances: 2, exec_mode: 'cluster',
+    },
+    {
+      name: 'worker', script: 'worker.js', args: ['--queue', 'jobs'], cron_restart: '0 4 * * *',
+      watch: ['src'], ignore_watch: ['node_modules'], min_uptime: '10s', max_restarts: 7, restart_delay: 2000,
+      log_date_format: 'YYYY-MM-DD',
+    },
+    { name: 'once', script: 'job.js', autorestart: false, watch: true },
+  ],
+  deploy: { production: { user: 'node' } },
+};
+
+function dirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-pm2-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const VARIANTS: Record<string, string> = {
+  'ecosystem.config.js': `module.exports = ${JSON.stringify(ECOSYSTEM, null, 2)};\n`,
+  'ecosystem.config.cjs': `module.exports = ${JSON.stringify(ECOSYSTEM, null, 2)};\n`,
+  'ecosystem.config.json': JSON.stringify(ECOSYSTEM, null, 2),
+  // ESM flavour, as in a "type": "module" project
+  'ecosystem.config.js (ESM)': `export default ${JSON.stringify(ECOSYSTEM, null, 2)};\n`,
+};
+
+function assertMapped(config: BulwarkConfig, dir: string): void {
+  assert.equal(config.apps.length, 3);
+  const [api, worker, once] = config.apps;
+  assert.equal(api!.name, 'api');
+  assert.equal(api!.script, 'server.js');
+  assert.deepEqual(api!.args, ['--port', '3000', '--msg', 'hello world']);
+  assert.equal(api!.cwd, join(dir, 'app'));
+  assert.deepEqual(api!.env, { NODE_ENV: 'production', PORT: '3000' });
+  assert.equal(api!.limits.memory!.max, 200 * 1024 * 1024);
+  assert.equal(api!.stop.timeout, 3000);
+  assert.equal(api!.stop.signal, 'SIGINT'); // what PM2 sends
+  assert.deepEqual(api!.restart.backoff, { initial: 100, max: 15_000, factor: 1.5, jitter: 0 });
+  assert.equal(api!.restart.policy, 'always');
+
+  assert.deepEqual(worker!.args, ['--queue', 'jobs']);
+  assert.equal(worker!.cron, '0 4 * * *');
+  assert.deepEqual(worker!.watch, { paths: ['src'], ignore: ['node_modules'], debounce: 500 });
+  assert.equal(worker!.restart.minUptime, 10_000);
+  assert.equal(worker!.restart.maxRestarts, 7);
+  assert.deepEqual(worker!.restart.backoff, { initial: 2000, max: 2000, factor: 1, jitter: 0 });
+
+  assert.equal(once!.restart.policy, 'never');
+  assert.deepEqual(once!.watch!.paths, ['.']);
+}
+
+for (const [name, text] of Object.entries(VARIANTS)) {
+  test(`a PM2 ${name} with 3 apps loads all 3 with the mapped settings and one warning naming the unknown keys`, async (t) => {
+    // The ESM variant needs a "type": "module" package.json beside it, as in a real ESM project.
+    const file = name.endsWith('(ESM)') ? 'ecosystem.config.js' : name;
+    const dir = dirWith({ [file]: text, ...(name.endsWith('(ESM)') ? { 'package.json': '{"type":"module"}' } : {}) });
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const { config, warnings } = await loadConfigFile(join(dir, file));
+    assertMapped(config, dir);
+    assert.equal(warnings.length, 1);
+    for (const key of ['instances', 'exec_mode', 'log_date_format', 'deploy']) assert.match(warnings[0]!, new RegExp(`\\b${key}\\b`));
+    assert.match(warnings[0]!, /instances \(api\)/);
+    for (const mapped of ['max_memory_restart', 'cron_restart', 'kill_timeout', 'ignore_watch']) assert.doesNotMatch(warnings[0]!, new RegExp(mapped));
+  });
+}
+
+test('a JSON ecosystem may be a bare array of apps; a file with only mapped keys has no warning', async (t) => {
+  const dir = dirWith({ 'ecosystem.json': JSON.stringify([{ script: 'srv.js', max_memory_restart: 1048576 }]) });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { config, warnings } = await loadConfigFile(join(dir, 'ecosystem.json'));
+  assert.equal(config.apps[0]!.name, 'srv'); // PM2 names an app after its script
+  assert.equal(config.apps[0]!.limits.memory!.max, 1024 * 1024);
+  assert.deepEqual(warnings, []);
+});
+
+test('a bad PM2 value is a located config error that names the PM2 key', async (t) => {
+  const dir = dirWith({ 'ecosystem.config.cjs': 'module.exports = { apps: [{ name: "a", script: "a.js", max_memory_restart: "lots", min_uptime: "soon" }] };' });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  await assert.rejects(loadConfigFile(join(dir, 'ecosystem.config.cjs')), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    const paths = err.issues.map((i) => i.path).sort();
+    assert.deepEqual(paths, ['apps[0].max_memory_restart', 'apps[0].min_uptime']);
+    assert.match(err.issues.find((i) => i.path === 'apps[0].max_memory_restart')!.hint!, /limits\.memory\.max/);
+    return true;
+  });
+});
+
+test('an ecosystem file that throws is a config error, not a crash', async (t) => {
+  const dir = dirWith({ 'ecosystem.config.js': 'throw new Error("boom")' });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  await assert.rejects(loadConfigFile(join(dir, 'ecosystem.config.js')), (err: unknown) => err instanceof ConfigError && /boom/.test(err.message));
+});
+
+test('import prints YAML that re-loads to the same config, with the warning as a comment', async (t) => {
+  const dir = dirWith({ 'ecosystem.config.js': VARIANTS['ecosystem.config.js']! });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const eco = join(dir, 'ecosystem.config.js');
+  const { yaml, warnings } = await pm2ToYaml(eco);
+  assert.equal(warnings.length, 1);
+  assert.match(yaml, /^# WARNING: .*instances/m);
+  assert.match(yaml, /max: 200MB/);
+  writeFileSync(join(dir, 'bulwark.yml'), yaml);
+  const fromYaml = await loadConfigFile(join(dir, 'bulwark.yml'));
+  const fromPm2 = await loadConfigFile(eco);
+  assert.deepEqual(fromYaml.config, fromPm2.config);
+  assert.deepEqual(fromYaml.warnings, []);
+});
+
+test('string args split like a shell: quotes group, whitespace separates', () => {
+  assert.deepEqual(splitArgs(`  -a 'b c'  "d' e" f""g ""`), ['-a', 'b c', "d' e", 'fg', '']);
+});
