@@ -1,0 +1,34 @@
+// `bulwark config check <file>`: every error with file, line, path and a hint; exit 78, or 0 when valid.
+import type { BulwarkCommand } from '../command.js';
+import { EXIT } from '../command.js';
+import { ConfigError, formatIssue } from '../../config/errors.js';
+import { loadConfigFile } from '../../config/load.js';
+
+interface Args { action: string; file: string; json?: boolean }
+
+const config: BulwarkCommand<Args> = {
+  command: 'config <action> <file>',
+  describe: 'validate a config file: `config check <file>`',
+  builder: (y) => y
+    .positional('action', { choices: ['check'] as const, describe: 'what to do' })
+    .positional('file', { type: 'string', describe: 'bulwark.yml, .json or a PM2 ecosystem file' })
+    .option('json', { type: 'boolean', describe: 'print the errors (or the resolved config) as JSON' }),
+  run: async (argv, io) => {
+    try {
+      const { config: cfg, warnings } = await loadConfigFile(argv.file);
+      for (const w of warnings) io.err(`warning: ${w}`);
+      if (argv.json) io.out(JSON.stringify({ valid: true, apps: cfg.apps.map((a) => a.name), warnings }));
+      else io.out(`${argv.file}: valid (${cfg.apps.length} app(s), ${cfg.forward.length} forward endpoint(s), ${cfg.alerts.channels.length} alert channel(s))`);
+      return EXIT.OK;
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      if (argv.json) io.out(JSON.stringify({ valid: false, errors: err.issues }));
+      else {
+        for (const issue of err.issues) io.err(formatIssue(issue));
+        io.err(`${err.issues.length} error(s) in ${argv.file}`);
+      }
+      return EXIT.CONFIG;
+    }
+  },
+};
+export default config;

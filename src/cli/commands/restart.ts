@@ -1,0 +1,3 @@
+import { appAction } from './app-action.js';
+
+export default appAction('restart', 'restart an app (or all)', 'restarted');

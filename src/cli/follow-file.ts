@@ -1,0 +1,47 @@
+// `logs -f`: follows a file by name across rotation. The old file is read to its end before the
+// new one is opened, so nothing written just before a rotation is missed.
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+
+export interface Follower { stop(): void }
+
+export function followFile(path: string, fromOffset: number, onText: (text: string) => void, pollMs = 200): Follower {
+  let fd: number | null = null;
+  let ino = 0;
+  let offset = fromOffset;
+  const buf = Buffer.alloc(64 * 1024);
+  let partial = '';
+
+  const open = (at: number) => {
+    try {
+      fd = openSync(path, 'r');
+      ino = fstatSync(fd).ino;
+      offset = at;
+    } catch {
+      fd = null;
+    }
+  };
+  const drain = () => {
+    if (fd === null) return;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, offset);
+      if (n <= 0) break;
+      offset += n;
+      const text = partial + buf.toString('utf8', 0, n);
+      const nl = text.lastIndexOf('\n');
+      partial = text.slice(nl + 1);
+      if (nl >= 0) onText(text.slice(0, nl + 1));
+    }
+  };
+  const tick = () => {
+    if (fd === null) { open(0); drain(); return; }
+    drain();
+    let st;
+    try { st = statSync(path); } catch { return; } // rotated away, not recreated yet
+    if (st.ino !== ino) { closeSync(fd); open(0); drain(); }
+    else if (st.size < offset) { offset = 0; partial = ''; drain(); } // copytruncate
+  };
+  open(fromOffset);
+  drain();
+  const timer = setInterval(tick, pollMs);
+  return { stop: () => { clearInterval(timer); if (fd !== null) closeSync(fd); } };
+}

@@ -1,0 +1,12 @@
+// Plain-text tables and cells for terminal output (no colours, so output is stable when piped).
+import { formatBytes, formatDuration } from '../common/units.js';
+
+export function renderTable(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+export const bytes = (n: number | null): string => (n === null ? '-' : formatBytes(n));
+export const duration = (ms: number | null): string => (ms === null || ms <= 0 ? '-' : formatDuration(ms));
+export const percent = (n: number | null): string => (n === null ? '-' : `${n.toFixed(1)}%`);

@@ -1,0 +1,86 @@
+// bulwark's CLI entry. Commands are loaded only when invoked: `bulwark status` must answer in about
+// the time Node takes to start, so it skips yargs altogether (see fastStatus).
+import type { BulwarkCommand, CliIO } from './command.js';
+
+interface CommandEntry { name: string; describe: string; load: () => Promise<{ default: BulwarkCommand<any> }> }
+
+const COMMANDS: CommandEntry[] = [
+  { name: 'start', describe: 'start the apps of a config file, a script, or a stopped app', load: () => import('./commands/start.js') },
+  { name: 'stop', describe: 'stop an app (or all) and wait for it to exit', load: () => import('./commands/stop.js') },
+  { name: 'restart', describe: 'restart an app (or all)', load: () => import('./commands/restart.js') },
+  { name: 'delete', describe: 'stop an app (or all) and forget it', load: () => import('./commands/delete.js') },
+  { name: 'status', describe: 'show apps: pid, state, uptime, restarts, cpu, memory, last exit, health', load: () => import('./commands/status.js') },
+  { name: 'logs', describe: "show an app's captured stdout/stderr", load: () => import('./commands/logs.js') },
+  { name: 'events', describe: 'show the event history (starts, exits, crashes, hangs, detections, alerts)', load: () => import('./commands/events.js') },
+  { name: 'scan', describe: 'detect attacks in log files offline (like fail2ban-regex)', load: () => import('./commands/scan.js') },
+  { name: 'offenders', describe: 'show the black book: IPs and users with counts by kind', load: () => import('./commands/offenders.js') },
+  { name: 'forward', describe: 'forwarding endpoints: `forward test [name]`, `forward status`', load: () => import('./commands/forward.js') },
+  { name: 'alert', describe: 'alert channels: `alert test [channel]`', load: () => import('./commands/alert.js') },
+  { name: 'config', describe: 'validate a config file: `config check <file>`', load: () => import('./commands/config.js') },
+  { name: 'daemon', describe: 'run the daemon (systemd uses --foreground)', load: () => import('./commands/daemon.js') },
+  { name: 'kill', describe: 'stop all apps, then the daemon', load: () => import('./commands/kill.js') },
+  { name: 'save', describe: 'persist the app table (restored when the daemon starts)', load: () => import('./commands/save.js') },
+  { name: 'resurrect', describe: 'start the saved apps that are not running', load: () => import('./commands/resurrect.js') },
+  { name: 'startup', describe: 'print or install a hardened systemd unit for the daemon', load: () => import('./commands/startup.js') },
+  { name: 'import', describe: 'convert a PM2 ecosystem file: `import pm2 <file>`', load: () => import('./commands/import.js') },
+];
+
+const io: CliIO = {
+  out: (s) => { process.stdout.write(s.endsWith('\n') ? s : `${s}\n`); },
+  err: (s) => { process.stderr.write(s.endsWith('\n') ? s : `${s}\n`); },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const fast = await fastStatus(argv);
+  if (fast !== undefined) return fast;
+
+  const [{ default: yargs }, { hideBin }] = await Promise.all([import('yargs'), import('yargs/helpers')]);
+  const first = argv.find((a) => !a.startsWith('-'));
+  const chosen = COMMANDS.find((c) => c.name === first);
+  const loaded = chosen ? (await chosen.load()).default : undefined;
+
+  let exitCode = 0;
+  const y = yargs(hideBin(['node', 'bulwark', ...argv]))
+    .scriptName('bulwark')
+    .usage('bulwark <command> [options]\n\nKeeps apps alive through crashes and hangs, detects attacks in their logs, ships events to syslog.')
+    .strict()
+    .demandCommand(1, 'name a command (bulwark --help lists them)')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .parserConfiguration({ 'populate--': true })
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      io.err(`${msg}\n(see bulwark --help)`);
+      exitCode = 2;
+    });
+  for (const c of COMMANDS) {
+    if (loaded && c === chosen) {
+      y.command(loaded.command, loaded.describe, loaded.builder ?? ((b) => b), async (args) => { exitCode = await loaded.run(args as never, io); });
+    } else {
+      y.command(`${c.name}`, c.describe);
+    }
+  }
+  await y.parseAsync();
+  return exitCode;
+}
+
+/** `status [name] [--json]` without yargs or zod: the hot CLI path operators script against. */
+async function fastStatus(argv: string[]): Promise<number | undefined> {
+  if (argv[0] !== 'status') return undefined;
+  const rest = argv.slice(1);
+  const names = rest.filter((a) => !a.startsWith('-'));
+  if (names.length > 1 || rest.some((a) => a.startsWith('-') && a !== '--json')) return undefined;
+  const { default: status } = await import('./commands/status.js');
+  return status.run({ name: names[0], json: rest.includes('--json') }, io);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: Error & { code?: string }) => {
+    io.err(`bulwark: ${err.message}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,208 @@
+// The daemon: owns the supervisor and the event stream, serves the control socket, and shuts
+// everything down gracefully on SIGTERM.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { configSchema, type AppConfig, type BulwarkConfig } from '../config/schema/index.js';
+import { EventLog } from '../events/event-log.js';
+import { newEventId } from '../events/id.js';
+import type { BulwarkEvent, LogLine } from '../events/types.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { AppTableStore } from './app-table.js';
+import { ControlServer, type Handler } from './control-server.js';
+import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
+import { createDaemonLogger, type DaemonLogger } from './logger.js';
+import { ensureHome, type HomePaths } from './paths.js';
+import { ControlError } from './protocol.js';
+import { VERSION } from '../version.js';
+
+export class Daemon {
+  private readonly log: DaemonLogger;
+  private readonly events: EventLog;
+  private readonly supervisor: Supervisor;
+  private readonly table: AppTableStore;
+  private readonly server: ControlServer;
+  /** The non-app sections in force (security, forward, alerts), from the last config that had them. */
+  private settings: Omit<BulwarkConfig, 'apps'>;
+  private readonly startedAt = Date.now();
+  private stopping: Promise<void> | null = null;
+
+  constructor(private readonly paths: HomePaths, foreground: boolean) {
+    this.log = createDaemonLogger(paths.daemonLog, foreground);
+    this.events = new EventLog(join(paths.stateDir, 'events.jsonl'));
+    this.table = new AppTableStore(paths.stateDir);
+    this.settings = defaultSettings();
+    this.supervisor = new Supervisor({
+      logsDir: paths.logsDir,
+      stateDir: paths.stateDir,
+      emit: (e) => this.publish(e),
+      onLine: (l) => this.onLine(l),
+    });
+    this.server = new ControlServer(this.handlers(), (err) => this.log.error('control request failed', { error: err.stack }));
+  }
+
+  /** Starts serving; resolves once the socket accepts connections. */
+  async start(): Promise<void> {
+    const reaped = await this.supervisor.reapOrphans();
+    if (reaped > 0) this.daemonEvent('orphans-reaped', `ended ${reaped} process group(s) left by a previous daemon`);
+    await this.server.listen(this.paths.socket);
+    this.daemonEvent('start', `daemon ${VERSION} started (pid ${process.pid})`);
+    await this.resurrectAtStart();
+  }
+
+  /** Stops every app gracefully, then the daemon. Safe to call twice. */
+  shutdown(reason: string): Promise<void> {
+    this.stopping ??= (async () => {
+      this.log.info('shutting down', { reason });
+      await this.supervisor.stopAll();
+      this.table.clearCurrent();
+      this.daemonEvent('stop', `daemon stopped (${reason})`);
+      this.events.close();
+      await this.server.close();
+      releaseDaemonLock(this.paths.pidFile);
+      await new Promise<void>((resolve) => { this.log.on('finish', resolve); this.log.end(); });
+    })();
+    return this.stopping;
+  }
+
+  private publish(e: BulwarkEvent): void {
+    this.events.append(e);
+    if (e.type === 'lifecycle') {
+      this.log.info(`${e.app}: ${e.kind}${e.to ? ` -> ${e.to}` : ''}: ${e.reason}`);
+      if (e.kind === 'errored') this.log.warn(`${e.app} gave up restarting: ${e.reason}`);
+    }
+  }
+
+  private onLine(_l: LogLine): void {
+    // The log pipeline (detect, forward) is attached here.
+  }
+
+  private daemonEvent(kind: string, message: string): void {
+    this.publish({ id: newEventId(), at: new Date().toISOString(), type: 'daemon', kind, message });
+  }
+
+  private async resurrectAtStart(): Promise<void> {
+    let found;
+    try {
+      found = this.table.loadForStart();
+    } catch (err) {
+      this.log.error('cannot read the saved app table', { error: (err as Error).message });
+      this.daemonEvent('resurrect-failed', `cannot read the saved app table: ${(err as Error).message}`);
+      return;
+    }
+    if (!found) return;
+    await this.apply(found.table.config, ['apps', 'security', 'forward', 'alerts']);
+    this.daemonEvent('resurrect', `restored ${found.table.config.apps.length} app(s) from the ${found.from === 'crash' ? 'table of a daemon that died' : 'saved table'}`);
+  }
+
+  /** Adds or replaces the given apps and starts them; adopts the listed non-app sections. */
+  private async apply(config: BulwarkConfig, sections: string[]): Promise<string[]> {
+    const { apps, ...rest } = config;
+    const next = { ...this.settings };
+    for (const key of Object.keys(rest) as (keyof typeof rest)[]) {
+      if (sections.includes(key)) (next as Record<string, unknown>)[key] = rest[key];
+    }
+    this.settings = next;
+    for (const app of apps) {
+      if (this.supervisor.has(app.name)) await this.supervisor.replace(app);
+      else {
+        this.supervisor.add(app);
+        await this.supervisor.start(app.name);
+      }
+    }
+    this.recordCurrent();
+    return apps.map((a) => a.name);
+  }
+
+  private currentConfig(): BulwarkConfig {
+    return { apps: this.supervisor.names().map((n) => this.supervisor.config(n)), ...this.settings };
+  }
+
+  private recordCurrent(): void {
+    this.table.recordCurrent(this.currentConfig());
+  }
+
+  private targets(name: unknown): string[] {
+    if (name === 'all') return this.supervisor.names();
+    if (typeof name !== 'string' || !this.supervisor.has(name)) {
+      const known = this.supervisor.names();
+      throw new ControlError('EUNKNOWN_APP', `no app named ${JSON.stringify(name)}${known.length ? ` (known: ${known.join(', ')})` : ' (no apps are registered)'}`);
+    }
+    return [name];
+  }
+
+  private handlers(): Map<string, Handler> {
+    const h = new Map<string, Handler>();
+    h.set('ping', () => ({ pid: process.pid, version: VERSION, home: this.paths.home, uptimeMs: Date.now() - this.startedAt, host: hostname() }));
+    h.set('apply', async (args) => {
+      const parsed = configSchema.safeParse(args.config);
+      if (!parsed.success) throw new ControlError('ECONFIG', parsed.error.message);
+      return { started: await this.apply(parsed.data, Array.isArray(args.sections) ? args.sections as string[] : ['apps']) };
+    });
+    const each = (fn: (name: string) => Promise<void>) => async (args: Record<string, unknown>) => {
+      const names = this.targets(args.name);
+      await Promise.all(names.map(fn));
+      this.recordCurrent();
+      return { names };
+    };
+    h.set('start', each((n) => this.supervisor.start(n)));
+    h.set('stop', each((n) => this.supervisor.stop(n)));
+    h.set('restart', each((n) => this.supervisor.restart(n, 'restarted by the user')));
+    h.set('delete', each((n) => this.supervisor.remove(n)));
+    h.set('status', (args) => {
+      if (args.name !== undefined) this.targets(args.name);
+      return this.supervisor.status(args.name as string | undefined);
+    });
+    h.set('events', (args, ctx) => {
+      const filter = { type: args.type as string | undefined, app: args.app as string | undefined, limit: Number(args.limit ?? 100) };
+      if (!args.follow) return this.events.query(filter);
+      for (const e of this.events.query(filter)) ctx.send(e);
+      const unfollow = this.events.follow((e) => {
+        if ((!filter.type || e.type === filter.type || e.kind === filter.type || e.kind.startsWith(`${filter.type}.`)) && (!filter.app || e.app === filter.app)) ctx.send(e);
+      });
+      ctx.onClose(unfollow);
+      ctx.keepOpen();
+      return undefined;
+    });
+    h.set('save', () => {
+      const config = this.currentConfig();
+      this.table.save(config);
+      return { file: this.table.savedFile, apps: config.apps.map((a) => a.name) };
+    });
+    h.set('resurrect', async () => {
+      const saved = this.table.loadSaved();
+      if (!saved) throw new ControlError('ENOSAVED', 'nothing saved yet: run `bulwark save` first');
+      const missing = saved.config.apps.filter((a) => !this.supervisor.has(a.name));
+      return { started: await this.apply({ ...saved.config, apps: missing }, ['security', 'forward', 'alerts']) };
+    });
+    h.set('kill', () => {
+      setImmediate(() => void this.shutdown('bulwark kill').then(() => process.exit(0)));
+      return { pid: process.pid };
+    });
+    return h;
+  }
+}
+
+function defaultSettings(): Omit<BulwarkConfig, 'apps'> {
+  const { apps: _apps, ...rest } = configSchema.parse({});
+  return rest;
+}
+
+/** Runs the daemon in this process until SIGTERM/SIGINT or `bulwark kill`. */
+export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<Daemon> {
+  process.umask(0o077);
+  ensureHome(paths);
+  acquireDaemonLock(paths.pidFile, paths.home);
+  const daemon = new Daemon(paths, foreground);
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.on(sig, () => void daemon.shutdown(`signal ${sig}`).then(() => process.exit(0)));
+  }
+  try {
+    await daemon.start();
+  } catch (err) {
+    releaseDaemonLock(paths.pidFile);
+    throw err;
+  }
+  return daemon;
+}
+
+export type { AppConfig };

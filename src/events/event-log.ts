@@ -1,0 +1,85 @@
+// The durable event history (state/events.jsonl): appended in batches and fdatasync'd, so `events`
+// survives a daemon crash. Recent events stay in memory for fast queries and for followers.
+import { closeSync, existsSync, fdatasyncSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import type { BulwarkEvent } from './types.js';
+
+const MAX_FILE_BYTES = 32 * 1024 * 1024;
+const RECENT = 5000;
+const LOAD_TAIL_BYTES = 4 * 1024 * 1024;
+
+export class EventLog {
+  private fd: number;
+  private pending: string[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly recent: BulwarkEvent[] = [];
+  private readonly followers = new Set<(e: BulwarkEvent) => void>();
+
+  constructor(private readonly file: string, private readonly flushMs = 50) {
+    this.loadTail();
+    this.fd = openSync(file, 'a', 0o600);
+  }
+
+  append(e: BulwarkEvent): void {
+    this.recent.push(e);
+    if (this.recent.length > RECENT * 1.2) this.recent.splice(0, this.recent.length - RECENT);
+    this.pending.push(JSON.stringify(e) + '\n');
+    this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
+    for (const f of this.followers) f(e);
+  }
+
+  /** Writes and fdatasyncs everything appended so far. */
+  flush(): void {
+    if (this.flushTimer) { clearTimeout(this.flushTimer); this.flushTimer = null; }
+    if (this.pending.length === 0) return;
+    const data = this.pending.join('');
+    this.pending = [];
+    writeSync(this.fd, data);
+    fdatasyncSync(this.fd);
+    if (fstatSync(this.fd).size > MAX_FILE_BYTES) this.rotate();
+  }
+
+  query(filter: { type?: string; app?: string; limit?: number }): BulwarkEvent[] {
+    const limit = filter.limit ?? 100;
+    const out: BulwarkEvent[] = [];
+    for (let i = this.recent.length - 1; i >= 0 && out.length < limit; i--) {
+      const e = this.recent[i]!;
+      if (matches(e, filter)) out.push(e);
+    }
+    return out.reverse();
+  }
+
+  follow(fn: (e: BulwarkEvent) => void): () => void {
+    this.followers.add(fn);
+    return () => this.followers.delete(fn);
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  private rotate(): void {
+    closeSync(this.fd);
+    renameSync(this.file, `${this.file}.1`);
+    this.fd = openSync(this.file, 'a', 0o600);
+  }
+
+  private loadTail(): void {
+    if (!existsSync(this.file)) return;
+    const size = statSync(this.file).size;
+    const start = Math.max(0, size - LOAD_TAIL_BYTES);
+    const buf = Buffer.alloc(size - start);
+    const fd = openSync(this.file, 'r');
+    try { readSync(fd, buf, 0, buf.length, start); } finally { closeSync(fd); }
+    const lines = buf.toString('utf8').split('\n');
+    if (start > 0) lines.shift(); // partial first line
+    for (const line of lines.slice(-RECENT)) {
+      if (!line) continue;
+      try { this.recent.push(JSON.parse(line) as BulwarkEvent); } catch { /* torn last write after a crash */ }
+    }
+  }
+}
+
+export function matches(e: BulwarkEvent, f: { type?: string; app?: string }): boolean {
+  return (!f.type || e.type === f.type || e.kind === f.type || e.kind.startsWith(`${f.type}.`)) && (!f.app || e.app === f.app);
+}
