@@ -1,0 +1,182 @@
+// `bulwark startup systemd [--user] [--install]`: print (or install) a hardened unit for the daemon.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BulwarkCommand } from '../command.js';
+import { EXIT } from '../command.js';
+import { parseDuration } from '../../common/units.js';
+import { ConfigError, formatIssue } from '../../config/errors.js';
+import {
+  installCommands, renderSystemdUnit, unitInstallPath, UNIT_NAME, type FsProtection, type UnitScope,
+} from '../../daemon/systemd-unit.js';
+
+interface StartupArgs {
+  init: string;
+  user?: boolean;
+  install?: boolean;
+  home?: string;
+  runAs?: string;
+  config?: string;
+  stopTimeout?: string;
+  protect?: FsProtection;
+  writableHomes?: boolean;
+  rw?: string[];
+  systemdVersion?: number;
+  unitDir?: string;
+}
+
+const DEFAULT_STOP_TIMEOUT_MS = 10_000; // the apps' default stop.timeout
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+const startup: BulwarkCommand<StartupArgs> = {
+  command: 'startup <init>',
+  describe: 'print (or --install) a hardened systemd unit that runs `bulwark daemon --foreground`',
+  builder: (y) => y
+    .positional('init', { choices: ['systemd'] as const, describe: 'init system' })
+    .option('user', { type: 'boolean', describe: 'a user unit (~/.config/systemd/user), run by `systemctl --user`' })
+    .option('install', { type: 'boolean', describe: 'write the unit and print the systemctl commands to run' })
+    .option('home', { type: 'string', describe: 'BULWARK_HOME for the daemon (default: $BULWARK_HOME or ~/.bulwark of the user it runs as)' })
+    .option('run-as', { alias: 'u', type: 'string', describe: 'User= for a system unit' })
+    .option('config', { type: 'string', describe: 'read app stop timeouts and working directories from this config (else from the saved app table in the home)' })
+    .option('stop-timeout', { type: 'string', describe: 'largest stop timeout of the apps (e.g. 30s); TimeoutStopSec is set above it' })
+    .option('protect', {
+      choices: ['full', 'strict', 'off'] as const, default: 'full' as const,
+      describe: 'filesystem protection: full = /usr,/etc,/boot read-only; strict = everything read-only except the home, app dirs and --rw paths; off',
+    })
+    .option('writable-homes', { type: 'boolean', describe: 'leave /home and /root writable (ProtectHome=no) for apps that write into home directories' })
+    .option('rw', { type: 'string', array: true, describe: 'more paths the apps may write (ReadWritePaths=)' })
+    .option('systemd-version', { type: 'number', describe: 'systemd version of the target host (default: detected); >= 254 enables RestartSteps backoff' })
+    .option('unit-dir', { type: 'string', describe: 'write the unit here instead of the standard directory (with --install)', hidden: true }),
+  async run(argv, io) {
+    if (argv.init !== 'systemd') {
+      io.err(`startup: unsupported init system "${argv.init}" (supported: systemd)`);
+      return EXIT.USAGE;
+    }
+    const scope: UnitScope = argv.user ? 'user' : 'system';
+    if (scope === 'user' && argv.runAs) {
+      io.err('startup: --run-as is for system units; a user unit runs as the user whose `systemctl --user` starts it');
+      return EXIT.USAGE;
+    }
+    const runAsHome = argv.runAs ? passwdEntry(argv.runAs)?.home : homedir();
+    if (argv.runAs && runAsHome === undefined && !argv.home) {
+      io.err(`startup: no user "${argv.runAs}" in /etc/passwd; create it or pass --home`);
+      return EXIT.USAGE;
+    }
+    const home = resolve(argv.home ?? (argv.runAs ? join(runAsHome!, '.bulwark') : process.env.BULWARK_HOME || join(homedir(), '.bulwark')));
+
+    let apps: AppFacts;
+    try {
+      apps = argv.config ? await appsFromConfig(argv.config) : appsFromTable(home);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const i of err.issues) io.err(formatIssue(i));
+      return EXIT.CONFIG;
+    }
+    let maxStop = apps.maxStopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    if (argv.stopTimeout !== undefined) {
+      const ms = parseDuration(argv.stopTimeout);
+      if (ms === undefined) {
+        io.err(`startup: --stop-timeout expects a duration like 30s, got "${argv.stopTimeout}"`);
+        return EXIT.USAGE;
+      }
+      maxStop = ms;
+    }
+
+    const nodePath = process.execPath;
+    const unit = renderSystemdUnit({
+      scope, nodePath, bulwarkBin: findBulwarkBin(), home, runAs: argv.runAs,
+      maxStopTimeoutMs: maxStop, systemdVersion: argv.systemdVersion ?? detectSystemdVersion(),
+      protection: argv.protect ?? 'full', writableHomes: argv.writableHomes,
+      appDirs: apps.dirs, writablePaths: (argv.rw ?? []).map((p) => resolve(p)),
+      path: [...new Set([dirname(nodePath), ...SYSTEM_PATH.split(':')])].join(':'),
+    });
+    if (!argv.install) {
+      io.out(unit);
+      return EXIT.OK;
+    }
+
+    const target = argv.unitDir ? join(resolve(argv.unitDir), UNIT_NAME) : unitInstallPath(scope);
+    try {
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, unit, { mode: 0o644 });
+      // ReadWritePaths= needs the home to exist before the first start.
+      mkdirSync(home, { recursive: true, mode: 0o700 });
+      chmodSync(home, 0o700);
+      const owner = argv.runAs ? passwdEntry(argv.runAs) : undefined;
+      if (owner) chownSync(home, owner.uid, owner.gid);
+    } catch (err) {
+      io.err(`startup: cannot write ${target}: ${(err as Error).message}${scope === 'system' ? ' (system units need root: try sudo, or --user)' : ''}`);
+      return EXIT.FAILURE;
+    }
+    io.out(`wrote ${target}\nnow run:\n${installCommands(scope, argv.runAs).map((c) => `  ${c}`).join('\n')}`);
+    return EXIT.OK;
+  },
+};
+
+export default startup;
+
+interface AppFacts { maxStopTimeoutMs?: number; dirs: string[] }
+
+async function appsFromConfig(file: string): Promise<AppFacts> {
+  const { loadConfigFile } = await import('../../config/load.js');
+  const { config } = await loadConfigFile(file);
+  return facts(config.apps);
+}
+
+/** The saved app table (state/apps.json) and the live one (state/current.json), when present. */
+function appsFromTable(home: string): AppFacts {
+  const stateDir = join(home, 'state');
+  const apps: { stop?: { timeout?: unknown }; cwd?: unknown }[] = [];
+  if (!existsSync(stateDir)) return { dirs: [] };
+  for (const name of readdirSync(stateDir)) {
+    if (name !== 'apps.json' && name !== 'current.json') continue;
+    try {
+      const table = JSON.parse(readFileSync(join(stateDir, name), 'utf8')) as { config?: { apps?: unknown } };
+      if (Array.isArray(table.config?.apps)) apps.push(...(table.config.apps as typeof apps));
+    } catch { /* unreadable table: fall back to defaults, the unit stays valid */ }
+  }
+  return facts(apps);
+}
+
+function facts(apps: { stop?: { timeout?: unknown }; cwd?: unknown }[]): AppFacts {
+  const timeouts = apps.map((a) => a.stop?.timeout).filter((t): t is number => typeof t === 'number');
+  return {
+    maxStopTimeoutMs: timeouts.length > 0 ? Math.max(...timeouts) : undefined,
+    dirs: [...new Set(apps.map((a) => a.cwd).filter((c): c is string => typeof c === 'string'))],
+  };
+}
+
+/** The major systemd version on this host, or undefined when systemd is absent. */
+export function detectSystemdVersion(): number | undefined {
+  for (const tool of ['systemctl', 'systemd-analyze']) {
+    try {
+      const out = execFileSync(tool, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+      const m = /^systemd (\d+)/m.exec(out);
+      if (m) return Number(m[1]);
+    } catch { /* try the next tool */ }
+  }
+  return undefined;
+}
+
+/** bin/bulwark of this installation, found from this module (works from dist/ and from src/ via tsx). */
+function findBulwarkBin(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'bin', 'bulwark');
+    if (existsSync(candidate)) return realpathSync(candidate);
+    dir = dirname(dir);
+  }
+  return resolve(process.argv[1] ?? 'bulwark');
+}
+
+function passwdEntry(user: string): { uid: number; gid: number; home: string } | undefined {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f[0] === user && f.length >= 7) return { uid: Number(f[2]), gid: Number(f[3]), home: f[5]! };
+    }
+  } catch { /* no passwd file */ }
+  return undefined;
+}
