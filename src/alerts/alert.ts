@@ -1,0 +1,91 @@
+// What an alert is: one message about one thing that happened, addressed to some channels.
+// Built from a bus event here; everything downstream (dedupe, queue, channels) only sees Alerts.
+import type { LifecycleEvent, SecurityEvent } from '../events/types.js';
+import type { AlertKind } from '../config/schema/index.js';
+import { newEventId } from '../events/id.js';
+
+export type AlertKindOrTest = AlertKind | 'test';
+
+export interface Alert {
+  /** Unique and stable across retries and restarts: receivers dedupe on it (idempotency id). */
+  id: string;
+  /** ISO time of the event that caused it. */
+  at: string;
+  host: string;
+  /** null for alerts about the daemon or a forward endpoint. */
+  app: string | null;
+  kind: AlertKindOrTest;
+  /** One line a human reads first. */
+  reason: string;
+  severity: 'info' | 'warning' | 'critical';
+  /** The bus event that caused it, if any. */
+  eventId?: string;
+  /** hang/health/memory/cpu: the probe or limit that failed (heartbeat | http | tcp | silence | cpu | memory). */
+  probe?: string;
+  code?: number | null;
+  signal?: string | null;
+  /** Security alerts: the detection (SPEC security event fields); `line` has control characters escaped. */
+  securityKind?: string;
+  ip?: string | null;
+  user?: string | null;
+  rule?: string;
+  line?: string;
+  source?: string;
+  count?: number;
+  /** forward-down and its recovery: the endpoint. */
+  endpoint?: string;
+  /** Summaries only: how many alerts like this one were held back by dedupe or flapping control. */
+  heldBack?: number;
+}
+
+const MAX_LINE = 1000;
+
+/** Control characters (C0, DEL, C1, U+2028/2029) as visible escapes, so a log line cannot forge lines or markup. */
+export function escapeLine(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  let s = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    switch (c) {
+      case '\n': return '\\n';
+      case '\r': return '\\r';
+      case '\t': return '\\t';
+      default: return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    }
+  });
+  if (s.length > MAX_LINE) s = `${s.slice(0, MAX_LINE)}… (${line.length} chars)`;
+  return s;
+}
+
+const FAILURE_SEVERITY: Record<string, Alert['severity']> = {
+  crash: 'critical', hang: 'critical', errored: 'critical', memory: 'warning', cpu: 'warning', health: 'warning',
+};
+
+export function alertFromLifecycle(e: LifecycleEvent, kind: AlertKind, host: string): Alert {
+  const a: Alert = {
+    id: newEventId(), at: e.at, host, app: e.app, kind, reason: e.reason || e.kind,
+    severity: FAILURE_SEVERITY[kind] ?? 'info', eventId: e.id,
+  };
+  if (e.probe !== undefined) a.probe = e.probe;
+  if (e.code !== undefined) a.code = e.code;
+  if (e.signal !== undefined) a.signal = e.signal;
+  // A hang alert must say which probe failed even when the producer's reason does not.
+  if (a.probe && !a.reason.includes(a.probe)) a.reason = `${a.probe}: ${a.reason}`;
+  return a;
+}
+
+const SECURITY_SEVERITY: Record<SecurityEvent['severity'], Alert['severity']> = {
+  low: 'info', medium: 'warning', high: 'critical', critical: 'critical',
+};
+
+export function alertFromSecurity(e: SecurityEvent, host: string): Alert {
+  return {
+    id: newEventId(), at: e.at, host, app: e.app, kind: 'security',
+    reason: e.message || `${e.kind} detected`, severity: SECURITY_SEVERITY[e.severity] ?? 'warning', eventId: e.id,
+    securityKind: e.kind, ip: e.ip, user: e.user, rule: e.rule, line: escapeLine(e.line), source: e.source, count: e.count,
+  };
+}
+
+/** A summary of `held` alerts like `first` that were not sent one by one. */
+export function summaryOf(first: Alert, held: number, windowMs: number, why: string): Alert {
+  const { id: _id, eventId: _e, ...rest } = first;
+  return { ...rest, id: newEventId(), at: new Date().toISOString(), heldBack: held, reason: `${held} more held back ${why} in the last ${Math.round(windowMs / 1000)}s: ${first.reason}` };
+}
