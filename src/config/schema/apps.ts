@@ -23,6 +23,8 @@ const restart = z.strictObject({
 const stop = z.strictObject({
   signal: z.enum(SIGNALS).default('SIGTERM'),
   timeout: duration.default(10_000),
+  /** Grace after the stop signal when the app is hung (its handler cannot run), before SIGKILL. */
+  hangTimeout: duration.default(500),
 });
 
 const probe = {

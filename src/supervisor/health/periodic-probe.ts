@@ -1,0 +1,57 @@
+// Runs one check every `interval` (never overlapping itself); `failures` failed checks in a row
+// mean the app is hung. Used by the HTTP and TCP probes.
+import type { HealthProbe, ProbeName, ProbeReport } from './probe.js';
+
+export interface PeriodicProbeOptions {
+  interval: number;
+  timeout: number;
+  failures: number;
+}
+
+/** A check resolves when healthy and rejects with a reason otherwise; it must honour `timeoutMs`. */
+export type Check = (timeoutMs: number) => Promise<void>;
+
+export class PeriodicProbe implements HealthProbe {
+  private timer: NodeJS.Timeout | undefined;
+  private failedInRow = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly name: ProbeName,
+    private readonly opts: PeriodicProbeOptions,
+    private readonly check: Check,
+    private readonly report: ProbeReport,
+  ) {
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.run(), this.opts.interval);
+    this.timer.unref();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      await this.check(this.opts.timeout);
+      if (this.stopped) return;
+      this.failedInRow = 0;
+      this.report.ok(this.name);
+    } catch (err) {
+      if (this.stopped) return;
+      this.failedInRow++;
+      const reason = err instanceof Error ? err.message : String(err);
+      if (this.failedInRow >= this.opts.failures) {
+        this.report.hung(this.name, `${this.name} probe failed ${this.failedInRow} times in a row: ${reason}`);
+        return; // the app is being restarted; a new probe comes with the new process
+      }
+      this.report.fail(this.name, reason, this.failedInRow);
+    }
+    this.schedule();
+  }
+}

@@ -1,0 +1,55 @@
+// An append-only capture file rotated by size (<file>.1 is the newest old one, <file>.<keep> the
+// oldest). Callers write whole lines only, so a rotation never splits a line; the size is a soft
+// limit exceeded by at most one write. Writes are synchronous: page-cache appends take
+// microseconds, and a sync write means a rename can never race a pending write.
+import { closeSync, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface RotateOptions {
+  /** Rotate once the file reaches this many bytes. */
+  size: number;
+  /** Rotated files kept; 0 keeps none (the file restarts empty). */
+  keep: number;
+}
+
+export class RotatingLogFile {
+  private fd: number;
+  private size: number;
+
+  constructor(readonly path: string, private readonly rotate: RotateOptions) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.fd = openSync(path, 'a', 0o600);
+    this.size = fstatSync(this.fd).size;
+  }
+
+  /** Appends buf[start, end) — which must end at a line boundary — then rotates if due. */
+  write(buf: Uint8Array, start = 0, end = buf.length): void {
+    let off = start;
+    while (off < end) off += writeSync(this.fd, buf, off, end - off);
+    this.size += end - start;
+    if (this.size >= this.rotate.size) this.rotateNow();
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  private rotateNow(): void {
+    closeSync(this.fd);
+    const { keep } = this.rotate;
+    for (let i = keep - 1; i >= 1; i--) renameIfExists(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+    if (keep > 0) renameSync(this.path, `${this.path}.1`);
+    else unlinkSync(this.path);
+    this.fd = openSync(this.path, 'a', 0o600);
+    this.size = 0;
+  }
+}
+
+function renameIfExists(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

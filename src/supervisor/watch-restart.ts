@@ -1,0 +1,47 @@
+// Restart on file changes (`watch`): chokidar on the paths (relative to the app's cwd), the ignore
+// list matched as path segments ("node_modules") or as paths ("dist/cache"), and a debounce so a
+// burst of changes (a checkout, a build) gives one restart, `debounce` after the last change.
+import { isAbsolute, resolve, sep } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { AppConfig } from '../config/schema/index.js';
+
+type WatchSettings = NonNullable<AppConfig['watch']>;
+
+export class WatchRestart {
+  private readonly watcher: FSWatcher;
+  private timer: NodeJS.Timeout | undefined;
+  private changes = 0;
+  private lastPath = '';
+  /** Resolves once the initial scan is done: changes after this are seen. */
+  readonly ready: Promise<void>;
+
+  constructor(settings: WatchSettings, cwd: string, onChange: (reason: string) => void) {
+    const segments = new Set(settings.ignore.filter((i) => !i.includes('/')));
+    const prefixes = settings.ignore.filter((i) => i.includes('/')).map((i) => (isAbsolute(i) ? i : resolve(cwd, i)));
+    const ignored = (p: string): boolean =>
+      prefixes.some((x) => p === x || p.startsWith(x + sep)) || p.split(sep).some((s) => segments.has(s));
+    this.watcher = watch(settings.paths.map((p) => resolve(cwd, p)), { ignoreInitial: true, ignored });
+    this.ready = new Promise((res) => this.watcher.once('ready', () => res()));
+    this.watcher.on('error', () => {}); // e.g. EACCES on one subfolder; the rest keeps working
+    this.watcher.on('all', (_event, path) => {
+      this.changes++;
+      this.lastPath = path;
+      if (this.timer === undefined) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          const n = this.changes;
+          this.changes = 0;
+          onChange(n === 1 ? `${this.lastPath} changed` : `${n} changes, last ${this.lastPath}`);
+        }, settings.debounce);
+        this.timer.unref();
+      } else {
+        this.timer.refresh();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.watcher.close();
+  }
+}
