@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWebhook } from './helpers/receivers.js';
+import { forwardEvent, lifecycle, security, startManager, waitFor } from './helpers/fixtures.js';
+
+test('100 identical detections within the dedupe window give 1 alert and 1 summary counting 99', async (t) => {
+  const hook = await startWebhook();
+  t.after(() => hook.close());
+  const { manager } = await startManager(t, { channels: [{ type: 'webhook', url: hook.url }], dedupe: '1500ms' });
+  for (let i = 0; i < 100; i++) manager.accept(security({ ip: '203.0.113.50' }));
+  // A different offender is a different key: it alerts on its own.
+  manager.accept(security({ ip: '203.0.113.51' }));
+  await waitFor(() => hook.hits.length === 3, 'two alerts and one summary', 15_000);
+  const [first, other, summary] = hook.hits.map((h) => h.body.bulwark);
+  assert.equal(first!.ip, '203.0.113.50');
+  assert.equal(first!.heldBack, undefined);
+  assert.equal(other!.ip, '203.0.113.51');
+  assert.equal(summary!.ip, '203.0.113.50');
+  assert.equal(summary!.heldBack, 99);
+  assert.match(summary!.reason, /^99 more held back by dedupe/);
+  assert.notEqual(summary!.id, first!.id);
+  // The window ends with nothing held: no more summaries, and the key is forgotten (next one alerts again).
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.equal(hook.hits.length, 3);
+  manager.accept(security({ ip: '203.0.113.50' }));
+  await waitFor(() => hook.hits.length === 4, 'a fresh alert after the window');
+  assert.equal(hook.hits[3]!.body.bulwark.heldBack, undefined);
+});
+
+test('a flapping app gives one alert per episode and one more when it recovers', async (t) => {
+  const hook = await startWebhook();
+  t.after(() => hook.close());
+  const { manager } = await startManager(t, { channels: [{ type: 'webhook', url: hook.url }] });
+  for (let i = 0; i < 6; i++) manager.accept(lifecycle('api', 'crash', { reason: `exited with code ${i + 1}` }));
+  manager.accept(lifecycle('api', 'hang', { probe: 'tcp' }));
+  manager.accept(lifecycle('api', 'recovered', { reason: 'up for 5s' }));
+  await waitFor(() => hook.hits.length === 2, 'episode alert and recovery alert');
+  const [opened, recovered] = hook.hits.map((h) => h.body.bulwark);
+  assert.equal(opened!.kind, 'crash');
+  assert.equal(recovered!.kind, 'recovered');
+  assert.equal(recovered!.app, 'api');
+  assert.equal(recovered!.heldBack, 6);
+  assert.match(recovered!.reason, /recovered after 7 failures \(crash×6, hang×1\)/);
+  // The next failure is a new episode.
+  manager.accept(lifecycle('api', 'crash'));
+  await waitFor(() => hook.hits.length === 3, 'a new episode');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(hook.hits.length, 3);
+});
+
+test('errored ends the episode with an alert that counts the failures', async (t) => {
+  const hook = await startWebhook();
+  t.after(() => hook.close());
+  const { manager } = await startManager(t, { channels: [{ type: 'webhook', url: hook.url }] });
+  for (let i = 0; i < 4; i++) manager.accept(lifecycle('api', 'crash'));
+  manager.accept(lifecycle('api', 'errored', { reason: '10 restarts within 60s' }));
+  await waitFor(() => hook.hits.length === 2, 'crash + errored');
+  const errored = hook.hits[1]!.body.bulwark;
+  assert.equal(errored.kind, 'errored');
+  assert.match(errored.reason, /10 restarts within 60s \(after 4 failures: crash×4\)/);
+});
+
+test('the per-channel rate limit defers deliveries instead of dropping them', async (t) => {
+  const hook = await startWebhook();
+  t.after(() => hook.close());
+  const { manager } = await startManager(t, { channels: [{ type: 'webhook', url: hook.url }], rateLimit: { max: 2, per: '1s' } });
+  const start = Date.now();
+  for (let i = 0; i < 5; i++) manager.accept(lifecycle(`app${i}`, 'crash'));
+  await waitFor(() => hook.hits.length === 5, 'all five alerts', 15_000);
+  const inFirstSecond = hook.hits.filter((h) => h.at - start < 900).length;
+  assert.equal(inFirstSecond, 2);
+  assert.deepEqual(hook.hits.map((h) => h.body.bulwark.app).sort(), ['app0', 'app1', 'app2', 'app3', 'app4']);
+  // Any 1 s window holds at most 2.
+  for (let i = 2; i < hook.hits.length; i++) assert.ok(hook.hits[i]!.at - hook.hits[i - 2]!.at >= 900, `hits ${i - 2}..${i} within 1 s`);
+});
+
+test('forward-down alerts only after forwardDownAfter, and its recovery is announced', async (t) => {
+  const hook = await startWebhook();
+  t.after(() => hook.close());
+  const { manager } = await startManager(t, {
+    channels: [{ type: 'webhook', url: hook.url }], on: ['forward-down'], forwardDownAfter: '600ms',
+  });
+  manager.accept(forwardEvent('forward.down', 'blip'));
+  manager.accept(forwardEvent('forward.up', 'blip'));
+  manager.accept(forwardEvent('forward.down', 'papertrail'));
+  await waitFor(() => hook.hits.length === 1, 'forward-down alert');
+  assert.deepEqual([hook.hits[0]!.body.bulwark.kind, hook.hits[0]!.body.bulwark.endpoint], ['forward-down', 'papertrail']);
+  manager.accept(forwardEvent('forward.up', 'papertrail'));
+  await waitFor(() => hook.hits.length === 2, 'recovered alert');
+  assert.deepEqual([hook.hits[1]!.body.bulwark.kind, hook.hits[1]!.body.bulwark.endpoint], ['recovered', 'papertrail']);
+});
+
+test('a channel that never comes back is retried with growing delays, then the alert expires', async (t) => {
+  const hook = await startWebhook();
+  t.after(() => hook.close());
+  hook.down = true;
+  const { manager, events } = await startManager(t, {
+    channels: [{ type: 'webhook', url: hook.url }], retry: { initial: '100ms', max: '400ms', factor: 2 }, expire: '2s',
+  });
+  manager.accept(lifecycle('api', 'crash'));
+  await waitFor(() => events.some((e) => e.kind === 'alert.expired'), 'alert.expired', 10_000);
+  const failed = events.filter((e) => e.kind === 'alert.failed');
+  assert.ok(failed.length >= 4 && failed.length <= 12, `${failed.length} attempts`);
+  assert.deepEqual(failed.map((e) => e.attempt), failed.map((_, i) => i + 1));
+  assert.match(failed[0]!.error!, /answered 503/);
+  assert.equal(hook.refused, failed.length);
+  assert.deepEqual(manager.pendingCount(), { alerts: 0, deliveries: 0 });
+});
