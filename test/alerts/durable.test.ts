@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startWebhook } from './helpers/receivers.js';
+import { lifecycle, security, tempDir, waitFor } from './helpers/fixtures.js';
+
+interface Child {
+  proc: ChildProcess;
+  lines: Record<string, unknown>[];
+}
+
+function startChild(config: unknown, stateDir: string): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'helpers/manager-child.ts'), JSON.stringify(config), stateDir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  createInterface({ input: proc.stdout! }).on('line', (l) => lines.push(JSON.parse(l)));
+  return { proc, lines };
+}
+
+function kill(c: Child): Promise<void> {
+  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => { c.proc.once('exit', () => resolve()); c.proc.kill('SIGKILL'); });
+}
+
+test('webhook down 20 s with the alerting process SIGKILLed in between: every alert arrives exactly once', { timeout: 55_000 }, async (t) => {
+  const hook = await startWebhook();
+  t.after(() => hook.close());
+  const stateDir = tempDir(t);
+  const config = { channels: [{ type: 'webhook', url: hook.url, timeout: '2s' }], retry: { initial: '200ms', max: '2s' } };
+  hook.down = true;
+  const downSince = Date.now();
+
+  const first = startChild(config, stateDir);
+  t.after(() => kill(first));
+  await waitFor(() => first.lines.some((l) => l.ready), 'first child ready', 20_000);
+  const events = [
+    ...['a1', 'a2', 'a3', 'a4'].map((app) => lifecycle(app, 'crash', { reason: 'exited with code 1' })),
+    lifecycle('a5', 'hang', { probe: 'heartbeat' }),
+    security({ ip: '203.0.113.99' }),
+  ];
+  for (const e of events) first.proc.stdin!.write(`${JSON.stringify(e)}\n`);
+  await waitFor(() => first.lines.filter((l) => l.kind === 'alert.failed').length >= 3, 'failed attempts before the kill', 20_000);
+  assert.equal(readdirSync(join(stateDir, 'pending')).filter((f) => f.endsWith('.json')).length, 6, 'all six alerts queued on disk');
+  await kill(first);
+
+  const second = startChild(config, stateDir);
+  t.after(() => kill(second));
+  await waitFor(() => second.lines.some((l) => l.ready), 'second child ready', 20_000);
+  assert.deepEqual(second.lines.find((l) => l.ready)!.pending, { alerts: 6, deliveries: 6 });
+  await waitFor(() => second.lines.some((l) => l.kind === 'alert.failed'), 'the restarted process retrying', 20_000);
+  await waitFor(() => Date.now() - downSince >= 20_000, 'the 20 s outage', 25_000);
+  hook.down = false;
+
+  await waitFor(() => second.lines.filter((l) => l.kind === 'alert.sent').length === 6, 'six alert.sent', 20_000);
+  second.proc.stdin!.write('pending\n');
+  await waitFor(() => second.lines.some((l) => l.pending && !l.ready), 'pending report');
+  assert.deepEqual(second.lines.find((l) => l.pending && !l.ready)!.pending, { alerts: 0, deliveries: 0 });
+  // Give a duplicate every chance to show up before counting.
+  await new Promise((r) => setTimeout(r, 1500));
+  const ids = hook.hits.map((h) => h.body.bulwark.id);
+  assert.equal(ids.length, 6, `received ${ids.length}`);
+  assert.equal(new Set(ids).size, 6);
+  assert.deepEqual(hook.hits.map((h) => h.body.bulwark.app).sort(), ['a1', 'a2', 'a3', 'a4', 'a5', 'api']);
+  assert.ok(hook.refused >= 4, `${hook.refused} refused attempts`);
+  assert.deepEqual(readdirSync(join(stateDir, 'pending')), [], 'queue emptied');
+
+  // A third start on the same state sends nothing again.
+  await kill(second);
+  const third = startChild(config, stateDir);
+  t.after(() => kill(third));
+  await waitFor(() => third.lines.some((l) => l.ready), 'third child ready', 20_000);
+  assert.deepEqual(third.lines.find((l) => l.ready)!.pending, { alerts: 0, deliveries: 0 });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(hook.hits.length, 6);
+});
+
+test('a torn or foreign file in the queue is set aside, the rest still loads', async (t) => {
+  const { writeFileSync } = await import('node:fs');
+  const { AlertQueue } = await import('../../src/alerts/queue.js');
+  const dir = tempDir(t);
+  const q = new AlertQueue(dir);
+  q.save({ v: 1, alert: { id: 'a1', at: '', host: 'h', app: 'x', kind: 'crash', reason: 'r', severity: 'critical' }, expiresAt: Date.now() + 1000, deliveries: { webhook: { state: 'pending', attempts: 0 } } });
+  writeFileSync(join(q.dir, 'zz.json'), '{"v":1,"alert":');
+  writeFileSync(join(q.dir, 'a2.json.tmp'), 'partial');
+  const { alerts, bad } = q.load();
+  assert.deepEqual(alerts.map((a) => a.alert.id), ['a1']);
+  assert.equal(bad, 1);
+  assert.deepEqual(readdirSync(q.dir).sort(), ['a1.json', 'zz.json.bad']);
+});
