@@ -1,6 +1,13 @@
 // `forward:` — syslog/JSON endpoints that events are shipped to. Owned by src/logs/forward.
+// Unset protocol/format/framing/maxMessageSize come from the preset, then from the defaults in
+// src/logs/forward/settings.ts (tcp, rfc5424, octet-counting, 64 KiB; udp 2,048 bytes).
 import { z } from 'zod';
-import { size } from './units.js';
+import { duration, size } from './units.js';
+
+export const FACILITIES = [
+  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
+  'ntp', 'security', 'console', 'solaris-cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+] as const;
 
 export const forwardSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'names use only A-Z a-z 0-9 . _ -'),
@@ -11,14 +18,25 @@ export const forwardSchema = z.strictObject({
   format: z.enum(['rfc5424', 'rfc3164', 'json']).optional(),
   framing: z.enum(['newline', 'octet-counting']).optional(),
   select: z.array(z.enum(['security', 'alerts', 'lifecycle', 'all'])).default(['security', 'alerts']),
-  facility: z.union([z.number().int().min(0).max(23), z.string()]).default('local0'),
+  /** Syslog facility: a name (local0) or its number (16). */
+  facility: z.union([z.number().int().min(0).max(23), z.enum(FACILITIES)]).default('local0'),
+  /** Longest message on the wire, bytes; longer ones are cut on a UTF-8 boundary (MSG first). */
   maxMessageSize: size.optional(),
+  /** PEM text, or a path to a PEM file (tls). Without it the system roots are trusted. */
   ca: z.string().optional(),
   cert: z.string().optional(),
   key: z.string().optional(),
   servername: z.string().optional(),
   rejectUnauthorized: z.boolean().default(true),
+  /** RFC 5424: start MSG with a UTF-8 BOM (off: receivers disagree on it). */
+  bom: z.boolean().default(false),
+  /** tcp/tls: how long written bytes stay resendable (they may still sit in socket buffers). */
+  resendWindow: duration.default(5000),
+  /** How long `forward test` and a connection attempt may take. */
+  timeout: duration.default(10_000),
   spool: z.strictObject({ maxSize: size.default(256 * 1024 * 1024) }).prefault({}),
 });
 
 export type ForwardConfig = z.output<typeof forwardSchema>;
+/** What a caller may write (durations and sizes still as strings). */
+export type ForwardConfigInput = z.input<typeof forwardSchema>;

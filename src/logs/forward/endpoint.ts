@@ -1,0 +1,161 @@
+// One forward endpoint: its spool, its formatter, and the loop that connects (with capped
+// exponential backoff), pumps spooled batches into the link and commits what was delivered.
+// On a new link, sending restarts at the spool's committed mark: undelivered data goes again.
+import { join } from 'node:path';
+import type { ForwardEvent } from '../../events/types.js';
+import { newEventId } from '../../events/id.js';
+import { ForwardError, classify } from './errors.js';
+import { lineEnds } from './framing.js';
+import type { MessageFormatter } from './format/index.js';
+import type { EndpointSettings } from './settings.js';
+import { Signal } from './signal.js';
+import { Spool, type Mark } from './spool/spool.js';
+import type { Link, LinkEvents } from './transport/link.js';
+import { openLink } from './transport/open.js';
+
+const BATCH_BYTES = 256 * 1024;
+const BACKOFF_INITIAL_MS = 200;
+const BACKOFF_MAX_MS = 30_000;
+
+export interface EndpointStatus {
+  name: string;
+  connected: boolean;
+  spooled: number;
+  sent: number;
+  dropped: number;
+  lastError: string | null;
+}
+
+export class Endpoint {
+  readonly spool: Spool;
+  private link: Link | null = null;
+  private readonly wake = new Signal();
+  private readonly closed = new Signal();
+  private closing = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private sent = 0;
+  private lastError: string | null = null;
+  private everUp = false;
+  private down = false;
+  private readonly persistTimer: NodeJS.Timeout;
+
+  constructor(readonly settings: EndpointSettings, readonly formatter: MessageFormatter, stateDir: string, private readonly emit: (e: ForwardEvent) => void) {
+    this.spool = new Spool(join(stateDir, 'forward', settings.name), {
+      maxSize: settings.spoolMaxSize,
+      onDrop: (n) => this.report('forward.dropped', `spool over ${settings.spoolMaxSize} bytes: dropped the ${n} oldest messages`),
+    });
+    this.persistTimer = setInterval(() => this.spool.persistCursor(), 500);
+    this.persistTimer.unref();
+  }
+
+  start(): void {
+    this.spool.open();
+    this.loopDone = this.run();
+  }
+
+  /** New data is durable in the spool. */
+  notify(): void {
+    this.wake.fire();
+  }
+
+  status(): EndpointStatus {
+    return {
+      name: this.settings.name,
+      connected: this.link !== null,
+      spooled: this.spool.spooled,
+      sent: this.sent,
+      dropped: this.spool.dropped,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Stops the loop; an open link gets `graceMs` to confirm what is in flight. Undelivered data stays spooled. */
+  async close(graceMs: number): Promise<void> {
+    this.closing = true;
+    this.wake.fire();
+    this.closed.fire();
+    await this.link?.close(graceMs);
+    await this.loopDone;
+    clearInterval(this.persistTimer);
+    this.spool.persistCursor();
+    this.spool.close();
+  }
+
+  private async run(): Promise<void> {
+    let backoff = BACKOFF_INITIAL_MS;
+    while (!this.closing) {
+      // Connect lazily: an idle endpoint holds no connection a receiver could time out.
+      if (this.spool.end.pos <= this.spool.committed.pos) {
+        await this.wake.wait();
+        continue;
+      }
+      const linkDown = new Signal();
+      let downErr: ForwardError | null = null;
+      const events: LinkEvents = {
+        delivered: (to) => this.spool.commit(to),
+        drain: () => this.wake.fire(),
+        down: (err) => {
+          downErr = err;
+          linkDown.fire();
+          this.wake.fire();
+        },
+        warn: (err) => { this.lastError = err.message; },
+      };
+      let link: Link;
+      try {
+        link = await openLink(this.settings, events);
+      } catch (e) {
+        this.failed(classify(e, this.settings.name));
+        await this.closed.wait(backoff);
+        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+        continue;
+      }
+      if (this.closing) {
+        await link.close(1000);
+        break;
+      }
+      this.link = link;
+      backoff = BACKOFF_INITIAL_MS;
+      if (this.down || !this.everUp) this.report('forward.up', `connected to ${this.settings.host}:${this.settings.port} (${this.settings.protocol})`);
+      this.everUp = true;
+      this.down = false;
+      await this.pump(link, () => downErr);
+      this.link = null;
+      if (downErr && !this.closing) this.failed(downErr);
+    }
+  }
+
+  /** Sends from the committed mark until the link goes down or the endpoint closes. */
+  private async pump(link: Link, isDown: () => ForwardError | null): Promise<void> {
+    let next: Mark = this.spool.committed;
+    while (!this.closing && !isDown()) {
+      if (next.pos < this.spool.committed.pos) next = this.spool.committed; // oldest were dropped
+      const data = this.spool.read(next.pos, BATCH_BYTES);
+      if (data.length === 0) {
+        await this.wake.wait();
+        continue;
+      }
+      const ends = lineEnds(data);
+      const to = { pos: next.pos + data.length, seq: next.seq + ends.length };
+      const more = link.write({ data, ends, from: next, to });
+      this.sent += ends.length;
+      next = to;
+      if (!more) await this.wake.wait();
+    }
+  }
+
+  private failed(err: ForwardError): void {
+    const changed = err.message !== this.lastError;
+    this.lastError = err.message;
+    if (!this.down) {
+      this.down = true;
+      this.report('forward.down', err.message);
+    } else if (changed) {
+      this.report('forward.error', err.message);
+    }
+  }
+
+  private report(kind: ForwardEvent['kind'], message: string): void {
+    this.emit({ id: newEventId(), at: new Date().toISOString(), type: 'forward', kind, endpoint: this.settings.name, message });
+  }
+}

@@ -1,0 +1,6 @@
+// Public surface of the forwarding sink.
+export { Forwarder, type ForwarderOptions } from './forwarder.js';
+export type { EndpointStatus } from './endpoint.js';
+export type { TestResult } from './test-endpoint.js';
+export { ForwardError, type ForwardErrorCode } from './errors.js';
+export { resolveEndpoint, PRESETS, type EndpointSettings } from './settings.js';

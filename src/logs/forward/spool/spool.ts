@@ -1,0 +1,196 @@
+// A durable, bounded, per-endpoint queue on disk. Messages are appended (batched write +
+// fdatasync) before they are sent and leave only when the sender commits them as delivered.
+// Positions: `pos` = byte offset over all segments, `seq` = message count since open (for counts).
+import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { CursorFile } from './cursor.js';
+import { completeLength, countLines, listSegments, segmentPath, type Segment } from './segments.js';
+
+const CURSOR_EVERY_MS = 200;
+
+export interface Mark {
+  pos: number;
+  seq: number;
+}
+
+export interface SpoolOptions {
+  maxSize: number;
+  /** Called after old messages were dropped to stay under maxSize. */
+  onDrop?: (count: number) => void;
+}
+
+export class Spool {
+  private segments: Segment[] = [];
+  private writeFd = -1;
+  private pending = '';
+  private pendingCount = 0;
+  private readonly cursor: CursorFile;
+  private readonly segmentSize: number;
+  private readFd = -1;
+  private readFdStart = -1;
+  /** Durable end: everything before it is on disk. */
+  end: Mark = { pos: 0, seq: 0 };
+  committed: Mark = { pos: 0, seq: 0 };
+  dropped = 0;
+  private cursorDirty = false;
+  private cursorWrittenAt = 0;
+
+  constructor(readonly dir: string, private readonly o: SpoolOptions) {
+    this.cursor = new CursorFile(dir);
+    // Several segments per maxSize so that dropping the oldest frees a useful, bounded amount.
+    this.segmentSize = Math.min(64 * 1024 * 1024, Math.max(64 * 1024, Math.floor(o.maxSize / 8)));
+  }
+
+  /** Opens the directory, repairs a torn last line, and positions after the last delivery. */
+  open(): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.segments = listSegments(this.dir);
+    let committed = this.cursor.read();
+    const first = this.segments[0];
+    if (!first) {
+      this.segments.push({ start: committed, size: 0, path: segmentPath(this.dir, committed) });
+    } else if (committed < first.start) {
+      committed = first.start;
+    }
+    const last = this.segments[this.segments.length - 1]!;
+    this.writeFd = openSync(last.path, 'a+', 0o600);
+    const complete = completeLength(last.path, last.size);
+    if (complete !== last.size) {
+      ftruncateSync(this.writeFd, complete);
+      last.size = complete;
+    }
+    const endPos = last.start + last.size;
+    committed = Math.min(committed, endPos);
+    this.deleteBefore(committed);
+    let lines = 0;
+    for (const s of this.segments) {
+      const from = Math.max(s.start, committed) - s.start;
+      if (from < s.size) lines += countLines(s.path, from, s.size);
+    }
+    this.committed = { pos: committed, seq: 0 };
+    this.end = { pos: endPos, seq: lines };
+  }
+
+  /** Messages not yet delivered (on disk or about to be). */
+  get spooled(): number {
+    return this.end.seq + this.pendingCount - this.committed.seq;
+  }
+
+  get hasPending(): boolean {
+    return this.pendingCount > 0;
+  }
+
+  /** Queues one message (no LF inside) for the next flush. */
+  append(message: string): void {
+    this.pending += message + '\n';
+    this.pendingCount++;
+  }
+
+  /** Writes what was appended, in one write, and makes it durable. */
+  flush(): void {
+    if (this.pendingCount === 0) return;
+    const data = Buffer.from(this.pending, 'utf8');
+    let off = 0;
+    while (off < data.length) off += writeSync(this.writeFd, data, off, data.length - off);
+    fdatasyncSync(this.writeFd);
+    const last = this.segments[this.segments.length - 1]!;
+    last.size += data.length;
+    this.end = { pos: this.end.pos + data.length, seq: this.end.seq + this.pendingCount };
+    this.pending = '';
+    this.pendingCount = 0;
+    if (last.size >= this.segmentSize) this.rotate();
+    this.enforceMaxSize();
+  }
+
+  /**
+   * Whole messages from `from`, about `maxBytes` of them (more if one message is longer).
+   * Returns an empty buffer when `from` is the durable end.
+   */
+  read(from: number, maxBytes: number): Buffer {
+    if (from >= this.end.pos) return Buffer.alloc(0);
+    const seg = this.segmentAt(from);
+    const avail = seg.start + seg.size - from;
+    for (let want = Math.min(maxBytes, avail); ; want = Math.min(want * 2, avail)) {
+      const buf = Buffer.allocUnsafe(want);
+      const got = readSync(this.readFdFor(seg), buf, 0, want, from - seg.start);
+      const last = buf.subarray(0, got).lastIndexOf(10);
+      if (last !== -1) return buf.subarray(0, last + 1);
+      if (want >= avail) return Buffer.alloc(0); // cannot happen: segments hold whole lines
+    }
+  }
+
+  /**
+   * Marks everything before `to` delivered; whole segments behind it are deleted. The cursor
+   * file is rewritten at most every CURSOR_EVERY_MS (a crash then resends a little, never loses).
+   */
+  commit(to: Mark): void {
+    if (to.pos <= this.committed.pos) return;
+    this.committed = to;
+    this.cursorDirty = true;
+    if (Date.now() - this.cursorWrittenAt >= CURSOR_EVERY_MS) this.persistCursor();
+  }
+
+  /** Writes the cursor if it moved, then deletes segments wholly behind it. */
+  persistCursor(): void {
+    if (!this.cursorDirty || this.writeFd < 0) return;
+    this.cursor.write(this.committed.pos);
+    this.cursorDirty = false;
+    this.cursorWrittenAt = Date.now();
+    this.deleteBefore(this.committed.pos);
+  }
+
+  close(): void {
+    for (const fd of [this.writeFd, this.readFd]) if (fd >= 0) closeSync(fd);
+    this.writeFd = this.readFd = -1;
+  }
+
+  private segmentAt(pos: number): Segment {
+    for (const s of this.segments) if (pos < s.start + s.size) return s;
+    throw new Error(`spool position ${pos} is past the end`);
+  }
+
+  private readFdFor(seg: Segment): number {
+    if (this.readFdStart !== seg.start) {
+      if (this.readFd >= 0) closeSync(this.readFd);
+      this.readFd = openSync(seg.path, 'r');
+      this.readFdStart = seg.start;
+    }
+    return this.readFd;
+  }
+
+  private rotate(): void {
+    closeSync(this.writeFd);
+    const start = this.end.pos;
+    const seg = { start, size: 0, path: segmentPath(this.dir, start) };
+    this.writeFd = openSync(seg.path, 'a+', 0o600);
+    this.segments.push(seg);
+  }
+
+  /** Over maxSize: drop whole oldest segments (never the one being written) and count them. */
+  private enforceMaxSize(): void {
+    let dropped = 0;
+    while (this.end.pos - this.committed.pos > this.o.maxSize && this.segments.length > 1) {
+      const s = this.segments[0]!;
+      const from = Math.max(s.start, this.committed.pos);
+      const lines = countLines(s.path, from - s.start, s.size);
+      dropped += lines;
+      this.committed = { pos: s.start + s.size, seq: this.committed.seq + lines };
+      this.cursorDirty = true;
+      this.persistCursor();
+    }
+    if (dropped > 0) {
+      this.dropped += dropped;
+      this.o.onDrop?.(dropped);
+    }
+  }
+
+  private deleteBefore(pos: number): void {
+    while (this.segments.length > 1 && this.segments[0]!.start + this.segments[0]!.size <= pos) {
+      const s = this.segments.shift()!;
+      if (this.readFdStart === s.start) {
+        closeSync(this.readFd);
+        this.readFd = this.readFdStart = -1;
+      }
+      unlinkSync(s.path);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// Opens the TCP or TLS stream to an endpoint, with a deadline. TLS verifies the server by default
+// and nothing is written before the handshake (and its verification) succeeded.
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { ForwardError, classify } from '../errors.js';
+import type { EndpointSettings } from '../settings.js';
+
+// Probes idle connections so a silently dead peer is noticed (Papertrail also drops idle ones).
+const KEEPALIVE_MS = 30_000;
+
+export function openStream(s: EndpointSettings, secure: boolean): Promise<Socket> {
+  const where = `${s.name} (${s.host}:${s.port})`;
+  return new Promise((resolve, reject) => {
+    const socket: Socket = secure
+      ? tlsConnect({
+        host: s.host, port: s.port,
+        ca: s.tls.ca, cert: s.tls.cert, key: s.tls.key,
+        servername: s.tls.servername ?? (isIP(s.host) ? undefined : s.host),
+        rejectUnauthorized: s.tls.rejectUnauthorized,
+      })
+      : netConnect({ host: s.host, port: s.port });
+    const timer = setTimeout(() => fail(new ForwardError('EFWD_TIMEOUT', `${where}: no connection within ${s.timeoutMs} ms`)), s.timeoutMs);
+    const fail = (err: unknown) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(classify(err, where));
+    };
+    socket.once('error', fail);
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      socket.setKeepAlive(true, KEEPALIVE_MS);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+  });
+}

@@ -1,0 +1,70 @@
+// TCP/TLS syslog: no application acks exist, so a batch counts as delivered only once it was
+// written AND the connection stayed up for `resendWindowMs` after (bytes may sit in socket
+// buffers until the receiver reads them). When the link drops, everything younger is resent:
+// duplicates are possible, loss of what was spooled is not (short of a peer that accepts bytes
+// and then vanishes without a reset for longer than the window).
+import type { Socket } from 'node:net';
+import { ForwardError, classify } from '../errors.js';
+import { octetCounted } from '../framing.js';
+import type { Framing } from '../settings.js';
+import type { Mark } from '../spool/spool.js';
+import type { Batch, Link, LinkEvents } from './link.js';
+
+export class StreamLink implements Link {
+  private readonly written: { to: Mark; at: number }[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private dead = false;
+  private closing: (() => void) | null = null;
+
+  constructor(private readonly socket: Socket, private readonly framing: Framing, private readonly windowMs: number, readonly events: LinkEvents) {
+    socket.on('data', () => {}); // receivers send nothing; reading keeps 'end' (an idle close) visible
+    socket.on('end', () => (this.closing ? this.closing() : this.fail(new ForwardError('EFWD_CLOSED', 'the receiver closed the connection'))));
+    socket.on('error', (e) => this.fail(classify(e, 'send')));
+    socket.on('close', () => this.fail(new ForwardError('EFWD_CLOSED', 'connection closed')));
+    socket.on('drain', () => events.drain());
+    this.timer = setInterval(() => this.confirmOld(), Math.max(10, Math.min(250, windowMs / 4)));
+    this.timer.unref();
+  }
+
+  write(batch: Batch): boolean {
+    const wire = this.framing === 'newline' ? batch.data : octetCounted(batch.data, batch.ends);
+    return this.socket.write(wire, (err) => {
+      if (!err) this.written.push({ to: batch.to, at: Date.now() });
+    });
+  }
+
+  async close(timeoutMs: number): Promise<void> {
+    if (this.dead) return;
+    // Our FIN goes after all data; a receiver that reads up to it and closes has read everything.
+    const peerRead = new Promise<boolean>((resolve) => {
+      this.closing = () => resolve(true);
+      setTimeout(() => resolve(false), timeoutMs).unref();
+      this.socket.once('close', () => resolve(false));
+    });
+    this.socket.end();
+    if (await peerRead) {
+      const last = this.written[this.written.length - 1];
+      if (last && !this.dead) this.events.delivered(last.to);
+    }
+    this.written.length = 0;
+    this.dead = true;
+    clearInterval(this.timer);
+    this.socket.destroy();
+  }
+
+  private confirmOld(): void {
+    if (this.dead) return;
+    const limit = Date.now() - this.windowMs;
+    let last: Mark | undefined;
+    while (this.written.length > 0 && this.written[0]!.at <= limit) last = this.written.shift()!.to;
+    if (last) this.events.delivered(last);
+  }
+
+  private fail(err: ForwardError): void {
+    if (this.dead || this.closing) return;
+    this.dead = true;
+    clearInterval(this.timer);
+    this.socket.destroy();
+    this.events.down(err);
+  }
+}
