@@ -11,6 +11,8 @@ const customRule = z.strictObject({
   pattern: z.string().min(1),
   /** A parsed field (ip, user, url, message, ...) to match; the whole line when absent. */
   field: z.string().optional(),
+  /** RegExp flags, e.g. "i" (custom patterns run on every line: keep them linear). */
+  flags: z.string().regex(/^[imsu]*$/, 'expected RegExp flags among i, m, s, u').optional(),
   kind: z.enum(SECURITY_KINDS).default('custom'),
   severity: z.enum(SEVERITIES).default('medium'),
 });
@@ -29,6 +31,8 @@ export const securitySchema = z.strictObject({
   }).prefault({}),
   newIpLogin: z.boolean().default(true),
   ignore: z.array(z.string()).default([]),
+  /** Path prefixes the app really serves (e.g. /wp-admin on a WordPress site): never sensitive-file. */
+  ignorePaths: z.array(z.string().startsWith('/')).default([]),
 });
 
 export type SecurityConfig = z.output<typeof securitySchema>;

@@ -1,0 +1,209 @@
+// One log line in, zero or more security events out: sanitise -> parse -> allow-list -> rules -> thresholds.
+import { join } from 'node:path';
+import type { SecurityConfig, SecurityKind, Severity } from '../../config/schema/index.js';
+import type { LogLine, SecurityEvent } from '../../events/types.js';
+import { newEventId } from '../../events/id.js';
+import { formatDuration } from '../../common/units.js';
+import { AuthOutcome, parseLine, type FormatOption, type ParsedLine } from '../parse/index.js';
+import { parseLogTime } from '../parse/time.js';
+import { textIdentity } from '../parse/text.js';
+import { newInputCounters, sanitiseLine, type InputCounters } from '../parse/hostile.js';
+import type { OffenderBook } from '../offenders.js';
+import { AllowList } from './allow-list.js';
+import { AccountSignal, accountSignal, loginOutcome, mayBeAuth } from './auth-events.js';
+import { compileRules, fieldValue, type CompiledRule } from './custom-rules.js';
+import { KnownIps } from './known-ips.js';
+import { TagMatcher } from './tagged.js';
+import { WebInspector } from './web.js';
+import { CountWindow, DistinctWindow } from './window.js';
+
+export interface DetectorOptions {
+  /** Where new-ip-login history is kept (known-ips.json); in memory only when absent (scan). */
+  stateDir?: string;
+  /** Every event is also recorded here. */
+  offenders?: OffenderBook;
+}
+
+const SEVERITY: Record<Exclude<SecurityKind, 'custom'>, Severity> = {
+  tagged: 'high', sqli: 'high', xss: 'high', traversal: 'high', 'sensitive-file': 'medium',
+  'brute-force': 'high', 'credential-stuffing': 'critical', 'new-ip-login': 'medium', 'account-change': 'medium',
+};
+
+/** Returned when nothing fires: shared, frozen, never allocated per line. */
+const NONE: readonly SecurityEvent[] = Object.freeze([]);
+
+function clip(s: string, n = 200): string {
+  return s.length > n ? s.slice(0, n) + '...' : s;
+}
+
+export class Detector {
+  /** Hostile-input counters for the lines this detector saw. */
+  readonly counters: InputCounters = newInputCounters();
+  /** Lines skipped because their client IP is allow-listed. */
+  ignored = 0;
+
+  private readonly builtin: boolean;
+  private readonly tags: TagMatcher;
+  private readonly allow: AllowList;
+  private readonly custom: CompiledRule[];
+  private readonly web: WebInspector;
+  private readonly bruteIp: CountWindow;
+  private readonly bruteUser: CountWindow;
+  private readonly stuffing: DistinctWindow;
+  private readonly probes: CountWindow;
+  private readonly known: KnownIps | null;
+  private readonly offenders: OffenderBook | undefined;
+  private readonly cfg: SecurityConfig;
+
+  /** Throws AllowListError / CustomRuleError (both carry a `code`) on bad entries. */
+  constructor(cfg: SecurityConfig, opts: DetectorOptions = {}) {
+    this.cfg = cfg;
+    this.builtin = cfg.rules === 'default';
+    this.tags = new TagMatcher(cfg.tags.fields, cfg.tags.values);
+    this.allow = new AllowList(cfg.ignore);
+    this.custom = compileRules(cfg.custom);
+    this.web = new WebInspector(cfg.ignorePaths);
+    const t = cfg.thresholds;
+    this.bruteIp = new CountWindow(t.bruteForce.maxretry, t.bruteForce.findtime);
+    this.bruteUser = new CountWindow(t.bruteForce.maxretry, t.bruteForce.findtime);
+    this.stuffing = new DistinctWindow(t.credentialStuffing.users, t.credentialStuffing.findtime);
+    this.probes = new CountWindow(t.probes.maxretry, t.probes.findtime);
+    this.known = cfg.newIpLogin ? new KnownIps(opts.stateDir ? join(opts.stateDir, 'known-ips.json') : undefined) : null;
+    this.offenders = opts.offenders;
+  }
+
+  /** One line in, zero or more security events out (a shared empty array when nothing fires). */
+  inspect(line: LogLine, format: FormatOption): readonly SecurityEvent[] {
+    const text = sanitiseLine(line.line, this.counters);
+    const p = parseLine(text, format);
+    if (p.ip !== null && this.allow.has(p.ip)) {
+      this.ignored++;
+      return NONE;
+    }
+    let out: SecurityEvent[] | null = null;
+    let time = NaN;
+
+    if (p.json !== null) {
+      const tag = this.tags.match(text, p.json);
+      if (tag !== null) {
+        time = this.timeOf(p, line);
+        (out ??= []).push(this.event(line, text, p, time, 'tagged', 'tagged', SEVERITY.tagged,
+          `tagged by the app (${clip(tag, 80)})${p.message ? `: ${clip(p.message)}` : ''}`, 1));
+      }
+    }
+
+    for (const r of this.custom) {
+      const value = r.field === undefined ? text : fieldValue(p, r.field);
+      if (value !== null && r.re.test(value)) {
+        if (Number.isNaN(time)) time = this.timeOf(p, line);
+        (out ??= []).push(this.event(line, text, p, time, r.kind, r.name, r.severity,
+          `custom rule ${r.name} matched ${r.field ?? 'the line'}`, 1));
+      }
+    }
+    if (!this.builtin) return out ?? NONE;
+
+    if (p.url !== null) {
+      const hits = this.web.inspect(p.url);
+      if (hits !== null) {
+        if (Number.isNaN(time)) time = this.timeOf(p, line);
+        out ??= [];
+        for (const h of hits) {
+          out.push(this.event(line, text, p, time, h.kind, h.rule, SEVERITY[h.kind], `${h.rule} in ${h.where} of ${clip(p.url, 120)}`, 1));
+          if (h.kind === 'sensitive-file' && p.ip !== null) {
+            const n = this.probes.hit(p.ip, time);
+            if (n > 0) {
+              out.push(this.event(line, text, p, time, 'sensitive-file', 'probes', 'high',
+                `${n} probes for sensitive files from ${p.ip} within ${formatDuration(this.cfg.thresholds.probes.findtime)}`, n));
+            }
+          }
+        }
+      }
+    }
+
+    if (mayBeAuth(p)) {
+      const outcome = loginOutcome(p);
+      const signal = outcome === AuthOutcome.None ? accountSignal(p) : AccountSignal.None;
+      if (outcome !== AuthOutcome.None || signal !== AccountSignal.None) {
+        if (p.format === 'text') {
+          textIdentity(p);
+          if (p.ip !== null && this.allow.has(p.ip)) {
+            this.ignored++;
+            return out ?? NONE;
+          }
+        }
+        if (Number.isNaN(time)) time = this.timeOf(p, line);
+        if (outcome === AuthOutcome.Failure) out = this.loginFailure(line, text, p, time, out);
+        else if (outcome === AuthOutcome.Success) out = this.loginSuccess(line, text, p, time, out);
+        else if (signal === AccountSignal.AccountChange) {
+          (out ??= []).push(this.event(line, text, p, time, 'account-change', 'account-change', SEVERITY['account-change'],
+            `account change${p.user ? ` for ${p.user}` : ''}: ${clip(p.event ?? p.message ?? '')}`, 1));
+        } else {
+          (out ??= []).push(this.event(line, text, p, time, 'credential-stuffing', 'breached-password', 'critical',
+            `login with a breached password${p.user ? ` for ${p.user}` : ''}`, 1));
+        }
+      }
+    }
+    return out ?? NONE;
+  }
+
+  private loginFailure(line: LogLine, text: string, p: ParsedLine, time: number, out: SecurityEvent[] | null): SecurityEvent[] | null {
+    const window = formatDuration(this.cfg.thresholds.bruteForce.findtime);
+    let firedIp = false;
+    if (p.ip !== null) {
+      const n = this.bruteIp.hit(p.ip, time);
+      if (n > 0) {
+        firedIp = true;
+        (out ??= []).push(this.event(line, text, p, time, 'brute-force', 'brute-force-ip', SEVERITY['brute-force'],
+          `${n} failed logins from ${p.ip} within ${window}`, n));
+      }
+      if (p.user !== null) {
+        const u = this.stuffing.hit(p.ip, p.user, time);
+        if (u > 0) {
+          (out ??= []).push(this.event(line, text, p, time, 'credential-stuffing', 'credential-stuffing', SEVERITY['credential-stuffing'],
+            `${u} distinct users failed to log in from ${p.ip} within ${formatDuration(this.cfg.thresholds.credentialStuffing.findtime)}`, u));
+        }
+      }
+    }
+    if (p.user !== null) {
+      const n = this.bruteUser.hit(p.user, time);
+      // One attacker on one account reaches both thresholds on the same line: report it once.
+      if (n > 0 && !firedIp) {
+        (out ??= []).push(this.event(line, text, p, time, 'brute-force', 'brute-force-user', SEVERITY['brute-force'],
+          `${n} failed logins for user ${p.user} within ${window}`, n));
+      }
+    }
+    return out;
+  }
+
+  private loginSuccess(line: LogLine, text: string, p: ParsedLine, time: number, out: SecurityEvent[] | null): SecurityEvent[] | null {
+    if (p.ip === null || p.user === null) return out;
+    this.stuffing.forget(p.ip, p.user);
+    if (this.known !== null && this.known.login(p.user, p.ip)) {
+      (out ??= []).push(this.event(line, text, p, time, 'new-ip-login', 'new-ip-login', SEVERITY['new-ip-login'],
+        `${p.user} logged in from ${p.ip}, an address not seen for this user before`, 1));
+    }
+    return out;
+  }
+
+  private timeOf(p: ParsedLine, line: LogLine): number {
+    const t = parseLogTime(p.timeRaw, line.readAt);
+    // Out-of-range times (garbage in a time field) fall back to read time: Date would throw on them.
+    return t > -8.64e15 && t < 8.64e15 ? t : line.readAt;
+  }
+
+  private event(line: LogLine, text: string, p: ParsedLine, time: number, kind: SecurityKind, rule: string,
+    severity: Severity, message: string, count: number): SecurityEvent {
+    const e: SecurityEvent = {
+      id: newEventId(), type: 'security', at: new Date(time).toISOString(), kind, app: line.app, source: line.source,
+      line: text, ip: p.ip, user: p.user, rule, severity, message, count,
+    };
+    this.offenders?.record(e);
+    return e;
+  }
+
+  /** Persists new-ip-login history and the offender book, if they changed (the caller debounces). */
+  flush(): void {
+    this.known?.flush();
+    this.offenders?.flush();
+  }
+}

@@ -1,0 +1,60 @@
+// Input that is not a well-behaved log line: counted, made safe, never fatal.
+
+/** Lines longer than this are cut (SPEC: 64 KB) and marked. */
+export const MAX_LINE_CHARS = 64 * 1024;
+export const TRUNCATION_MARKER = ' [bulwark: line truncated]';
+
+export interface InputCounters {
+  lines: number;
+  truncated: number;
+  /** Lines containing U+FFFD: bytes that were not valid UTF-8 (the decoder replaced them). */
+  invalidUtf8: number;
+  nul: number;
+  /** Lines with other control characters (binary junk). */
+  binary: number;
+  crlf: number;
+}
+
+export function newInputCounters(): InputCounters {
+  return { lines: 0, truncated: 0, invalidUtf8: 0, nul: 0, binary: 0, crlf: 0 };
+}
+
+/** Process-wide totals (the daemon shows them in `status`). */
+const totals = newInputCounters();
+
+/** A copy of the process-wide hostile-input counters. */
+export function hostileInputCounters(): InputCounters {
+  return { ...totals };
+}
+
+// One cheap scan decides whether the line needs any repair; almost none do.
+const SUSPICIOUS = /[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/;
+
+/**
+ * Returns the line as detection should see it: no trailing CR, NUL removed, at most MAX_LINE_CHARS
+ * (+ marker). Counts each kind of trouble once per line in `counters` and in the process totals.
+ */
+export function sanitiseLine(line: string, counters: InputCounters): string {
+  counters.lines++;
+  totals.lines++;
+  let s = line;
+  if (s.length > MAX_LINE_CHARS) {
+    s = s.slice(0, MAX_LINE_CHARS) + TRUNCATION_MARKER;
+    counters.truncated++;
+    totals.truncated++;
+  }
+  if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) {
+    s = s.slice(0, -1);
+    counters.crlf++;
+    totals.crlf++;
+  }
+  if (!SUSPICIOUS.test(s)) return s;
+  if (s.indexOf('\ufffd') >= 0) { counters.invalidUtf8++; totals.invalidUtf8++; }
+  if (s.indexOf('\u0000') >= 0) {
+    counters.nul++;
+    totals.nul++;
+    s = s.replace(/\u0000/g, '');
+  }
+  if (/[\u0001-\u0008\u000b-\u001f\u007f]/.test(s)) { counters.binary++; totals.binary++; }
+  return s;
+}
