@@ -75,7 +75,8 @@ export class AlertManager {
     this.queue = new AlertQueue(opts.stateDir);
     const enqueue = (a: Alert, channels: string[]) => this.enqueue(a, channels);
     this.deduper = new Deduper(cfg.dedupe, enqueue);
-    this.episodes = new EpisodeTracker(cfg.dedupe, enqueue);
+    this.episodes = new EpisodeTracker(cfg.dedupe, cfg.recoverAfter,
+      (a, channels) => this.enqueue(a, a.kind === 'recovered' ? unionChannels(channels, this.routes.get('recovered')) : channels));
     this.forwardWatch = new ForwardDownWatch(cfg.forwardDownAfter,
       (endpoint, since) => this.forwardDown(endpoint, since),
       (endpoint, since) => this.forwardUp(endpoint, since));
@@ -178,7 +179,7 @@ export class AlertManager {
         if (channels) {
           const alert = alertFromLifecycle(e, 'errored', this.opts.hostname);
           if (ended) {
-            alert.reason += ` (after ${ended.held + 1} failures: ${ended.tally})`;
+            alert.reason += ` (after ${ended.failed} failures: ${ended.tally})`;
             if (ended.held) alert.heldBack = ended.held;
           }
           this.enqueue(alert, unionChannels(channels, ended?.channels));
@@ -189,9 +190,12 @@ export class AlertManager {
       }
       case 'recovered': {
         const ended = this.episodes.end(e.app);
-        if (ended) this.enqueue(EpisodeTracker.recoveredAlert(ended, e.at), unionChannels(ended.channels, this.routes.get('recovered')));
+        if (ended) this.enqueue(EpisodeTracker.recoveredAlert(ended, e.at, e.reason), unionChannels(ended.channels, this.routes.get('recovered')));
         break;
       }
+      case 'online':
+        this.episodes.online(e.app);
+        break;
       case 'stop':
       case 'delete':
         // The operator acted: the episode is over, no "recovered" to announce.

@@ -106,3 +106,21 @@ test('a channel that never comes back is retried with growing delays, then the a
   assert.equal(hook.refused, failed.length);
   assert.deepEqual(manager.pendingCount(), { alerts: 0, deliveries: 0 });
 });
+
+test('within an episode a worse failure still alerts (health failing, then hung), and staying online ends it', async (t) => {
+  const hook = await startWebhook();
+  t.after(() => hook.close());
+  const { manager } = await startManager(t, { channels: [{ type: 'webhook', url: hook.url }], recoverAfter: '800ms' });
+  manager.accept(lifecycle('api', 'health', { probe: 'http', reason: 'http check failing (1 in a row)' }));
+  manager.accept(lifecycle('api', 'health', { probe: 'http' }));
+  manager.accept(lifecycle('api', 'hang', { probe: 'http', reason: 'http check failed 3 times' }));
+  manager.accept(lifecycle('api', 'online', { reason: 'spawned' }));
+  manager.accept(lifecycle('api', 'crash', { reason: 'exited with code 1' })); // fails again before it is stable
+  const onlineAt = Date.now();
+  manager.accept(lifecycle('api', 'online', { reason: 'spawned' }));
+  await waitFor(() => hook.hits.length === 3, 'health, hang and recovered', 10_000);
+  const kinds = hook.hits.map((h) => h.body.bulwark.kind);
+  assert.deepEqual(kinds, ['health', 'hang', 'recovered']);
+  assert.ok(hook.hits[2]!.at - onlineAt >= 700, 'recovered only after recoverAfter online');
+  assert.match(hook.hits[2]!.body.bulwark.reason, /online for 1s; recovered after 4 failures \(health×2, hang×1, crash×1\)/);
+});

@@ -37,6 +37,8 @@ export const alertsSchema = z.strictObject({
   dedupe: duration.default(300_000),
   /** Per channel: at most `max` deliveries per `per`; the rest wait in the queue (never dropped). */
   rateLimit: z.strictObject({ max: z.number().int().min(1).default(30), per: duration.default(60_000) }).prefault({}),
+  /** A flapping app counts as recovered once online this long with no new failure (keep it >= the apps' minUptime). */
+  recoverAfter: duration.default(60_000),
   /** A failing channel is retried with this capped exponential backoff ... */
   retry: z.strictObject({
     initial: duration.default(1_000),
