@@ -254,6 +254,8 @@ export class AppProcess {
         if (typeof m === 'object' && m !== null && (m as { bulwark?: unknown }).bulwark === 'heartbeat') run.heartbeat?.touch();
       });
     }
+    // Readiness = spawned: the exec succeeded. Liveness is the health probes' job.
+    this.transition('online', 'online', 'spawned', { pid });
     this.health = this.health === 'none' ? 'none' : 'unknown';
     if (this.cfg.health.grace > 0) {
       run.graceTimer = setTimeout(() => this.startProbes(run), this.cfg.health.grace);
@@ -263,8 +265,6 @@ export class AppProcess {
     }
     const every = run.limits !== null ? this.cfg.limits.sampleEvery : STATUS_SAMPLE_MS;
     this.deps.sampler.track(this.cfg.name, pid, every, (s) => this.onSample(run, s));
-    // Readiness = spawned: the exec succeeded. Liveness is the health probes' job.
-    this.transition('online', 'online', 'spawned', { pid });
   }
 
   private onSpawnFailed(err: Error): void {

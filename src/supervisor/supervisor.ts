@@ -62,19 +62,19 @@ export class Supervisor {
     }));
   }
 
-  replace(app: AppConfig): Promise<void> {
+  async replace(app: AppConfig): Promise<void> {
     return this.get(app.name).replace(app);
   }
 
-  start(name: string): Promise<void> {
+  async start(name: string): Promise<void> {
     return this.get(name).start();
   }
 
-  stop(name: string): Promise<void> {
+  async stop(name: string): Promise<void> {
     return this.get(name).stop();
   }
 
-  restart(name: string, reason?: string): Promise<void> {
+  async restart(name: string, reason?: string): Promise<void> {
     return this.get(name).restart(reason);
   }
 

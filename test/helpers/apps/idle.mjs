@@ -1,0 +1,3 @@
+// Prints one line, then idles until signalled.
+console.log(`up ${process.pid}`);
+setInterval(() => {}, 1 << 30);
