@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { LogLine } from '../../src/events/types.js';
+import { MAX_LINE, OutputCapture } from '../../src/supervisor/output-capture.js';
+import { RotatingLogFile } from '../../src/supervisor/rotating-log-file.js';
+import { APPS, app, harness, waitFor } from './harness.js';
+
+/** Every line of base.N ... base.1, base, oldest first. */
+function readRotated(dir: string, base: string): string[] {
+  const rotated = readdirSync(dir).filter((f) => f.startsWith(`${base}.`) && /\.\d+$/.test(f))
+    .map((f) => Number(f.slice(base.length + 1))).sort((a, b) => b - a);
+  const text = [...rotated.map((n) => `${base}.${n}`), base].map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+  assert.ok(text.endsWith('\n'));
+  return text.slice(0, -1).split('\n');
+}
+
+test('rotation under a writer at 5,000 lines/s loses no line and splits none', async (t) => {
+  const h = harness(t, { lines: true });
+  const total = 10_000;
+  h.sup.add(app({
+    name: 'w', script: join(APPS, 'writer.mjs'), env: { LINES: String(total), RATE: '5000', PAD: '80' },
+    logs: { rotate: { size: '64KB', keep: 100 } },
+  }));
+  const began = Date.now();
+  await h.sup.start('w');
+  await waitFor('all lines captured', () => h.lines.length >= total, 30_000);
+  t.diagnostic(`${total} lines in ${Date.now() - began} ms`);
+  const dir = join(h.home, 'logs');
+  const files = readdirSync(dir).filter((f) => f.startsWith('w.out.log.'));
+  assert.ok(files.length >= 10, `rotated ${files.length} times`);
+  const pad = 'x'.repeat(80);
+  const lines = readRotated(dir, 'w.out.log');
+  assert.equal(lines.length, total);
+  lines.forEach((l, i) => assert.equal(l, `${i} ${pad}`));
+  assert.equal(h.lines.length, total);
+  h.lines.forEach((l, i) => {
+    assert.equal(l.line, `${i} ${pad}`);
+    assert.equal(l.source, 'stdout');
+    assert.equal(l.app, 'w');
+  });
+  for (const f of files) assert.ok(readFileSync(join(dir, f)).length < 64 * 1024 + 70 * 1024, 'size stays near the limit');
+});
+
+test('lines are reassembled across chunks, a huge line is cut with a marker, CRLF is trimmed, the tail is flushed at end', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-cap-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = new RotatingLogFile(join(dir, 'a.out.log'), { size: 1 << 30, keep: 1 });
+  const got: LogLine[] = [];
+  const cap = new OutputCapture('a', 'stderr', file, (l) => got.push(l));
+  cap.push(Buffer.from('hel'));
+  cap.push(Buffer.from('lo\r\nwor'));
+  cap.push(Buffer.from('ld\n'));
+  const big = Buffer.alloc(MAX_LINE + 1000, 0x61);
+  cap.push(big.subarray(0, 40_000));
+  cap.push(big.subarray(40_000));
+  cap.push(Buffer.from('\nlast'));
+  cap.end();
+  file.close();
+  const marker = ' [bulwark: truncated 1000 bytes]';
+  assert.deepEqual(got.map((l) => l.line.length > 100 ? `${l.line.length}:${l.line.slice(-marker.length)}` : l.line), [
+    'hello', 'world', `${MAX_LINE + marker.length}:${marker}`, 'last',
+  ]);
+  const text = readFileSync(join(dir, 'a.out.log'), 'utf8').split('\n');
+  assert.equal(text[0], 'hello\r');
+  assert.equal(text[2]!.length, MAX_LINE + ' [bulwark: truncated 1000 bytes]'.length);
+  assert.equal(text[3], 'last');
+});
+
+test('keep: 0 rotates by starting the file afresh; keep: 2 keeps only two old files', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-rot-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const zero = new RotatingLogFile(join(dir, 'z.log'), { size: 10, keep: 0 });
+  const two = new RotatingLogFile(join(dir, 't.log'), { size: 10, keep: 2 });
+  for (let i = 0; i < 5; i++) {
+    zero.write(Buffer.from(`line ${i} xxxx\n`));
+    two.write(Buffer.from(`line ${i} xxxx\n`));
+  }
+  zero.close();
+  two.close();
+  assert.deepEqual(readdirSync(dir).sort(), ['t.log', 't.log.1', 't.log.2', 'z.log']);
+  assert.equal(readFileSync(join(dir, 't.log.1'), 'utf8'), 'line 4 xxxx\n');
+  assert.equal(readFileSync(join(dir, 't.log.2'), 'utf8'), 'line 3 xxxx\n');
+});
