@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { configSchema, type AppConfig, type BulwarkConfig } from '../config/schema/index.js';
 import { EventLog } from '../events/event-log.js';
 import { newEventId } from '../events/id.js';
-import type { BulwarkEvent, LogLine } from '../events/types.js';
+import type { BulwarkEvent } from '../events/types.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { LogPipeline } from '../logs/pipeline.js';
+import { Forwarder } from '../logs/forward/index.js';
+import { AlertManager } from '../alerts/index.js';
 import { AppTableStore } from './app-table.js';
 import { ControlServer, type Handler } from './control-server.js';
 import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
@@ -25,6 +28,9 @@ export class Daemon {
   private settings: Omit<BulwarkConfig, 'apps'>;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | null = null;
+  private forwarder: Forwarder | null = null;
+  private alerts: AlertManager | null = null;
+  private pipeline: LogPipeline | null = null;
 
   constructor(private readonly paths: HomePaths, foreground: boolean) {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
@@ -35,7 +41,6 @@ export class Daemon {
       logsDir: paths.logsDir,
       stateDir: paths.stateDir,
       emit: (e) => this.publish(e),
-      onLine: (l) => this.onLine(l),
     });
     this.server = new ControlServer(this.handlers(), (err) => this.log.error('control request failed', { error: err.stack }));
   }
@@ -44,6 +49,18 @@ export class Daemon {
   async start(): Promise<void> {
     const reaped = await this.supervisor.reapOrphans();
     if (reaped > 0) this.daemonEvent('orphans-reaped', `ended ${reaped} process group(s) left by a previous daemon`);
+    await this.startSinks(['forward', 'alerts']);
+    this.pipeline = new LogPipeline({
+      logsDir: this.paths.logsDir,
+      stateDir: this.paths.stateDir,
+      security: this.settings.security,
+      sinks: {
+        publish: (e) => this.publish(e),
+        acceptLine: (l) => this.forwarder?.acceptLine(l),
+        flushed: () => this.forwarder?.flushed() ?? Promise.resolve(),
+      },
+      onError: (err) => this.log.warn('log source problem', { error: err.message }),
+    });
     await this.server.listen(this.paths.socket);
     this.daemonEvent('start', `daemon ${VERSION} started (pid ${process.pid})`);
     await this.resurrectAtStart();
@@ -54,6 +71,9 @@ export class Daemon {
     this.stopping ??= (async () => {
       this.log.info('shutting down', { reason });
       await this.supervisor.stopAll();
+      await this.pipeline?.close();
+      await this.alerts?.close();
+      await this.forwarder?.close();
       this.table.clearCurrent();
       this.daemonEvent('stop', `daemon stopped (${reason})`);
       this.events.close();
@@ -64,16 +84,32 @@ export class Daemon {
     return this.stopping;
   }
 
+  /** The event bus: history first, then every sink. */
   private publish(e: BulwarkEvent): void {
     this.events.append(e);
+    this.forwarder?.accept(e);
+    this.alerts?.accept(e);
     if (e.type === 'lifecycle') {
       this.log.info(`${e.app}: ${e.kind}${e.to ? ` -> ${e.to}` : ''}: ${e.reason}`);
       if (e.kind === 'errored') this.log.warn(`${e.app} gave up restarting: ${e.reason}`);
     }
   }
 
-  private onLine(_l: LogLine): void {
-    // The log pipeline (detect, forward) is attached here.
+  /** (Re)builds the forwarder and/or the alert manager from the settings in force. */
+  private async startSinks(which: ('forward' | 'alerts')[]): Promise<void> {
+    const host = hostname();
+    if (which.includes('forward')) {
+      await this.forwarder?.close();
+      this.forwarder = new Forwarder(this.settings.forward, { stateDir: join(this.paths.stateDir, 'forward'), hostname: host, emit: (e) => this.publish(e) });
+      await this.forwarder.start();
+    }
+    if (which.includes('forward') || which.includes('alerts')) {
+      await this.alerts?.close();
+      this.alerts = new AlertManager(this.settings.alerts, {
+        stateDir: join(this.paths.stateDir, 'alerts'), hostname: host, emit: (e) => this.publish(e), forwarder: this.forwarder ?? undefined,
+      });
+      await this.alerts.start();
+    }
   }
 
   private daemonEvent(kind: string, message: string): void {
@@ -97,11 +133,12 @@ export class Daemon {
   /** Adds or replaces the given apps and starts them; adopts the listed non-app sections. */
   private async apply(config: BulwarkConfig, sections: string[]): Promise<string[]> {
     const { apps, ...rest } = config;
-    const next = { ...this.settings };
-    for (const key of Object.keys(rest) as (keyof typeof rest)[]) {
-      if (sections.includes(key)) (next as Record<string, unknown>)[key] = rest[key];
-    }
-    this.settings = next;
+    const changed = (Object.keys(rest) as (keyof typeof rest)[])
+      .filter((key) => sections.includes(key) && JSON.stringify(rest[key]) !== JSON.stringify(this.settings[key]));
+    this.settings = { ...this.settings, ...Object.fromEntries(changed.map((k) => [k, rest[k]])) };
+    if (changed.includes('security')) this.pipeline?.reconfigure(this.settings.security);
+    const sinks = changed.filter((k): k is 'forward' | 'alerts' => k === 'forward' || k === 'alerts');
+    if (sinks.length > 0) await this.startSinks(sinks);
     for (const app of apps) {
       if (this.supervisor.has(app.name)) await this.supervisor.replace(app);
       else {
@@ -109,12 +146,17 @@ export class Daemon {
         await this.supervisor.start(app.name);
       }
     }
+    await this.followApps();
     this.recordCurrent();
     return apps.map((a) => a.name);
   }
 
   private currentConfig(): BulwarkConfig {
     return { apps: this.supervisor.names().map((n) => this.supervisor.config(n)), ...this.settings };
+  }
+
+  private followApps(): Promise<void> {
+    return this.pipeline?.setApps(this.supervisor.names().map((n) => this.supervisor.config(n))) ?? Promise.resolve();
   }
 
   private recordCurrent(): void {
@@ -147,11 +189,21 @@ export class Daemon {
     h.set('start', each((n) => this.supervisor.start(n)));
     h.set('stop', each((n) => this.supervisor.stop(n)));
     h.set('restart', each((n) => this.supervisor.restart(n, 'restarted by the user')));
-    h.set('delete', each((n) => this.supervisor.remove(n)));
+    h.set('delete', async (args) => {
+      const r = await each((n) => this.supervisor.remove(n))(args);
+      await this.followApps();
+      return r;
+    });
     h.set('status', (args) => {
       if (args.name !== undefined) this.targets(args.name);
-      return this.supervisor.status(args.name as string | undefined);
+      const apps = this.supervisor.status(args.name as string | undefined);
+      if (!args.all) return apps;
+      return { apps, forward: this.forwarder?.status() ?? [], pipeline: this.pipeline?.stats() ?? null };
     });
+    h.set('offenders', () => this.pipeline?.offendersList() ?? []);
+    h.set('forward.status', () => this.forwarder?.status() ?? []);
+    h.set('forward.test', (args) => this.forwarder?.test(args.name as string | undefined) ?? []);
+    h.set('alert.test', (args) => this.alerts?.test(args.channel as string | undefined) ?? []);
     h.set('events', (args, ctx) => {
       const filter = { type: args.type as string | undefined, app: args.app as string | undefined, limit: Number(args.limit ?? 100) };
       if (!args.follow) return this.events.query(filter);

@@ -2,7 +2,12 @@
 import type { BulwarkCommand } from '../command.js';
 import type { AppStatus } from '../../supervisor/supervisor.js';
 import { withDaemon } from '../daemon-connection.js';
+import type { EndpointStatus } from '../../logs/forward/endpoint.js';
+import type { PipelineStats } from '../../logs/pipeline.js';
 import { bytes, duration, percent, renderTable } from '../format.js';
+import { statusTable } from './forward.js';
+
+interface DaemonStatus { apps: AppStatus[]; forward: EndpointStatus[]; pipeline: PipelineStats | null }
 
 interface Args { name?: string; json?: boolean }
 
@@ -11,10 +16,18 @@ const status: BulwarkCommand<Args> = {
   describe: 'show apps: pid, state, uptime, restarts, cpu, memory, last exit, health',
   builder: (y) => y.positional('name', { type: 'string', describe: 'one app' }).option('json', { type: 'boolean', describe: 'print JSON (one object per app)' }),
   run: (argv, io) => withDaemon(io, async (client) => {
-    const apps = await client.request<AppStatus[]>('status', argv.name ? { name: argv.name } : {});
-    if (argv.json) { io.out(JSON.stringify(apps)); return 0; }
-    if (apps.length === 0) { io.out('no apps (start some with `bulwark start <config|script>`)'); return 0; }
-    io.out(renderStatusTable(apps));
+    if (argv.json) {
+      io.out(JSON.stringify(await client.request<AppStatus[]>('status', argv.name ? { name: argv.name } : {})));
+      return 0;
+    }
+    const all = await client.request<DaemonStatus>('status', { ...(argv.name ? { name: argv.name } : {}), all: true });
+    io.out(all.apps.length ? renderStatusTable(all.apps) : 'no apps (start some with `bulwark start <config|script>`)');
+    if (all.forward.length) io.out(`\n${statusTable(all.forward)}`);
+    const p = all.pipeline;
+    if (p) {
+      const i = p.input;
+      io.out(`\nlog pipeline: ${p.lines} lines from ${p.files} file(s), ${p.detections} detection(s); hostile input: ${i.truncated} truncated, ${i.invalidUtf8} invalid UTF-8, ${i.nul} with NUL, ${i.binary} binary, ${i.ignored} allow-listed`);
+    }
     return 0;
   }),
 };

@@ -1,0 +1,126 @@
+// The log pipeline of the daemon: sources -> parse/detect -> sinks.
+//
+// Sources are files only: each app's captured stdout/stderr (which the supervisor writes to
+// logs/<app>.out.log|.err.log) plus its `logs.tail` files, all followed by TailSource. Reading the
+// captured files rather than the pipes costs one read per chunk and buys durability: the tail
+// offset is committed only after the batch's events and lines are fsync'd in the forward spools,
+// so a daemon SIGKILL resumes at the last committed batch and loses no detection.
+import { join } from 'node:path';
+import type { AppConfig, SecurityConfig } from '../config/schema/index.js';
+import type { BulwarkEvent, LogLine } from '../events/types.js';
+import { Detector } from './detect/detector.js';
+import { OffenderBook, type Offender } from './offenders.js';
+import { hostileInputCounters, type InputCounters } from './parse/hostile.js';
+import { TailSource, type TailBatch } from './tail/index.js';
+
+/** Where detections and raw lines go; the forwarder makes them durable before offsets advance. */
+export interface PipelineSinks {
+  publish(e: BulwarkEvent): void;
+  acceptLine(l: LogLine): void;
+  /** Resolves once everything accepted so far is durable. */
+  flushed(): Promise<void>;
+}
+
+export interface PipelineStats {
+  lines: number;
+  detections: number;
+  files: number;
+  rotations: number;
+  input: InputCounters & { ignored: number };
+}
+
+const PERSIST_EVERY_MS = 2000;
+
+export class LogPipeline {
+  private detector: Detector;
+  private readonly offenders: OffenderBook;
+  private readonly sources = new Map<string, { source: TailSource; key: string }>();
+  private lines = 0;
+  private detections = 0;
+  private readonly persistTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly opts: { logsDir: string; stateDir: string; security: SecurityConfig; sinks: PipelineSinks; onError(err: Error): void },
+  ) {
+    this.offenders = new OffenderBook(join(opts.stateDir, 'offenders.json'));
+    this.detector = this.newDetector(opts.security);
+    this.persistTimer = setInterval(() => this.detector.flush(), PERSIST_EVERY_MS).unref();
+  }
+
+  /** A new `security` section: a fresh detector (windows restart; history and the black book stay). */
+  reconfigure(security: SecurityConfig): void {
+    this.detector.flush();
+    this.detector = this.newDetector(security);
+  }
+
+  /** Follows exactly the given apps' files, starting and stopping sources to match. */
+  async setApps(apps: AppConfig[]): Promise<void> {
+    const wanted = new Map(apps.map((a) => [a.name, a]));
+    for (const [name, s] of this.sources) {
+      const app = wanted.get(name);
+      if (!app || sourceKey(app) !== s.key) {
+        this.sources.delete(name);
+        await s.source.stop();
+      }
+    }
+    for (const app of apps) {
+      if (this.sources.has(app.name)) continue;
+      const source = new TailSource({
+        app: app.name,
+        patterns: [join(this.opts.logsDir, `${app.name}.out.log`), join(this.opts.logsDir, `${app.name}.err.log`), ...app.logs.tail],
+        cwd: app.cwd ?? process.cwd(),
+        stateDir: this.opts.stateDir,
+        onBatch: (b) => this.onBatch(b, app),
+        onError: (err) => this.opts.onError(err),
+      });
+      this.sources.set(app.name, { source, key: sourceKey(app) });
+      await source.start();
+    }
+  }
+
+  offendersList(): Offender[] {
+    return this.offenders.list();
+  }
+
+  stats(): PipelineStats {
+    let files = 0;
+    let rotations = 0;
+    for (const { source } of this.sources.values()) {
+      const s = source.stats();
+      files += s.files;
+      rotations += s.rotations;
+    }
+    return { lines: this.lines, detections: this.detections, files, rotations, input: { ...hostileInputCounters(), ignored: this.detector.ignored } };
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.persistTimer);
+    await Promise.all([...this.sources.values()].map((s) => s.source.stop()));
+    this.sources.clear();
+    this.detector.flush();
+  }
+
+  private async onBatch(b: TailBatch, app: AppConfig): Promise<void> {
+    const source = b.path.endsWith(`${app.name}.out.log`) ? 'stdout' : b.path.endsWith(`${app.name}.err.log`) ? 'stderr' : b.path;
+    const { sinks } = this.opts;
+    const format = app.logs.format;
+    for (const text of b.lines) {
+      const line: LogLine = { app: app.name, source, line: text, readAt: b.readAt };
+      const found = this.detector.inspect(line, format);
+      for (const e of found) sinks.publish(e);
+      this.detections += found.length;
+      sinks.acceptLine(line);
+    }
+    this.lines += b.lines.length;
+    await sinks.flushed();
+    b.commit();
+  }
+
+  private newDetector(security: SecurityConfig): Detector {
+    return new Detector(security, { stateDir: this.opts.stateDir, offenders: this.offenders });
+  }
+}
+
+function sourceKey(app: AppConfig): string {
+  return JSON.stringify([app.cwd, app.logs.tail, app.logs.format]);
+}
