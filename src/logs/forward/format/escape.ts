@@ -38,3 +38,10 @@ export function headerField(value: string | undefined | null, max: number, repla
   const s = PRINTUSASCII.test(value) ? value : value.replace(NOT_PRINTUSASCII, replacement);
   return s.length > max ? s.slice(0, max) : s;
 }
+
+const NOT_HOST = /[^A-Za-z0-9.:-]/g;
+
+/** HOSTNAME: a host name or IP as Logstash's IPORHOST reads it (so `_` and spaces become `-`), at most 255. */
+export function hostnameField(value: string): string {
+  return headerField(value.replace(NOT_HOST, '-'), 255);
+}

@@ -2,7 +2,7 @@
 // There is no STRUCTURED-DATA, so an event's fields lead MSG in the same [bulwark ...] shape.
 import type { BulwarkEvent, LogLine } from '../../../events/types.js';
 import type { FormatOptions, MessageFormatter } from './formatter.js';
-import { escapeControl, escapeSdValue, headerField } from './escape.js';
+import { escapeControl, escapeSdValue, headerField, hostnameField } from './escape.js';
 import { eventApp, eventFields, eventText } from './fields.js';
 import { eventSeverity, lineSeverity, pri } from './severity.js';
 import { truncateUtf8 } from './utf8.js';
@@ -19,7 +19,7 @@ function bsdTime(ms: number): string {
 export class Rfc3164Formatter implements MessageFormatter {
   private readonly hostname: string;
   constructor(private readonly o: FormatOptions) {
-    this.hostname = headerField(o.hostname, 255, '-');
+    this.hostname = hostnameField(o.hostname);
   }
 
   event(e: BulwarkEvent): string {

@@ -3,7 +3,7 @@
 // original line with controls escaped. Over the size limit, MSG is cut first (UTF-8 safe).
 import type { BulwarkEvent, LogLine } from '../../../events/types.js';
 import type { FormatOptions, MessageFormatter } from './formatter.js';
-import { escapeControl, escapeSdValue, headerField } from './escape.js';
+import { escapeControl, escapeSdValue, headerField, hostnameField } from './escape.js';
 import { eventApp, eventFields, eventText } from './fields.js';
 import { eventSeverity, lineSeverity, pri } from './severity.js';
 import { LineClock, rfc5424Time } from './timestamp.js';
@@ -21,8 +21,7 @@ export class Rfc5424Formatter implements MessageFormatter {
   private readonly sources = new Map<string, string>();
 
   constructor(private readonly o: FormatOptions) {
-    // Logstash's IPORHOST rejects `_`, so hostnames get `-` for anything unprintable.
-    this.hostname = headerField(o.hostname, 255, '-');
+    this.hostname = hostnameField(o.hostname);
   }
 
   event(e: BulwarkEvent): string {
