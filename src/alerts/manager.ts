@@ -234,7 +234,11 @@ export class AlertManager {
     if (known.length === 0) return;
     const p: PendingAlert = { v: 1, alert, expiresAt: Date.now() + this.cfg.expire, deliveries: {} };
     for (const n of known) p.deliveries[n] = { state: 'pending', attempts: 0 };
-    this.queue.save(p); // on disk before anything else happens: a crash from here on cannot lose it
+    try {
+      this.queue.save(p); // on disk before anything else happens: a crash from here on cannot lose it
+    } catch {
+      // Disk trouble must not break the event bus: deliver from memory (lost only if we crash too).
+    }
     this.pending.set(alert.id, p);
     for (const n of known) this.pump(n);
   }
