@@ -145,9 +145,10 @@ export class AlertManager {
   /** Stops delivering; held-back counts are queued as summaries (sent after the next start). */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.closed = true;
+    // Queued, not sent: the next manager on this stateDir (restart or config reload) delivers them.
     this.deduper.flush();
     this.episodes.flush();
-    this.closed = true;
     this.forwardWatch.close();
     for (const w of this.workers.values()) if (w.timer) clearTimeout(w.timer);
     await Promise.allSettled([...this.inflight]);
