@@ -91,3 +91,34 @@ test('a torn or foreign file in the queue is set aside, the rest still loads', a
   assert.equal(bad, 1);
   assert.deepEqual(readdirSync(q.dir).sort(), ['a1.json', 'zz.json.bad']);
 });
+
+test('a SIGKILL after the receiver took an alert but before it was recorded resends it with the same id (at least once)', { timeout: 45_000 }, async (t) => {
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  const dir = tempDir(t);
+  const stateDir = join(dir, 'state');
+  const received = join(dir, 'received.txt');
+  const marker = join(dir, 'killed-once');
+  const script = join(dir, 'receiver.cjs');
+  // Takes the alert, then (the first time only) SIGKILLs the process that is delivering it.
+  writeFileSync(script, `
+const fs = require('node:fs');
+let input = '';
+process.stdin.on('data', (c) => { input += c; }).on('end', () => {
+  fs.appendFileSync(${JSON.stringify(received)}, JSON.parse(input).id + '\\n');
+  if (!fs.existsSync(${JSON.stringify(marker)})) { fs.writeFileSync(${JSON.stringify(marker)}, ''); process.kill(process.ppid, 'SIGKILL'); }
+});`);
+  const config = { channels: [{ type: 'exec', command: [process.execPath, script] }] };
+  const first = startChild(config, stateDir);
+  t.after(() => kill(first));
+  await waitFor(() => first.lines.some((l) => l.ready), 'first child ready', 20_000);
+  first.proc.stdin!.write(`${JSON.stringify(lifecycle('api', 'crash'))}\n`);
+  await new Promise<void>((resolve) => first.proc.once('exit', () => resolve()));
+  assert.equal(first.lines.filter((l) => l.kind === 'alert.sent').length, 0, 'killed before recording');
+
+  const second = startChild(config, stateDir);
+  t.after(() => kill(second));
+  await waitFor(() => second.lines.some((l) => l.kind === 'alert.sent'), 'resent after restart', 20_000);
+  const ids = readFileSync(received, 'utf8').trim().split('\n');
+  assert.equal(ids.length, 2);
+  assert.equal(ids[0], ids[1], 'the duplicate carries the same alert id, so a receiver can drop it');
+});

@@ -11,6 +11,7 @@ test('a crash event reaches the webhook within 1 s as a Slack-compatible body ca
   manager.accept(lifecycle('api', 'crash', { reason: 'exited with code 1', code: 1, signal: null, pid: 4242 }));
   await waitFor(() => hook.hits.length === 1, 'the crash alert', 5_000);
   const latency = hook.hits[0]!.at - sentAt;
+  t.diagnostic(`crash -> webhook: ${latency} ms`);
   assert.ok(latency < 1000, `arrived after ${latency} ms`);
   const { body, headers } = hook.hits[0]!;
   assert.equal(typeof body.text, 'string');
