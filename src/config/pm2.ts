@@ -1,6 +1,6 @@
 // PM2 ecosystem files (ecosystem.config.js|cjs|json) -> bulwark apps. Every PM2 key either maps to a
 // bulwark key or is named in the file's single warning: nothing is dropped silently.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,6 +48,7 @@ export async function pm2ToYaml(file: string, env: NodeJS.ProcessEnv = process.e
 }
 
 async function readEcosystem(file: string): Promise<unknown> {
+  if (!existsSync(file)) throw new ConfigError([{ file, path: '', message: 'cannot read: no such file', hint: 'check the path' }]);
   if (extname(file) === '.json') {
     let text: string;
     try {

@@ -93,7 +93,7 @@ export function renderSystemdUnit(o: SystemdUnitOptions): string {
       : ['# systemd < 254 has no RestartSteps/RestartMaxDelaySec: a fixed delay instead of a backoff.', 'RestartSec=2s']),
     'LimitNOFILE=65536',
     '',
-    '# Hardening. Apps inherit these restrictions: see `bulwark startup systemd --help`.',
+    '# Hardening. Apps inherit these restrictions (README, "Running under systemd": what each costs).',
     'NoNewPrivileges=yes',
     // In user units, namespacing options need unprivileged user namespaces (implied PrivateUsers=),
     // which many hosts disable: the unit would fail with 218/CAPABILITIES. Keep user units portable.
