@@ -13,7 +13,8 @@ export const forwardSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'names use only A-Z a-z 0-9 . _ -'),
   preset: z.enum(['papertrail', 'logstash']).optional(),
   host: z.string().min(1),
-  port: z.number().int().min(1).max(65535),
+  /** A number, or a string of digits (so `port: ${PAPERTRAIL_PORT}` works). */
+  port: z.union([z.number(), z.string().regex(/^\d+$/, 'expected a port number').transform(Number)]).pipe(z.number().int().min(1).max(65535)),
   protocol: z.enum(['udp', 'tcp', 'tls', 'relp']).optional(),
   format: z.enum(['rfc5424', 'rfc3164', 'json']).optional(),
   framing: z.enum(['newline', 'octet-counting']).optional(),
