@@ -7,7 +7,7 @@ import { formatDuration } from '../../common/units.js';
 import { AuthOutcome, parseLine, type FormatOption, type ParsedLine } from '../parse/index.js';
 import { parseLogTime } from '../parse/time.js';
 import { textIdentity } from '../parse/text.js';
-import { newInputCounters, sanitiseLine, type InputCounters } from '../parse/hostile.js';
+import { countBinary, newInputCounters, sanitiseLine, type InputCounters } from '../parse/hostile.js';
 import type { OffenderBook } from '../offenders.js';
 import { AllowList } from './allow-list.js';
 import { AccountSignal, accountSignal, loginOutcome, mayBeAuth } from './auth-events.js';
@@ -76,6 +76,7 @@ export class Detector {
   inspect(line: LogLine, format: FormatOption): readonly SecurityEvent[] {
     const text = sanitiseLine(line.line, this.counters);
     const p = parseLine(text, format);
+    if (p.format !== 'json') countBinary(text, this.counters);
     if (p.ip !== null && this.allow.has(p.ip)) {
       this.ignored++;
       return NONE;

@@ -121,7 +121,9 @@ export class Endpoint {
       this.down = false;
       await this.pump(link, () => downErr);
       this.link = null;
-      if (downErr && !this.closing) this.failed(downErr);
+      // A dropped link is not yet an outage (receivers close idle connections): only a failed
+      // reconnect reports forward.down.
+      if (downErr) this.lastError = (downErr as ForwardError).message;
     }
   }
 

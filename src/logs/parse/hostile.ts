@@ -27,12 +27,11 @@ export function hostileInputCounters(): InputCounters {
   return { ...totals };
 }
 
-// One cheap scan decides whether the line needs any repair; almost none do.
-const SUSPICIOUS = /[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/;
-
 /**
  * Returns the line as detection should see it: no trailing CR, NUL removed, at most MAX_LINE_CHARS
  * (+ marker). Counts each kind of trouble once per line in `counters` and in the process totals.
+ * Other control characters are counted by countBinary, after parsing: a line that parsed as JSON
+ * cannot hold any, so the (comparatively costly) scan runs only on the rest.
  */
 export function sanitiseLine(line: string, counters: InputCounters): string {
   counters.lines++;
@@ -48,13 +47,24 @@ export function sanitiseLine(line: string, counters: InputCounters): string {
     counters.crlf++;
     totals.crlf++;
   }
-  if (!SUSPICIOUS.test(s)) return s;
-  if (s.indexOf('\ufffd') >= 0) { counters.invalidUtf8++; totals.invalidUtf8++; }
+  if (s.indexOf('\ufffd') >= 0) {
+    counters.invalidUtf8++;
+    totals.invalidUtf8++;
+  }
   if (s.indexOf('\u0000') >= 0) {
     counters.nul++;
     totals.nul++;
     s = s.replace(/\u0000/g, '');
   }
-  if (/[\u0001-\u0008\u000b-\u001f\u007f]/.test(s)) { counters.binary++; totals.binary++; }
   return s;
+}
+
+const CONTROL = /[\u0001-\u0008\u000b-\u001f\u007f]/;
+
+/** Counts a (non-JSON) line holding control characters other than tab: binary junk. */
+export function countBinary(line: string, counters: InputCounters): void {
+  if (CONTROL.test(line)) {
+    counters.binary++;
+    totals.binary++;
+  }
 }

@@ -5,55 +5,110 @@ import { firstForwardedHop, normaliseIp } from './ip.js';
 
 type Obj = Record<string, unknown>;
 
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v.length > 0 ? v : null;
-}
 function obj(v: unknown): Obj | null {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : null;
 }
-function header(headers: Obj | null, name: string): string | null {
-  if (!headers) return null;
-  const v = headers[name];
-  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
+
+// Field aliases -> what they hold. One pass over the object's own keys with one Map lookup per key
+// is much cheaper than probing dozens of absent properties on every line.
+const enum Slot { Time = 1, Message, Ip, ForwardedFor, User, Url, Request, Method, Status, UserAgent, Event, Type, Outcome, Nested, Client }
+
+const SLOTS = new Map<string, Slot>([
+  ...['time', 'timestamp', '@timestamp', 'ts', 'date', 'datetime'].map((k) => [k, Slot.Time] as const),
+  ...['msg', 'message'].map((k) => [k, Slot.Message] as const),
+  ...['ip', 'remoteAddress', 'remote_addr', 'client_ip', 'clientIp', 'clientIP', 'remote_ip', 'remoteIp', 'src_ip',
+    'source_ip', 'ip_address', 'ipAddress', 'ipaddr'].map((k) => [k, Slot.Ip] as const),
+  ...['x-forwarded-for', 'x_forwarded_for', 'xForwardedFor', 'forwardedFor'].map((k) => [k, Slot.ForwardedFor] as const),
+  ...['user', 'username', 'userName', 'user_name', 'userId', 'user_id', 'login', 'email', 'account', 'target_user',
+    'targetUser', 'principal'].map((k) => [k, Slot.User] as const),
+  ...['url', 'originalUrl', 'path', 'uri', 'request_uri'].map((k) => [k, Slot.Url] as const),
+  ['request', Slot.Request],
+  ...['method', 'http_method'].map((k) => [k, Slot.Method] as const),
+  ...['status', 'statusCode', 'status_code'].map((k) => [k, Slot.Status] as const),
+  ...['userAgent', 'user_agent', 'ua', 'http_user_agent', 'user-agent'].map((k) => [k, Slot.UserAgent] as const),
+  ...['event', 'action', 'evt', 'activity', 'audit', 'eventName', 'event_type', 'eventType'].map((k) => [k, Slot.Event] as const),
+  ['type', Slot.Type],
+  ...['success', 'outcome', 'result', 'ok'].map((k) => [k, Slot.Outcome] as const),
+  ...['req', 'res', 'response', 'http', 'headers'].map((k) => [k, Slot.Nested] as const),
+  ...['client', 'source'].map((k) => [k, Slot.Client] as const),
+]);
+
+// `type` is often the tag field (category/type); it names an event only when it looks like one.
+const TYPE_AS_EVENT = /^(?:auth|login|logon|signin|sign_in|user|account|session|password|email|mfa|2fa)[._:-]/i;
+
+interface Found { xff: string | null; outcome: unknown }
+
+function scalarText(v: unknown): string | null {
+  return typeof v === 'string' ? (v.length > 0 ? v : null) : typeof v === 'number' ? String(v) : null;
 }
 
-function ipFrom(o: Obj): string | null {
-  const direct = o.ip ?? o.remoteAddress ?? o.remote_addr ?? o.client_ip ?? o.clientIp ?? o.clientIP
-    ?? o.remote_ip ?? o.remoteIp ?? o.src_ip ?? o.source_ip ?? o.ip_address ?? o.ipAddress ?? o.ipaddr;
-  if (typeof direct === 'string') return normaliseIp(direct);
-  const xff = o['x-forwarded-for'] ?? o.x_forwarded_for ?? o.xForwardedFor ?? o.forwardedFor;
-  if (typeof xff === 'string') return firstForwardedHop(xff);
-  const client = obj(o.client) ?? obj(o.source);
-  if (client && typeof client.ip === 'string') return normaliseIp(client.ip);
-  return null;
-}
-
-function userFrom(o: Obj): string | null {
-  const u = o.user;
-  if (typeof u === 'string') return u || null;
-  if (typeof u === 'number') return String(u);
-  const uo = obj(u);
-  if (uo) {
-    const n = uo.name ?? uo.username ?? uo.login ?? uo.email ?? uo.id;
-    if (typeof n === 'string' || typeof n === 'number') return String(n);
+function collect(o: Obj, out: ParsedLine, found: Found, depth: number): void {
+  for (const key in o) {
+    const slot = SLOTS.get(key);
+    if (slot === undefined) continue;
+    const v = o[key];
+    switch (slot) {
+      case Slot.Time:
+        if (out.timeRaw === null && (typeof v === 'string' || typeof v === 'number')) out.timeRaw = v;
+        break;
+      case Slot.Message:
+        if (out.message === null && typeof v === 'string') out.message = v;
+        break;
+      case Slot.Ip:
+        if (out.ip === null && typeof v === 'string') out.ip = normaliseIp(v);
+        break;
+      case Slot.ForwardedFor:
+        if (found.xff === null) found.xff = typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
+        break;
+      case Slot.User:
+        if (out.user === null) {
+          const u = obj(v);
+          out.user = u ? scalarText(u.name ?? u.username ?? u.login ?? u.email ?? u.id) : scalarText(v);
+        }
+        break;
+      case Slot.Url:
+        if (out.url === null && typeof v === 'string' && v.length > 0) out.url = v;
+        break;
+      case Slot.Request:
+        if (typeof v === 'string') {
+          if (out.url === null) out.url = requestTarget(v);
+        } else if (depth < 2 && obj(v)) collect(v as Obj, out, found, depth + 1);
+        break;
+      case Slot.Method:
+        if (out.method === null && typeof v === 'string') out.method = v;
+        break;
+      case Slot.Status:
+        if (out.status === 0) out.status = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) || 0 : 0;
+        break;
+      case Slot.UserAgent:
+        if (out.userAgent === null && typeof v === 'string') out.userAgent = v;
+        break;
+      case Slot.Event:
+        if (out.event === null) {
+          if (typeof v === 'string') out.event = v.toLowerCase();
+          else {
+            const e = obj(v);
+            const a = e ? e.action ?? e.type ?? e.name : undefined;
+            if (typeof a === 'string') out.event = a.toLowerCase();
+          }
+        }
+        break;
+      case Slot.Type:
+        if (out.event === null && typeof v === 'string' && TYPE_AS_EVENT.test(v)) out.event = v.toLowerCase();
+        break;
+      case Slot.Outcome:
+        if (found.outcome === undefined) found.outcome = v;
+        break;
+      case Slot.Nested:
+        if (depth < 2 && obj(v)) collect(v as Obj, out, found, depth + 1);
+        break;
+      case Slot.Client: {
+        const c = obj(v);
+        if (out.ip === null && c && typeof c.ip === 'string') out.ip = normaliseIp(c.ip);
+        break;
+      }
+    }
   }
-  const v = o.username ?? o.userName ?? o.user_name ?? o.userId ?? o.user_id ?? o.login ?? o.email
-    ?? o.account ?? o.target_user ?? o.targetUser ?? o.principal;
-  return typeof v === 'string' ? v || null : typeof v === 'number' ? String(v) : null;
-}
-
-function eventFrom(o: Obj): string | null {
-  const e = o.event ?? o.action ?? o.evt ?? o.activity ?? o.audit ?? o.eventName ?? o.event_type ?? o.eventType;
-  if (typeof e === 'string') return e.toLowerCase();
-  const eo = obj(e);
-  if (eo) {
-    const a = eo.action ?? eo.type ?? eo.name;
-    if (typeof a === 'string') return a.toLowerCase();
-  }
-  // `type` is often the tag field (category/type); use it only when it looks like an event name.
-  const t = o.type;
-  return typeof t === 'string' && /^(?:auth|login|logon|signin|sign_in|user|account|session|password|email|mfa|2fa)[._:-]/i.test(t)
-    ? t.toLowerCase() : null;
 }
 
 /** Parses one JSON line into `out`; false when the line is not a JSON object. */
@@ -68,28 +123,12 @@ export function parseJson(line: string, out: ParsedLine): boolean {
   if (!o) return false;
   out.format = 'json';
   out.json = o;
-  const t = o.time ?? o.timestamp ?? o['@timestamp'] ?? o.ts ?? o.date ?? o.datetime;
-  out.timeRaw = typeof t === 'string' || typeof t === 'number' ? t : null;
-  const msg = o.msg ?? o.message;
-  out.message = typeof msg === 'string' ? msg : null;
-
-  const req = obj(o.req) ?? obj(o.request) ?? obj(o.http);
-  const res = obj(o.res) ?? obj(o.response);
-  const headers = obj(req?.headers) ?? obj(o.headers);
-
-  out.ip = ipFrom(o) ?? (req ? ipFrom(req) : null) ?? (headers ? ipFrom(headers) : null);
-  out.user = userFrom(o) ?? (req ? userFrom(req) : null);
-  out.url = str(o.url) ?? str(o.originalUrl) ?? str(o.path) ?? str(o.uri) ?? str(o.request_uri)
-    ?? (req ? str(req.originalUrl) ?? str(req.url) ?? str(req.path) ?? str(req.uri) : null)
-    ?? (typeof o.request === 'string' ? requestTarget(o.request) : null);
-  out.method = str(o.method) ?? str(o.http_method) ?? (req ? str(req.method) : null);
-  const status = o.status ?? o.statusCode ?? o.status_code ?? res?.statusCode ?? res?.status ?? res?.status_code;
-  out.status = typeof status === 'number' ? status : typeof status === 'string' ? Number(status) || 0 : 0;
-  out.userAgent = str(o.userAgent) ?? str(o.user_agent) ?? str(o.ua) ?? str(o.http_user_agent)
-    ?? header(headers, 'user-agent');
-  out.event = eventFrom(o);
+  const found: Found = { xff: null, outcome: undefined };
+  collect(o, out, found, 0);
+  // A direct client address wins: X-Forwarded-For is written by whoever sends the request.
+  if (out.ip === null && found.xff !== null) out.ip = firstForwardedHop(found.xff);
   // Explicit outcome fields: {"event":"login","success":false} or {"outcome":"failure"}.
-  const outcome = o.success ?? o.outcome ?? o.result ?? o.ok;
+  const outcome = found.outcome;
   if (outcome !== undefined && out.event !== null && /log[io]n|sign.?in|auth/.test(out.event)) {
     const ok = outcome === true || outcome === 'success' || outcome === 'succeeded' || outcome === 'ok';
     const bad = outcome === false || outcome === 'failure' || outcome === 'failed' || outcome === 'fail' || outcome === 'denied';

@@ -303,7 +303,7 @@ export class TailSource {
       if (f.headLen === 0 || !samePrefix(f.head, f.headLen, head, headLen)) continue;
       // Same first bytes as a followed file: a copytruncate copy made before the truncate
       // (every byte of it is also in the original, which we read), or a file that merely starts alike.
-      if (this.tailsAgree(fd, f, l.size)) { closeQuietly(fd); return undefined; }
+      if (this.tailsAgree(fd, f, l.size)) { if (process.env.TAILDBG) console.error('defer', l.path, l.size, headLen, 'like', f.path, f.headLen); closeQuietly(fd); return undefined; }
       // Not a prefix of the original now. If the original was truncated meanwhile, this is its copy.
       if (!this.intact(f)) { this.truncated(f); this.passAgain = true; }
     }
@@ -312,6 +312,7 @@ export class TailSource {
       const o = this.orphans[i]!;
       const r = o.record;
       if (r.fpLen === 0 || headLen < r.fpLen || fingerprint(head, r.fpLen) !== r.fp) continue;
+      if (process.env.TAILDBG) console.error('adopt', l.path, l.ino, o.emitted);
       this.orphans.splice(i, 1);
       r.dev = l.dev; r.ino = l.ino; r.orphanedAt = undefined;
       // The copy may end before what we already handed on (lines written between copy and truncate).
@@ -337,6 +338,7 @@ export class TailSource {
     head.copy(f.head, 0, 0, headLen);
     record.fp = fingerprint(f.head, headLen);
     record.fpLen = headLen;
+    if (process.env.TAILDBG) console.error('follow', l.path, l.size, f.key, from, headLen, this.followed.has(f.key), head.toString('latin1', 0, 12));
     this.followed.set(f.key, f);
     this.stateChanged = true;
     return f;
@@ -413,6 +415,7 @@ export class TailSource {
     f.splitter.flush(lines);
     f.emittedPos = f.readPos;
     if (lines.length > 0 && !(await this.deliver(f, lines, from))) return;
+    if (process.env.TAILDBG) console.error('finish', f.key, f.path, f.readPos);
     closeQuietly(f.fd);
     this.followed.delete(f.key);
     this.stateChanged = true;
@@ -468,6 +471,7 @@ export class TailSource {
 
   /** f was truncated (copytruncate) or rewritten in place: keep its unread part as an orphan, restart at 0. */
   private truncated(f: Followed): void {
+    if (process.env.TAILDBG) console.error('truncated', f.key, f.path, f.readPos, f.emittedPos, new Error().stack?.split('\n')[2]);
     this.rotationCount++;
     const old = f.record;
     if (f.emittedPos > 0 && old.fpLen > 0) {
@@ -511,6 +515,7 @@ export class TailSource {
     if (this.watcher) { this.watcher.add(fresh); return; }
     const watcher = watch(fresh, {
       ignoreInitial: true,
+      atomic: false,
       depth: Math.max(...this.patterns.map((p) => p.depth)),
       ignored: (path: string, stats?: Stats) => this.ignored(path, stats),
     });
