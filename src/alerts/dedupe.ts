@@ -20,15 +20,17 @@ export class Deduper {
     private readonly onSummary: (summary: Alert, channels: string[]) => void,
   ) {}
 
-  /** true: send this alert now; false: it was counted against an open window. */
-  admit(key: string, alert: Alert, channels: string[]): boolean {
+  /** Counts a repeat if `key` has an open window (true: hold it back); cheap, no alert needed. */
+  holdsBack(key: string): boolean {
     const w = this.windows.get(key);
-    if (w) {
-      w.held++;
-      return false;
-    }
-    this.open(key, alert, channels);
+    if (w === undefined) return false;
+    w.held++;
     return true;
+  }
+
+  /** The first alert for `key`: opens its window (send the alert now). */
+  admit(key: string, alert: Alert, channels: string[]): void {
+    this.open(key, alert, channels);
   }
 
   private open(key: string, first: Alert, channels: string[]): void {
@@ -61,8 +63,36 @@ export class Deduper {
   }
 }
 
-/** The dedupe key of an alert: kind (and detection), app, and the offender (ip, else user, else rule). */
-export function dedupeKey(a: Alert): string {
-  const who = a.kind === 'security' ? (a.ip ?? a.user ?? a.rule ?? '') : (a.probe ?? '');
-  return `${a.kind}\u0000${a.securityKind ?? ''}\u0000${a.app ?? ''}\u0000${a.endpoint ?? ''}\u0000${who}`;
+/** The dedupe key: kind, detection, app, and the offender (ip, else user, else rule). */
+export function securityDedupeKey(e: { kind: string; app: string; ip: string | null; user: string | null; rule: string }): string {
+  return `security\u0000${e.kind}\u0000${e.app}\u0000${e.ip ?? e.user ?? e.rule}`;
+}
+
+/**
+ * A distributed attack has many offenders, each its own dedupe key. Past `max` distinct keys per
+ * group (detection + app) within a window, the rest are folded into one group alert and its summary.
+ */
+export class GroupCap {
+  private readonly counts = new Map<string, { n: number; timer: NodeJS.Timeout }>();
+
+  constructor(private readonly max: number, private readonly windowMs: number) {}
+
+  /** true while the group is under its cap (and counts this key against it). */
+  take(group: string): boolean {
+    let c = this.counts.get(group);
+    if (c === undefined) {
+      const timer = setTimeout(() => this.counts.delete(group), this.windowMs);
+      timer.unref();
+      c = { n: 0, timer };
+      this.counts.set(group, c);
+    }
+    if (c.n >= this.max) return false;
+    c.n++;
+    return true;
+  }
+
+  close(): void {
+    for (const c of this.counts.values()) clearTimeout(c.timer);
+    this.counts.clear();
+  }
 }

@@ -15,7 +15,7 @@ import { alertFromLifecycle, alertFromSecurity, summaryOf } from './alert.js';
 import { alertTitle } from './render.js';
 import { createChannel, type AlertChannel, type Forwarder } from './channels/channel.js';
 import { AlertQueue, type PendingAlert } from './queue.js';
-import { Deduper, dedupeKey } from './dedupe.js';
+import { Deduper, GroupCap, securityDedupeKey } from './dedupe.js';
 import { EpisodeTracker } from './episodes.js';
 import { ForwardDownWatch } from './forward-watch.js';
 import { RateLimiter } from './rate-limit.js';
@@ -37,6 +37,9 @@ export interface ChannelTestResult {
   error?: string;
 }
 
+/** Distinct offenders per detection and app that alert one by one within a dedupe window. */
+const MAX_OFFENDERS = 10;
+
 /** Lifecycle kinds that are an app failing; a run of them is one flapping episode. */
 const FAILURE_KINDS = new Set<string>(['crash', 'hang', 'memory', 'cpu', 'health']);
 
@@ -57,6 +60,7 @@ export class AlertManager {
   private readonly pending = new Map<string, PendingAlert>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly deduper: Deduper;
+  private readonly offenderCap: GroupCap;
   private readonly episodes: EpisodeTracker;
   private readonly forwardWatch: ForwardDownWatch;
   private started = false;
@@ -75,6 +79,7 @@ export class AlertManager {
     this.queue = new AlertQueue(opts.stateDir);
     const enqueue = (a: Alert, channels: string[]) => this.enqueue(a, channels);
     this.deduper = new Deduper(cfg.dedupe, enqueue);
+    this.offenderCap = new GroupCap(MAX_OFFENDERS, cfg.dedupe);
     this.episodes = new EpisodeTracker(cfg.dedupe, cfg.recoverAfter,
       (a, channels) => this.enqueue(a, a.kind === 'recovered' ? unionChannels(channels, this.routes.get('recovered')) : channels));
     this.forwardWatch = new ForwardDownWatch(cfg.forwardDownAfter,
@@ -150,6 +155,7 @@ export class AlertManager {
     this.deduper.flush();
     this.episodes.flush();
     this.forwardWatch.close();
+    this.offenderCap.close();
     for (const w of this.workers.values()) if (w.timer) clearTimeout(w.timer);
     await Promise.allSettled([...this.inflight]);
     await Promise.allSettled([...this.workers.values()].map((w) => w.channel.close?.()));
@@ -160,8 +166,21 @@ export class AlertManager {
   private acceptSecurity(e: SecurityEvent): void {
     const channels = this.routes.get('security');
     if (!channels || !severityAtLeast(e.severity, this.cfg.minSeverity)) return;
+    const key = securityDedupeKey(e);
+    if (this.deduper.holdsBack(key)) return; // the hot case under attack: no allocation beyond the key
+    const group = `security\u0000${e.kind}\u0000${e.app}\u0000*`;
+    if (this.offenderCap.take(group)) {
+      const alert = alertFromSecurity(e, this.opts.hostname);
+      this.deduper.admit(key, alert, [...channels]);
+      this.enqueue(alert, [...channels]);
+      return;
+    }
+    // Too many distinct offenders for one detection: one alert for the crowd, then its summary.
+    if (this.deduper.holdsBack(group)) return;
     const alert = alertFromSecurity(e, this.opts.hostname);
-    if (this.deduper.admit(dedupeKey(alert), alert, [...channels])) this.enqueue(alert, [...channels]);
+    alert.reason = `${e.kind} from more than ${MAX_OFFENDERS} sources on ${e.app} within ${Math.round(this.cfg.dedupe / 1000)}s; further sources are summarised: ${alert.reason}`;
+    this.deduper.admit(group, alert, [...channels]);
+    this.enqueue(alert, [...channels]);
   }
 
   private acceptLifecycle(e: LifecycleEvent): void {

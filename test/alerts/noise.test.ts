@@ -124,3 +124,15 @@ test('within an episode a worse failure still alerts (health failing, then hung)
   assert.ok(hook.hits[2]!.at - onlineAt >= 700, 'recovered only after recoverAfter online');
   assert.match(hook.hits[2]!.body.bulwark.reason, /online for 1s; recovered after 4 failures \(health×2, hang×1, crash×1\)/);
 });
+
+test('a distributed attack alerts for the first 10 sources, then once for the crowd, then one summary', async (t) => {
+  const hook = await startWebhook();
+  t.after(() => hook.close());
+  const { manager } = await startManager(t, { channels: [{ type: 'webhook', url: hook.url }], dedupe: '1500ms', rateLimit: { max: 100 } });
+  for (let i = 0; i < 30; i++) manager.accept(security({ ip: `198.51.100.${i}` }));
+  await waitFor(() => hook.hits.length === 12, '10 + crowd + summary', 15_000);
+  const alerts = hook.hits.map((h) => h.body.bulwark);
+  assert.deepEqual(alerts.slice(0, 10).map((a) => a.ip), Array.from({ length: 10 }, (_, i) => `198.51.100.${i}`));
+  assert.match(alerts[10]!.reason, /^sqli from more than 10 sources on api/);
+  assert.equal(alerts[11]!.heldBack, 19);
+});
