@@ -18,8 +18,8 @@ const BULWARK = join(ROOT, 'bin/bulwark');
 // Sizes chosen to keep the whole section near 4 minutes on 2 busy cores. BENCH_QUICK=1 shrinks
 // everything for a smoke run (numbers then mean little).
 const QUICK = process.env.BENCH_QUICK === '1';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
-const RESTARTS_PER_RUN = Number(process.env.BENCH_RESTARTS ?? (QUICK ? 5 : 12));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 4));
+const RESTARTS_PER_RUN = Number(process.env.BENCH_RESTARTS ?? (QUICK ? 5 : 10));
 const IDLE_APPS = 20;
 const SETTLE_MS = QUICK ? 3_000 : 15_000;
 const CPU_WINDOW_MS = QUICK ? 5_000 : 30_000;

@@ -1,0 +1,21 @@
+// The race's arithmetic: gaps and the hang verdict are read from the apps' own timestamp files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hangVerdict, median, parseGaps, pct } from '../../bench/supervisors.js';
+
+test('a restart gap is the next start minus the previous exit, boot is start minus process origin, capped at the limit', () => {
+  const text = ['start 1000 990 1', 'exit 1200 0 1', 'start 1330 1250 2', 'exit 1530 0 2', 'start 1640 1600 3', 'exit 1840 0 3', 'start 1990 1900 4', ''].join('\n');
+  assert.deepEqual(parseGaps(text, 2), { gaps: [130, 110], boots: [80, 40] });
+  assert.deepEqual(parseGaps(text, 10).gaps, [130, 110, 150]);
+});
+
+test('a hung app counts as restarted only on a second start, timed from its last heartbeat', () => {
+  assert.deepEqual(hangVerdict('start 0 0 1\nbeat 10 0 1\nbeat 1000 0 1\n'), { restarted: false });
+  assert.deepEqual(hangVerdict('start 0 0 1\nbeat 10 0 1\nbeat 1000 0 1\nstart 3100 0 2\nbeat 3110 0 2\n'), { restarted: true, afterLastBeatMs: 2100 });
+});
+
+test('median and p95 use nearest rank', () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(pct([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95), 10);
+  assert.ok(Number.isNaN(median([])));
+});
