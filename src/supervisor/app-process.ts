@@ -110,7 +110,7 @@ export class AppProcess {
 
   start(): Promise<void> {
     return this.serialize(async () => {
-      this.startTriggers();
+      await this.startTriggers();
       if (this.state === 'online' || this.state === 'starting') return;
       clearTimeout(this.backoffTimer);
       this.policy.reset();
@@ -125,7 +125,7 @@ export class AppProcess {
 
   restart(reason = 'restarted by user', probe = 'user'): Promise<void> {
     return this.serialize(async () => {
-      this.startTriggers();
+      await this.startTriggers();
       clearTimeout(this.backoffTimer);
       this.policy.reset();
       if (this.run !== null && this.state === 'online') {
@@ -144,7 +144,7 @@ export class AppProcess {
       this.policy = new RestartPolicy(app.restart);
       this.health = this.noHealth();
       if (!wasStopped) {
-        this.startTriggers();
+        await this.startTriggers();
         await this.watcher?.ready;
         await this.spawnRun('start', 'started with new configuration', 'user');
       }
@@ -247,7 +247,11 @@ export class AppProcess {
       limits: ResourceLimits.needed(this.cfg.limits) ? new ResourceLimits(this.cfg.limits) : null,
     };
     this.run = run;
-    this.deps.registry.record({ app: this.cfg.name, pgid: pid, pid, startTime: readProcStat(pid)?.startTime ?? 0 });
+    try {
+      this.deps.registry.record({ app: this.cfg.name, pgid: pid, pid, startTime: readProcStat(pid)?.startTime ?? 0 });
+    } catch (err) {
+      this.pushError(`cannot record the process group for orphan cleanup: ${(err as Error).message}`);
+    }
     this.capture(run);
     if (this.cfg.health.heartbeat !== undefined) {
       child.on('message', (m: unknown) => {
@@ -275,20 +279,37 @@ export class AppProcess {
 
   private capture(run: Run): void {
     const { logsDir, onLine } = this.deps;
-    this.out ??= new RotatingLogFile(join(logsDir, `${this.cfg.name}.out.log`), this.cfg.logs.rotate);
-    this.err ??= new RotatingLogFile(join(logsDir, `${this.cfg.name}.err.log`), this.cfg.logs.rotate);
+    const stdout = run.child.stdout!;
+    const stderr = run.child.stderr!;
+    try {
+      this.out ??= new RotatingLogFile(join(logsDir, `${this.cfg.name}.out.log`), this.cfg.logs.rotate);
+      this.err ??= new RotatingLogFile(join(logsDir, `${this.cfg.name}.err.log`), this.cfg.logs.rotate);
+    } catch (e) {
+      // Without a capture file the pipes must still drain, or the app blocks on a full pipe.
+      this.pushError(`cannot open capture files in ${logsDir}: ${(e as Error).message}`);
+      stdout.on('data', () => run.silence?.touch());
+      stderr.on('data', () => run.silence?.touch());
+      return;
+    }
     const out = new OutputCapture(this.cfg.name, 'stdout', this.out, onLine);
     const err = new OutputCapture(this.cfg.name, 'stderr', this.err, onLine);
-    run.child.stdout!.on('data', (chunk: Buffer) => {
-      out.push(chunk);
+    // A full disk (or a throwing line consumer) must not take the daemon down: note it once per message.
+    let lastProblem = '';
+    const guarded = (cap: OutputCapture, chunk: Buffer | null): void => {
+      try {
+        if (chunk === null) cap.end();
+        else cap.push(chunk);
+      } catch (e) {
+        const msg = `output capture: ${(e as Error).message}`;
+        if (msg !== lastProblem) this.pushError(msg);
+        lastProblem = msg;
+      }
       run.silence?.touch();
-    });
-    run.child.stderr!.on('data', (chunk: Buffer) => {
-      err.push(chunk);
-      run.silence?.touch();
-    });
-    run.child.stdout!.once('end', () => out.end());
-    run.child.stderr!.once('end', () => err.end());
+    };
+    stdout.on('data', (chunk: Buffer) => guarded(out, chunk));
+    stderr.on('data', (chunk: Buffer) => guarded(err, chunk));
+    stdout.once('end', () => guarded(out, null));
+    stderr.once('end', () => guarded(err, null));
   }
 
   private startProbes(run: Run): void {
@@ -384,7 +405,6 @@ export class AppProcess {
     if (!this.policy.wants(clean)) {
       const to = clean ? 'stopped' : 'errored';
       this.transition(kind, to, `${reason}; restart policy "${this.cfg.restart.policy}": not restarting`, extra);
-      this.stopTriggers();
       return;
     }
     const verdict = this.policy.next(uptimeMs);
@@ -411,14 +431,14 @@ export class AppProcess {
 
   // ---- cron and watch triggers (alive from start() to stop()) ------------------------------
 
-  private startTriggers(): void {
+  private async startTriggers(): Promise<void> {
     if (this.cfg.cron !== undefined && this.cron === null) {
-      this.cron = new CronRestart(this.cfg.cron, this.cfg.name, () => {
+      this.cron = await CronRestart.create(this.cfg.cron, this.cfg.name, () => {
         if (this.state === 'online') void this.restart(`scheduled restart (${this.cfg.cron})`, 'cron').catch(() => undefined);
       });
     }
     if (this.cfg.watch !== undefined && this.watcher === null) {
-      this.watcher = new WatchRestart(this.cfg.watch, spawnCommandFor(this.cfg).cwd, (why) => {
+      this.watcher = await WatchRestart.create(this.cfg.watch, spawnCommandFor(this.cfg).cwd, (why) => {
         // A fixed file is also how a developer revives a crashed app (nodemon#764).
         if (this.state !== 'stopped' && this.state !== 'stopping') void this.restart(`watch: ${why}`, 'watch').catch(() => undefined);
       });
@@ -457,7 +477,11 @@ export class AppProcess {
 
   private publish(e: Omit<LifecycleEvent, 'id' | 'at' | 'type' | 'app'>): void {
     const now = Date.now();
-    this.deps.emit({ id: newEventId(now), at: new Date(now).toISOString(), type: 'lifecycle', app: this.cfg.name, ...e });
+    try {
+      this.deps.emit({ id: newEventId(now), at: new Date(now).toISOString(), type: 'lifecycle', app: this.cfg.name, ...e });
+    } catch {
+      // A failing listener must not leave the state machine half-way through a transition.
+    }
   }
 
   private pushError(msg: string): void {

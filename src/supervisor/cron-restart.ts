@@ -1,14 +1,16 @@
 // Scheduled restart (`cron`, node-cron syntax incl. an optional seconds field). The task's timer is
 // unref'd and node-cron's own console logger is silenced: a missed tick is not the operator's news.
-import cron, { type ScheduledTask } from 'node-cron';
+// node-cron is loaded on first use: a daemon without cron apps does not pay its memory.
+import type { ScheduledTask } from 'node-cron';
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 export class CronRestart {
-  private readonly task: ScheduledTask;
+  private constructor(private readonly task: ScheduledTask) {}
 
-  constructor(expression: string, name: string, onFire: () => void) {
-    this.task = cron.schedule(expression, () => onFire(), { name: `bulwark:${name}`, noOverlap: true, unref: true, logger: quiet });
+  static async create(expression: string, name: string, onFire: () => void): Promise<CronRestart> {
+    const { default: cron } = await import('node-cron');
+    return new CronRestart(cron.schedule(expression, () => onFire(), { name: `bulwark:${name}`, noOverlap: true, unref: true, logger: quiet }));
   }
 
   stop(): void {

@@ -4,7 +4,6 @@
 // cache, no subprocess. Without /proc it falls back to pidusage (main pid only).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import pidusage from 'pidusage';
 import { readChildren, readProcStat } from './proc-stat.js';
 
 export interface ResourceSample {
@@ -130,6 +129,7 @@ export class ResourceSampler {
 
   private async samplePidusage(due: Tracked[]): Promise<void> {
     try {
+      const { default: pidusage } = await import('pidusage');
       const stats = await pidusage(due.map((t) => t.pid));
       const at = Date.now();
       for (const t of due) {

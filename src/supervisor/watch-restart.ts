@@ -1,8 +1,9 @@
 // Restart on file changes (`watch`): chokidar on the paths (relative to the app's cwd), the ignore
 // list matched as path segments ("node_modules") or as paths ("dist/cache"), and a debounce so a
 // burst of changes (a checkout, a build) gives one restart, `debounce` after the last change.
-import { isAbsolute, resolve, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+// chokidar is loaded on first use: a daemon without watch apps does not pay its memory.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { FSWatcher } from 'chokidar';
 import type { AppConfig } from '../config/schema/index.js';
 
 type WatchSettings = NonNullable<AppConfig['watch']>;
@@ -15,11 +16,16 @@ export class WatchRestart {
   /** Resolves once the initial scan is done: changes after this are seen. */
   readonly ready: Promise<void>;
 
-  constructor(settings: WatchSettings, cwd: string, onChange: (reason: string) => void) {
+  static async create(settings: WatchSettings, cwd: string, onChange: (reason: string) => void): Promise<WatchRestart> {
+    const { watch } = await import('chokidar');
+    return new WatchRestart(settings, cwd, onChange, watch);
+  }
+
+  private constructor(settings: WatchSettings, cwd: string, onChange: (reason: string) => void, watch: typeof import('chokidar').watch) {
     const segments = new Set(settings.ignore.filter((i) => !i.includes('/')));
     const prefixes = settings.ignore.filter((i) => i.includes('/')).map((i) => (isAbsolute(i) ? i : resolve(cwd, i)));
     const ignored = (p: string): boolean =>
-      prefixes.some((x) => p === x || p.startsWith(x + sep)) || p.split(sep).some((s) => segments.has(s));
+      prefixes.some((x) => p === x || p.startsWith(x + sep)) || relative(cwd, p).split(sep).some((s) => segments.has(s));
     this.watcher = watch(settings.paths.map((p) => resolve(cwd, p)), { ignoreInitial: true, ignored });
     this.ready = new Promise((res) => this.watcher.once('ready', () => res()));
     this.watcher.on('error', () => {}); // e.g. EACCES on one subfolder; the rest keeps working
