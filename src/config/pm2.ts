@@ -20,6 +20,13 @@ const MAPPED = new Set([
   'exp_backoff_restart_delay', 'kill_timeout', 'autorestart',
 ]);
 
+// PM2 picks an interpreter from the script's extension (lib/API/interpreter.json); anything else is node.
+const PM2_INTERPRETERS: Record<string, string> = {
+  '.sh': 'bash', '.py': 'python', '.rb': 'ruby', '.php': 'php', '.pl': 'perl', '.coffee': 'coffee', '.ls': 'lsc', '.ts': 'bun', '.tsx': 'bun',
+};
+/** Scripts bulwark itself runs under node (src/supervisor/spawn-command.ts). */
+const NODE_SCRIPT = /\.[cm]?js$/;
+
 // PM2's exponential backoff: x1.5 per restart, capped at 15 s (lib/God.js).
 const PM2_EXP_FACTOR = 1.5;
 const PM2_EXP_MAX_MS = 15_000;
@@ -122,10 +129,18 @@ function translateApp(a: Pm2App, i: number, origins: Map<string, string>): RawAp
   out.name = a.name ?? (typeof script === 'string' ? defaultName(script) : undefined);
   from('name', 'name');
   const args = a.args === undefined ? undefined : typeof a.args === 'string' ? splitArgs(a.args) : a.args;
-  const interpreter = typeof a.interpreter === 'string' ? a.interpreter : undefined;
-  if (interpreter && interpreter !== 'node' && !/(^|\/)node$/.test(interpreter)) {
-    // PM2's `interpreter: none` runs the script as a binary; any other interpreter runs it.
-    out.cmd = interpreter === 'none' ? [script, ...(Array.isArray(args) ? args : [])] : [interpreter, script, ...(Array.isArray(args) ? args : [])];
+  const argv = Array.isArray(args) ? args : [];
+  const interpreter = typeof a.interpreter === 'string' ? a.interpreter
+    : typeof script === 'string' ? PM2_INTERPRETERS[extname(script)] ?? 'node' : 'node';
+  if (typeof script === 'string' && interpreter === 'none') {
+    out.cmd = [script, ...argv]; // PM2's `interpreter: none` runs the script as a binary
+    from('cmd', 'script');
+  } else if (typeof script === 'string' && !/(^|\/)node$/.test(interpreter)) {
+    out.cmd = [interpreter, script, ...argv];
+    from('cmd', 'script');
+  } else if (typeof script === 'string' && !NODE_SCRIPT.test(script)) {
+    // PM2 runs an extension-less script (Express's bin/www) with node; bulwark would exec it.
+    out.cmd = ['node', script, ...argv];
     from('cmd', 'script');
   } else {
     out.script = script;

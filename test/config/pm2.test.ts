@@ -126,3 +126,19 @@ test('import prints YAML that re-loads to the same config, with the warning as a
 test('string args split like a shell: quotes group, whitespace separates', () => {
   assert.deepEqual(splitArgs(`  -a 'b c'  "d' e" f""g ""`), ['-a', 'b c', "d' e", 'fg', '']);
 });
+
+test('scripts run with the interpreter PM2 would pick: by extension, `interpreter`, `none`, and node for bin/www', async (t) => {
+  const dir = dirWith({ 'ecosystem.json': JSON.stringify({ apps: [
+    { name: 'py', script: 'app.py', args: ['-v'] },
+    { name: 'www', script: 'bin/www' },
+    { name: 'bin', script: './server', interpreter: 'none', args: '--fast' },
+    { name: 'deno', script: 'main.ts', interpreter: 'deno' },
+    { name: 'js', script: 'main.mjs', interpreter: '/usr/bin/node' },
+  ] }) });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { config, warnings } = await loadConfigFile(join(dir, 'ecosystem.json'));
+  assert.deepEqual(config.apps.map((a) => a.cmd ?? a.script), [
+    ['python', 'app.py', '-v'], ['node', 'bin/www'], ['./server', '--fast'], ['deno', 'main.ts'], 'main.mjs',
+  ]);
+  assert.deepEqual(warnings, []);
+});
