@@ -167,8 +167,8 @@ export class Detector {
     }
     if (p.user !== null) {
       const n = this.bruteUser.hit(p.user, time);
-      // One attacker on one account reaches both thresholds on the same line: report it once.
-      if (n > 0 && !firedIp) {
+      // An attacker on one account from one address reaches both thresholds: report the address only.
+      if (n > 0 && !firedIp && (p.ip === null || !this.bruteIp.firing(p.ip))) {
         (out ??= []).push(this.event(line, text, p, time, 'brute-force', 'brute-force-user', SEVERITY['brute-force'],
           `${n} failed logins for user ${p.user} within ${window}`, n));
       }

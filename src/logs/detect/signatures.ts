@@ -33,8 +33,8 @@ export const XSS: readonly Signature[] = [
   { rule: 'xss-attribute-breakout', re: /['"][\s/]*on(?:error|load|mouseover|mouseenter|focus|click|blur|animationstart|toggle|pointerover|begin)\s*=/i },
   { rule: 'xss-script-url', re: /(?:^|[\s"'=(<>`])(?:javascript|vbscript|livescript)\s*:\s*(?:[\w$.]{1,40}\s*[(`]|\/\/|void\b|\[|\{|["'`])|\bdata:text\/html\b/i },
   { rule: 'xss-embedded-frame', re: /<\s*(?:iframe|frame|object|embed|applet)\b/i },
-  { rule: 'xss-dom-access', re: /\bdocument\s*\.\s*(?:cookie|domain)\b|\bdocument\s*\.\s*write\s*\(|\bString\.fromCharCode\s*\(|\b(?:alert|prompt|confirm)\s*(?:\(\s*(?:\d|document|window|['"`])|`)/i },
   { rule: 'xss-template-injection', re: /\{\{[^}]{0,100}(?:constructor|\$on\b|__proto__|_self\.env|\.getClass)/i },
+  { rule: 'xss-dom-access', re: /\bdocument\s*\.\s*(?:cookie|domain)\b|\bdocument\s*\.\s*write\s*\(|\bString\.fromCharCode\s*\(|\b(?:alert|prompt|confirm)\s*(?:\(\s*(?:\d|document|window|['"`])|`)/i },
 ];
 
 export const TRAVERSAL: readonly Signature[] = [
@@ -68,3 +68,10 @@ export function firstMatch(sigs: readonly Signature[], value: string): string | 
   for (const s of sigs) if (s.re.test(value)) return s.rule;
   return null;
 }
+
+/** Every built-in rule name an event can carry (the rule-fixture test requires a positive sample of each). */
+export const BUILTIN_RULES: readonly string[] = [
+  'tagged', ...SQLI.map((s) => s.rule), NOSQL_KEY.rule, ...XSS.map((s) => s.rule), ...TRAVERSAL.map((s) => s.rule),
+  TRAVERSAL_RAW.rule, ...SENSITIVE_FILE.map((s) => s.rule), 'probes', 'brute-force-ip', 'brute-force-user',
+  'credential-stuffing', 'breached-password', 'new-ip-login', 'account-change',
+];

@@ -51,6 +51,11 @@ export class CountWindow {
     return 0;
   }
 
+  /** True while `key` is inside an episode that already fired. */
+  firing(key: string): boolean {
+    return this.keys.get(key)?.firing === true;
+  }
+
   get size(): number {
     return this.keys.size;
   }

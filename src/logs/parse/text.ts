@@ -6,7 +6,7 @@ import { normaliseIp } from './ip.js';
 const LEADING_TIME = /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\]?\s/;
 // Key words that introduce an address or a user name; bounded tokens keep these linear.
 const IP_NEAR = /\b(?:from|ip|client|remote|addr|address|rhost)[=:]? ?\[?([0-9A-Fa-f:.]{3,45})\b/;
-const USER_NEAR = /\b(?:user(?:name)?|account|login|for)[=:]? ?["']?([A-Za-z0-9._@+-]{1,64})/;
+const USER_NEAR = /\b(?:for (?:invalid )?user|user(?:name)?[=:]|user|account[=:]?|login[=:]|for)\s?["']?([A-Za-z0-9._@+-]{1,64})/;
 
 export function parseText(line: string, out: ParsedLine): void {
   out.format = 'text';
@@ -25,6 +25,6 @@ export function textIdentity(out: ParsedLine): void {
   }
   if (out.user === null) {
     const m = USER_NEAR.exec(text);
-    if (m && m[1] !== 'user' && m[1] !== 'invalid') out.user = m[1]!;
+    if (m && m[1] !== 'user' && m[1] !== 'invalid' && m[1] !== 'from') out.user = m[1]!;
   }
 }
