@@ -192,7 +192,7 @@ export class AppProcess {
     this.transition(kind, 'stopping', reason, { pid: run.pid, probe });
     const { escalated } = await endGroup(run.pid, this.cfg.stop.signal, graceMs, run.exited);
     const exit = await run.exited;
-    this.deps.registry.forget(this.cfg.name, run.pid);
+    this.registryProblem(this.deps.registry.forget(this.cfg.name, run.pid));
     if (escalated) this.pushError(`${this.cfg.stop.signal} not enough after ${formatDuration(graceMs)}: group SIGKILLed`);
     return exit;
   }
@@ -247,11 +247,7 @@ export class AppProcess {
       limits: ResourceLimits.needed(this.cfg.limits) ? new ResourceLimits(this.cfg.limits) : null,
     };
     this.run = run;
-    try {
-      this.deps.registry.record({ app: this.cfg.name, pgid: pid, pid, startTime: readProcStat(pid)?.startTime ?? 0 });
-    } catch (err) {
-      this.pushError(`cannot record the process group for orphan cleanup: ${(err as Error).message}`);
-    }
+    this.registryProblem(this.deps.registry.record({ app: this.cfg.name, pgid: pid, pid, startTime: readProcStat(pid)?.startTime ?? 0 }));
     this.capture(run);
     if (this.cfg.health.heartbeat !== undefined) {
       child.on('message', (m: unknown) => {
@@ -377,9 +373,10 @@ export class AppProcess {
     // Grandchildren left in the group are ended before any respawn (no EADDRINUSE).
     if (isGroupAlive(run.pid)) {
       this.groupGone = endGroup(run.pid, this.cfg.stop.signal, this.cfg.stop.timeout, Promise.resolve())
-        .then(() => this.deps.registry.forget(this.cfg.name, run.pid));
+        .then(() => this.registryProblem(this.deps.registry.forget(this.cfg.name, run.pid)))
+        .catch((e: Error) => this.pushError(`cannot end the rest of the group: ${e.message}`));
     } else {
-      this.deps.registry.forget(this.cfg.name, run.pid);
+      this.registryProblem(this.deps.registry.forget(this.cfg.name, run.pid));
     }
     if (!clean) this.pushError(`crashed: ${describeExit(exit)}`);
     this.afterEnd(clean, clean ? 'exit' : 'crash', `exited: ${describeExit(exit)}`, exit, Date.now() - run.spawnedAt);
@@ -482,6 +479,10 @@ export class AppProcess {
     } catch {
       // A failing listener must not leave the state machine half-way through a transition.
     }
+  }
+
+  private registryProblem(problem: string | null): void {
+    if (problem !== null && !this.errors.some((e) => e.endsWith(problem))) this.pushError(problem);
   }
 
   private pushError(msg: string): void {

@@ -16,21 +16,29 @@ export interface GroupRecord {
 export class GroupRegistry {
   private readonly file: string;
   private readonly groups = new Map<string, GroupRecord>();
+  /** What the previous daemon left, kept in the file until reaped (so an early spawn cannot erase it). */
+  private previous: GroupRecord[];
 
   constructor(stateDir: string) {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     this.file = join(stateDir, 'process-groups.json');
+    try {
+      this.previous = JSON.parse(readFileSync(this.file, 'utf8')) as GroupRecord[];
+    } catch {
+      this.previous = [];
+    }
   }
 
-  record(g: GroupRecord): void {
+  /** Returns why the record could not be saved, or null. Never throws: supervision goes on. */
+  record(g: GroupRecord): string | null {
     this.groups.set(g.app, g);
-    this.persist();
+    return this.persist();
   }
 
-  forget(app: string, pgid: number): void {
-    if (this.groups.get(app)?.pgid !== pgid) return;
+  forget(app: string, pgid: number): string | null {
+    if (this.groups.get(app)?.pgid !== pgid) return null;
     this.groups.delete(app);
-    this.persist();
+    return this.persist();
   }
 
   /**
@@ -39,12 +47,8 @@ export class GroupRegistry {
    * than the leader did; anything else is a recycled id and is left alone. Returns the pgids killed.
    */
   reapPrevious(): number[] {
-    let previous: GroupRecord[];
-    try {
-      previous = JSON.parse(readFileSync(this.file, 'utf8')) as GroupRecord[];
-    } catch {
-      return [];
-    }
+    const previous = this.previous;
+    this.previous = [];
     const killed: number[] = [];
     for (const g of previous) {
       if (this.groups.get(g.app)?.pgid === g.pgid) continue; // started by this daemon
@@ -57,10 +61,15 @@ export class GroupRegistry {
     return killed;
   }
 
-  private persist(): void {
+  private persist(): string | null {
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify([...this.groups.values()]));
-    renameSync(tmp, this.file);
+    try {
+      writeFileSync(tmp, JSON.stringify([...this.groups.values(), ...this.previous]));
+      renameSync(tmp, this.file);
+      return null;
+    } catch (err) {
+      return `cannot save ${this.file} (orphan cleanup after a daemon crash): ${(err as Error).message}`;
+    }
   }
 }
 
