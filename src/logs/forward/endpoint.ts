@@ -15,7 +15,7 @@ import { openLink } from './transport/open.js';
 
 const BATCH_BYTES = 256 * 1024;
 const BACKOFF_INITIAL_MS = 200;
-const BACKOFF_MAX_MS = 10_000;
+const BACKOFF_MAX_MS = 5_000;
 
 export interface EndpointStatus {
   name: string;

@@ -1,13 +1,13 @@
-// The receiver-outage scenario: 10,000 events produced over ~34 s while the receiver is stopped
-// at 2 s and started again 30 s later. Returns what arrived, counted by event id.
+// The receiver-outage scenario: 10,000 events produced over ~37 s while the receiver is stopped
+// at 5 s and started again 30 s later. Returns what arrived, counted by event id.
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { delay, makeTestCa, startRsyslog } from '../../helpers/rsyslog.js';
 import { countIds, makeForwarder, missing, securityEvent } from './scenario.js';
 
 const TOTAL = 10_000;
-const PRODUCE_MS = 34_000;
-const STOP_AT_MS = 2_000;
+const PRODUCE_MS = 37_000;
+const STOP_AT_MS = 5_000;
 const OUTAGE_MS = 30_000;
 
 export async function receiverOutage(t: TestContext, protocol: 'tcp' | 'tls' | 'relp'): Promise<{ duplicates: number }> {
@@ -15,7 +15,7 @@ export async function receiverOutage(t: TestContext, protocol: 'tcp' | 'tls' | '
   const rx = await startRsyslog(protocol === 'tls' ? { tls: ca } : { [protocol]: true });
   const { fwd, emitted, cleanup } = makeForwarder({
     name: 'rx', host: '127.0.0.1', port: rx.ports[protocol]!, protocol, select: ['security'],
-    ...(ca ? { ca: ca.caFile } : {}), resendWindow: '3s',
+    ...(ca ? { ca: ca.caFile } : {}), resendWindow: '2s',
   });
   t.after(async () => {
     await fwd.close();

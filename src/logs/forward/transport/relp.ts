@@ -118,27 +118,37 @@ export class RelpLink implements Link {
       return this.fail(e as ForwardError);
     }
     let confirmed: Mark | undefined;
+    let failure: ForwardError | null = null;
     for (const f of frames) {
-      if (f.command === 'serverclose') return this.fail(new ForwardError('EFWD_CLOSED', 'RELP: the receiver closed the session'));
+      if (f.command === 'serverclose') {
+        failure = new ForwardError('EFWD_CLOSED', 'RELP: the receiver closed the session');
+        break;
+      }
       if (f.command !== 'rsp') continue;
       if (f.txnr === this.closeTxnr) {
         this.dead = true;
         this.onClosed?.();
         continue;
       }
-      if (!f.data.startsWith('200')) return this.fail(new ForwardError('EFWD_PROTOCOL', `RELP: message ${f.txnr} refused: ${f.data}`));
       const head = this.inFlight[0];
       // librelp answers in order; anything else means we no longer know what was taken.
       if (!head || f.txnr !== addTxnr(head.first, head.acked)) {
-        return this.fail(new ForwardError('EFWD_PROTOCOL', `RELP: unexpected ack for txnr ${f.txnr}`));
+        failure = new ForwardError('EFWD_PROTOCOL', `RELP: unexpected ack for txnr ${f.txnr}`);
+        break;
+      }
+      if (!f.data.startsWith('200')) {
+        failure = new ForwardError('EFWD_PROTOCOL', `RELP: message ${f.txnr} refused: ${f.data}`);
+        break;
       }
       const i = head.acked++;
       confirmed = { pos: head.from.pos + head.ends[i]! + 1, seq: head.from.seq + i + 1 };
       this.unacked--;
       if (head.acked === head.count) this.inFlight.shift();
     }
+    // Acks that came in the same read as a close still count: those messages were taken.
+    if (confirmed) this.events.delivered(confirmed);
+    if (failure) return this.fail(failure);
     if (confirmed) {
-      this.events.delivered(confirmed);
       if (this.unacked < WINDOW / 2) this.events.drain();
       if (this.unacked === 0) this.onIdle?.();
     }
