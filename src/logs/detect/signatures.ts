@@ -39,7 +39,8 @@ export const XSS: readonly Signature[] = [
 
 export const TRAVERSAL: readonly Signature[] = [
   { rule: 'traversal-dot-dot', re: /(?:^|[/\\])\.\.(?:[/\\]|$)/ },
-  { rule: 'traversal-os-file', re: /(?:^|[/\\])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)\b|proc[/\\]self[/\\]|windows[/\\](?:win\.ini|system32\b)|(?:win|boot)\.ini\b)/i },
+  // The value (or path) *is* an OS file path, possibly behind ../ or a drive: not prose that mentions one.
+  { rule: 'traversal-os-file', re: /^(?:[a-z]:)?[/\\.]*(?:etc[/\\](?:passwd|shadow|group|hosts|issue)\b|proc[/\\]self[/\\]|windows[/\\](?:win\.ini|system32\b)|(?:win|boot)\.ini\b)/i },
   { rule: 'traversal-wrapper', re: /^(?:php|phar|zip|expect|glob|file):\/\//i },
   { rule: 'traversal-null-byte', re: /\u0000/ },
 ];
