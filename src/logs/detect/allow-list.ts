@@ -20,7 +20,9 @@ export class AllowList {
       const ip = normaliseIp(addr) ?? '';
       const v4 = ipv4ToInt(ip);
       if (v4 >= 0) {
-        const bits = bitsText === undefined ? 32 : Number(bitsText);
+        let bits = bitsText === undefined ? 32 : Number(bitsText);
+        // ::ffff:192.0.2.0/120 is the IPv4 /24 written in IPv6 notation
+        if (/^::ffff:/i.test(addr.trim()) && bits >= 96) bits -= 96;
         if (!Number.isInteger(bits) || bits < 0 || bits > 32) throw new AllowListError(`security.ignore: bad prefix length in "${entry}"`);
         const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
         this.v4.push({ base: (v4 & mask) >>> 0, mask });
