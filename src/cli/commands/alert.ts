@@ -11,7 +11,7 @@ const alert: BulwarkCommand<Args> = {
   describe: 'alert channels: `alert test [channel]` sends a test alert through each and reports the result',
   builder: (y) => y
     .positional('action', { choices: ['test'] as const })
-    .positional('channel', { type: 'string', describe: 'one channel (by name, or type#index)' })
+    .positional('channel', { type: 'string', describe: 'one channel: its name, else its type, or type-N when a type repeats' })
     .option('json', { type: 'boolean' }),
   run: (argv, io) => withDaemon(io, async (c) => {
     const results = await c.request<ChannelTestResult[]>('alert.test', { channel: argv.channel });
