@@ -10,7 +10,8 @@ export const FACILITIES = [
 ] as const;
 
 export const forwardSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'names use only A-Z a-z 0-9 . _ -'),
+  /** Also the spool's directory name, hence no "." or "..". */
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'names use only A-Z a-z 0-9 . _ -').refine((n) => !/^\.+$/.test(n), 'a name cannot be only dots'),
   preset: z.enum(['papertrail', 'logstash']).optional(),
   host: z.string().min(1),
   /** A number, or a string of digits (so `port: ${PAPERTRAIL_PORT}` works). */

@@ -37,19 +37,19 @@ export class Endpoint {
   private lastError: string | null = null;
   private everUp = false;
   private down = false;
-  private readonly persistTimer: NodeJS.Timeout;
+  private persistTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly settings: EndpointSettings, readonly formatter: MessageFormatter, stateDir: string, private readonly emit: (e: ForwardEvent) => void) {
     this.spool = new Spool(join(stateDir, 'forward', settings.name), {
       maxSize: settings.spoolMaxSize,
       onDrop: (n) => this.report('forward.dropped', `spool over ${settings.spoolMaxSize} bytes: dropped the ${n} oldest messages`),
     });
-    this.persistTimer = setInterval(() => this.spool.persistCursor(), 500);
-    this.persistTimer.unref();
   }
 
   start(): void {
     this.spool.open();
+    this.persistTimer = setInterval(() => this.spool.persistCursor(), 500);
+    this.persistTimer.unref();
     this.loopDone = this.run();
   }
 

@@ -41,6 +41,8 @@ export class Forwarder {
     this.endpoints = endpoints.map((c) => {
       const s = resolveEndpoint(c);
       const f = createFormatter(s.format, { facility: s.facility, hostname: this.hostname, maxMessageSize: s.maxMessageSize, bom: s.bom });
+      // Two endpoints would share one spool directory.
+      if (this.byName.has(s.name)) throw new ForwardError('EFWD_CONFIG', `two forward endpoints are named "${s.name}"`);
       const ep = new Endpoint(s, f, opts.stateDir, (e) => opts.emit(e));
       this.byName.set(s.name, ep);
       return ep;
@@ -75,7 +77,7 @@ export class Forwarder {
   /** Spools `e` for one endpoint whatever its `select` (the alerts syslog channel); resolves once durable. */
   enqueue(endpoint: string, e: BulwarkEvent): Promise<void> {
     const ep = this.byName.get(endpoint);
-    if (!ep) return Promise.reject(new ForwardError('EFWD_IO', `no forward endpoint named "${endpoint}"`));
+    if (!ep) return Promise.reject(new ForwardError('EFWD_CONFIG', `no forward endpoint named "${endpoint}"`));
     this.append(ep, ep.formatter.event(e));
     return this.flushed();
   }
