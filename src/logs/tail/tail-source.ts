@@ -303,7 +303,7 @@ export class TailSource {
       if (f.headLen === 0 || !samePrefix(f.head, f.headLen, head, headLen)) continue;
       // Same first bytes as a followed file: a copytruncate copy made before the truncate
       // (every byte of it is also in the original, which we read), or a file that merely starts alike.
-      if (this.tailsAgree(fd, f, l.size)) { if (process.env.TAILDBG) console.error('defer', l.path, l.size, headLen, 'like', f.path, f.headLen); closeQuietly(fd); return undefined; }
+      if (this.tailsAgree(fd, f, l.size)) { closeQuietly(fd); return undefined; }
       // Not a prefix of the original now. If the original was truncated meanwhile, this is its copy.
       if (!this.intact(f)) { this.truncated(f); this.passAgain = true; }
     }
@@ -312,7 +312,6 @@ export class TailSource {
       const o = this.orphans[i]!;
       const r = o.record;
       if (r.fpLen === 0 || headLen < r.fpLen || fingerprint(head, r.fpLen) !== r.fp) continue;
-      if (process.env.TAILDBG) console.error('adopt', l.path, l.ino, o.emitted);
       this.orphans.splice(i, 1);
       r.dev = l.dev; r.ino = l.ino; r.orphanedAt = undefined;
       // The copy may end before what we already handed on (lines written between copy and truncate).
@@ -338,7 +337,6 @@ export class TailSource {
     head.copy(f.head, 0, 0, headLen);
     record.fp = fingerprint(f.head, headLen);
     record.fpLen = headLen;
-    if (process.env.TAILDBG) console.error('follow', l.path, l.size, f.key, from, headLen, this.followed.has(f.key), head.toString('latin1', 0, 12));
     this.followed.set(f.key, f);
     this.stateChanged = true;
     return f;
@@ -415,7 +413,6 @@ export class TailSource {
     f.splitter.flush(lines);
     f.emittedPos = f.readPos;
     if (lines.length > 0 && !(await this.deliver(f, lines, from))) return;
-    if (process.env.TAILDBG) console.error('finish', f.key, f.path, f.readPos);
     closeQuietly(f.fd);
     this.followed.delete(f.key);
     this.stateChanged = true;
@@ -471,7 +468,6 @@ export class TailSource {
 
   /** f was truncated (copytruncate) or rewritten in place: keep its unread part as an orphan, restart at 0. */
   private truncated(f: Followed): void {
-    if (process.env.TAILDBG) console.error('truncated', f.key, f.path, f.readPos, f.emittedPos, new Error().stack?.split('\n')[2]);
     this.rotationCount++;
     const old = f.record;
     if (f.emittedPos > 0 && old.fpLen > 0) {
@@ -515,12 +511,16 @@ export class TailSource {
     if (this.watcher) { this.watcher.add(fresh); return; }
     const watcher = watch(fresh, {
       ignoreInitial: true,
-      atomic: false,
+      atomic: false, // its unlink+add merging only delays the news; we compare inodes ourselves
       depth: Math.max(...this.patterns.map((p) => p.depth)),
       ignored: (path: string, stats?: Stats) => this.ignored(path, stats),
     });
     this.watcher = watcher;
-    watcher.on('all', () => this.schedulePass(COALESCE_MS));
+    // 'raw' (the fs.watch events themselves) because chokidar throttles 'change' to one per 50 ms
+    // per file, and a file may live shorter than that under delete+recreate rotation.
+    const look = (): void => this.schedulePass(COALESCE_MS);
+    watcher.on('all', look);
+    watcher.on('raw', look);
     watcher.on('error', (err) => this.onError(new TailError('ETAIL_WATCH', `watching ${fresh.join(', ')} failed (polling continues): ${(err as Error).message}`, undefined, { cause: err })));
     if (waitReady) await new Promise<void>((resolve) => watcher.once('ready', resolve));
   }
@@ -544,6 +544,7 @@ export class TailSource {
     try {
       const st = fstatSync(fd, { bigint: true });
       if (String(st.dev) === l.dev && String(st.ino) === l.ino) {
+        l.size = Number(st.size); // fresher than the listing's: a copy may have been completed since
         this.reportedPaths.delete(l.path);
         return fd;
       }
