@@ -29,7 +29,10 @@ export interface EndpointStatus {
 export class Endpoint {
   readonly spool: Spool;
   private link: Link | null = null;
+  /** New data, link down or close. */
   private readonly wake = new Signal();
+  /** The link drained (can take more), went down, or close. */
+  private readonly ready = new Signal();
   private readonly closed = new Signal();
   private closing = false;
   private loopDone: Promise<void> = Promise.resolve();
@@ -73,6 +76,7 @@ export class Endpoint {
   async close(graceMs: number): Promise<void> {
     this.closing = true;
     this.wake.fire();
+    this.ready.fire();
     this.closed.fire();
     await this.link?.close(graceMs);
     await this.loopDone;
@@ -89,15 +93,14 @@ export class Endpoint {
         await this.wake.wait();
         continue;
       }
-      const linkDown = new Signal();
       let downErr: ForwardError | null = null;
       const events: LinkEvents = {
         delivered: (to) => this.spool.commit(to),
-        drain: () => this.wake.fire(),
+        drain: () => this.ready.fire(),
         down: (err) => {
           downErr = err;
-          linkDown.fire();
           this.wake.fire();
+          this.ready.fire();
         },
         warn: (err) => { this.lastError = err.message; },
       };
@@ -142,7 +145,7 @@ export class Endpoint {
       const more = link.write({ data, ends, from: next, to });
       this.sent += ends.length;
       next = to;
-      if (!more) await this.wake.wait();
+      if (!more) await this.ready.wait(); // backpressure: new data must not bypass it
     }
   }
 

@@ -1,8 +1,10 @@
 // TCP/TLS syslog: no application acks exist, so a batch counts as delivered only once it was
 // written AND the connection stayed up for `resendWindowMs` after (bytes may sit in socket
-// buffers until the receiver reads them). When the link drops, everything younger is resent:
-// duplicates are possible, loss of what was spooled is not (short of a peer that accepts bytes
-// and then vanishes without a reset for longer than the window).
+// buffers until the receiver reads them) AND the socket is flowing: while our own writes are
+// stuck (the receiver stopped reading), nothing is confirmed. When the link drops, everything
+// unconfirmed is resent: duplicates are possible. The remaining hole: a receiver that stops
+// reading while the kernel buffers still have room, stays silent past the window, then dies
+// without a reset, loses what sat in those buffers. RELP has no such hole.
 import type { Socket } from 'node:net';
 import { ForwardError, classify } from '../errors.js';
 import { octetCounted } from '../framing.js';
@@ -21,7 +23,10 @@ export class StreamLink implements Link {
     socket.on('end', () => (this.closing ? this.closing() : this.fail(new ForwardError('EFWD_CLOSED', 'the receiver closed the connection'))));
     socket.on('error', (e) => this.fail(classify(e, 'send')));
     socket.on('close', () => this.fail(new ForwardError('EFWD_CLOSED', 'connection closed')));
-    socket.on('drain', () => events.drain());
+    socket.on('drain', () => {
+      this.confirmOld(); // the one moment a busy socket is known to be flowing
+      events.drain();
+    });
     this.timer = setInterval(() => this.confirmOld(), Math.max(10, Math.min(250, windowMs / 4)));
     this.timer.unref();
   }
@@ -53,7 +58,7 @@ export class StreamLink implements Link {
   }
 
   private confirmOld(): void {
-    if (this.dead) return;
+    if (this.dead || this.socket.writableLength > 0) return;
     const limit = Date.now() - this.windowMs;
     let last: Mark | undefined;
     while (this.written.length > 0 && this.written[0]!.at <= limit) last = this.written.shift()!.to;
