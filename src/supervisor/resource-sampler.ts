@@ -1,4 +1,5 @@
-// CPU and memory of each running app, from one shared timer that wakes only when some app is due.
+// CPU and memory of each running app, from one shared timer that wakes only when some app is due
+// (due times are aligned, so 20 idle apps cost one wake-up per period, not 20).
 // On Linux it reads /proc directly: the app's main pid plus its descendants (walked through
 // /proc/<pid>/task/<pid>/children), RSS summed and CPU as the sum of per-pid tick deltas — no fd
 // cache, no subprocess. Without /proc it falls back to pidusage (main pid only).
@@ -48,7 +49,9 @@ export class ResourceSampler {
   /** Samples `pid` every `everyMs` until untrack(key); replaces any earlier tracking of key. */
   track(key: string, pid: number, everyMs: number, onSample: (s: ResourceSample) => void): void {
     const now = Date.now();
-    const t: Tracked = { pid, everyMs, nextAt: now + everyMs, lastAt: now, lastTicks: new Map(), onSample };
+    // Due times sit on a grid of everyMs, so apps with the same period are sampled in one wake-up;
+    // at least half a period after the baseline, so the first CPU figure is not mostly noise.
+    const t: Tracked = { pid, everyMs, nextAt: Math.ceil((now + everyMs / 2) / everyMs) * everyMs, lastAt: now, lastTicks: new Map(), onSample };
     if (hasProc) this.readTree(t); // primes the tick baseline so the first sample has a delta
     this.tracked.set(key, t);
     this.arm();
@@ -85,7 +88,7 @@ export class ResourceSampler {
     this.timerAt = Infinity;
     const now = Date.now();
     const due = [...this.tracked.values()].filter((t) => t.nextAt <= now + 5);
-    for (const t of due) t.nextAt = now + t.everyMs;
+    for (const t of due) t.nextAt = (Math.floor(now / t.everyMs) + 1) * t.everyMs;
     if (hasProc) {
       for (const t of due) this.sampleProc(t);
     } else if (due.length > 0) {
