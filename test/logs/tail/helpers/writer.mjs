@@ -5,7 +5,8 @@
 //   delete:       unlink app.log, reopen (a new inode)
 //   copytruncate: copy app.log -> app.log.K, truncate app.log; writes pause during copy+truncate
 //                 (see docs/tail.md: lines written between copy and truncate are lost by design)
-// Rotations happen every rotateEveryMs (up to `rotations`), and on SIGUSR2.
+// Rotations happen every rotateEveryMs (up to `rotations`), and on SIGUSR2. With `gated`, only on
+// SIGUSR2 (the test decides when), printing "rotated <first seq of the new file>"; SIGTERM ends it.
 // Config: JSON in argv[2]. Prints "done <lines written>" and exits when finished.
 import { closeSync, copyFileSync, openSync, renameSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 
@@ -43,17 +44,20 @@ function rotate() {
   }
 }
 
-process.on('SIGUSR2', () => rotate());
+process.on('SIGUSR2', () => { rotate(); process.stdout.write(`rotated ${seq}\n`); });
+let stopRequested = false;
+process.on('SIGTERM', () => { stopRequested = true; });
 
 const timer = setInterval(() => {
   const now = performance.now();
   const due = Math.floor(((now - started) * cfg.rate) / 1000);
   burst(due - seq);
-  if (cfg.mode !== 'none' && rotated < cfg.rotations && now - lastRotate >= cfg.rotateEveryMs) {
+  if (!cfg.gated && cfg.mode !== 'none' && rotated < cfg.rotations && now - lastRotate >= cfg.rotateEveryMs) {
     lastRotate = now;
     rotate();
   }
-  const finished = cfg.durationMs > 0 ? now - started >= cfg.durationMs : rotated >= cfg.rotations && now - lastRotate >= 200;
+  let finished = stopRequested;
+  if (!cfg.gated && !finished) finished = cfg.durationMs > 0 ? now - started >= cfg.durationMs : rotated >= cfg.rotations && now - lastRotate >= 200;
   if (finished || (cfg.maxLines && seq >= cfg.maxLines)) {
     clearInterval(timer);
     closeSync(fd);
