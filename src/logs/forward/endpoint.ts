@@ -46,6 +46,10 @@ export class Endpoint {
     this.spool = new Spool(join(stateDir, 'forward', settings.name), {
       maxSize: settings.spoolMaxSize,
       onDrop: (n) => this.report('forward.dropped', `spool over ${settings.spoolMaxSize} bytes: dropped the ${n} oldest messages`),
+      onError: (err) => {
+        if (err.message !== this.lastError) this.report('forward.error', err.message);
+        this.lastError = err.message;
+      },
     });
   }
 
@@ -122,7 +126,16 @@ export class Endpoint {
       if (this.down || !this.everUp) this.report('forward.up', `connected to ${this.settings.host}:${this.settings.port} (${this.settings.protocol})`);
       this.everUp = true;
       this.down = false;
-      await this.pump(link, () => downErr);
+      try {
+        await this.pump(link, () => downErr);
+      } catch (e) {
+        // The spool could not be read: give up this link, report, and try again after a pause.
+        this.failed(classify(e, `${this.settings.name} spool`));
+        await link.close(0);
+        this.link = null;
+        await this.closed.wait(BACKOFF_MAX_MS);
+        continue;
+      }
       this.link = null;
       // A dropped link is not yet an outage (receivers close idle connections): only a failed
       // reconnect reports forward.down.

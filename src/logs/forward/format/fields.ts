@@ -3,10 +3,11 @@ import type { BulwarkEvent } from '../../../events/types.js';
 
 /** The human text of an event: the original line for detections, else its reason/message. */
 export function eventText(e: BulwarkEvent): string {
+  // Coerced: a producer's malformed event must not throw on the forwarding path.
   switch (e.type) {
-    case 'security': return e.line;
-    case 'lifecycle': return e.reason;
-    default: return e.message;
+    case 'security': return String(e.line ?? '');
+    case 'lifecycle': return String(e.reason ?? '');
+    default: return String(e.message ?? '');
   }
 }
 
@@ -22,13 +23,13 @@ function textKey(e: BulwarkEvent): string {
  * null/undefined and non-scalars left out, and the text (see eventText) not repeated.
  */
 export function eventFields(e: BulwarkEvent): [string, string][] {
-  const out: [string, string][] = [['kind', e.kind]];
+  const out: [string, string][] = [['kind', String(e.kind)]];
   const text = textKey(e);
   for (const [k, v] of Object.entries(e)) {
     if (NOT_A_FIELD.has(k) || k === text || v === null || v === undefined || typeof v === 'object') continue;
     out.push([k, String(v)]);
   }
-  out.push(['id', e.id]);
+  out.push(['id', String(e.id)]);
   return out;
 }
 

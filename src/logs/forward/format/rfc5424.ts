@@ -31,7 +31,7 @@ export class Rfc5424Formatter implements MessageFormatter {
     const procid = e.type === 'lifecycle' && e.pid ? String(e.pid) : '-';
     const head = `<${pri(this.o.facility, eventSeverity(e))}>1 ${rfc5424Time(e.at)} ${this.hostname} ` +
       `${this.app(eventApp(e))} ${procid} ${headerField(e.kind, 32)} `;
-    const minimalSd = `[${SD_ID} kind="${escapeSdValue(e.kind)}" id="${escapeSdValue(e.id)}"]`;
+    const minimalSd = `[${SD_ID} kind="${escapeSdValue(String(e.kind))}" id="${escapeSdValue(String(e.id))}"]`;
     return this.fit(head, sd, minimalSd, eventText(e));
   }
 

@@ -16,6 +16,8 @@ export interface SpoolOptions {
   maxSize: number;
   /** Called after old messages were dropped to stay under maxSize. */
   onDrop?: (count: number) => void;
+  /** A cursor write or segment delete failed (retried later; never thrown into socket callbacks). */
+  onError?: (err: Error) => void;
 }
 
 export class Spool {
@@ -132,10 +134,14 @@ export class Spool {
   /** Writes the cursor if it moved, then deletes segments wholly behind it. */
   persistCursor(): void {
     if (!this.cursorDirty || this.writeFd < 0) return;
-    this.cursor.write(this.committed.pos);
-    this.cursorDirty = false;
     this.cursorWrittenAt = Date.now();
-    this.deleteBefore(this.committed.pos);
+    try {
+      this.cursor.write(this.committed.pos);
+      this.cursorDirty = false;
+      this.deleteBefore(this.committed.pos);
+    } catch (e) {
+      this.o.onError?.(new Error(`spool ${this.dir}: ${(e as Error).message}`, { cause: e }));
+    }
   }
 
   close(): void {
