@@ -58,8 +58,22 @@ export function accountSignal(p: ParsedLine): AccountSignal {
   return AccountSignal.None;
 }
 
+// Gate verdicts for recent messages: most lines repeat a handful of messages ("request completed").
+let gateMemo = new Map<string, boolean>();
+
+function gate(message: string): boolean {
+  if (message.length > 200) return GATE.test(message);
+  let v = gateMemo.get(message);
+  if (v === undefined) {
+    v = GATE.test(message);
+    if (gateMemo.size >= 4096) gateMemo = new Map();
+    gateMemo.set(message, v);
+  }
+  return v;
+}
+
 /** Quick gate: could this line carry an auth or account event at all? */
 export function mayBeAuth(p: ParsedLine): boolean {
   return p.auth !== AuthOutcome.None || p.event !== null || p.status === 401 || p.status === 403
-    || (p.message !== null && p.format !== 'clf' && GATE.test(p.message));
+    || (p.message !== null && p.format !== 'clf' && gate(p.message));
 }

@@ -30,11 +30,28 @@ function scan(kind: WebHit['kind'], sigs: readonly Signature[], path: string, qu
   }
 }
 
+/** Verdicts for recently seen request targets: access logs repeat the same few hundred URLs. */
+const MEMO_SIZE = 4096;
+const MEMO_MAX_URL = 256;
+
 export class WebInspector {
+  private memo = new Map<string, WebHit[] | null>();
+
   constructor(private readonly ignorePaths: readonly string[]) {}
 
   /** At most one hit per kind; null when the request is clean (the common case, no allocation). */
   inspect(url: string): WebHit[] | null {
+    if (url.length > MEMO_MAX_URL) return this.judge(url);
+    let hits = this.memo.get(url);
+    if (hits === undefined) {
+      hits = this.judge(url);
+      if (this.memo.size >= MEMO_SIZE) this.memo = new Map();
+      this.memo.set(url, hits);
+    }
+    return hits;
+  }
+
+  private judge(url: string): WebHit[] | null {
     const suspicious = WEB_ATTACK_PREFILTER.test(url);
     let path: string;
     let query: string[] = [];
