@@ -140,10 +140,13 @@ export class Daemon {
     const sinks = changed.filter((k): k is 'forward' | 'alerts' => k === 'forward' || k === 'alerts');
     if (sinks.length > 0) await this.startSinks(sinks);
     for (const app of apps) {
-      if (this.supervisor.has(app.name)) await this.supervisor.replace(app);
-      else {
+      if (!this.supervisor.has(app.name)) {
         this.supervisor.add(app);
         await this.supervisor.start(app.name);
+      } else if (JSON.stringify(this.supervisor.config(app.name)) !== JSON.stringify(app)) {
+        await this.supervisor.replace(app); // a changed config: stop, swap, start
+      } else if (['stopped', 'errored'].includes(this.supervisor.status(app.name)[0]!.state)) {
+        await this.supervisor.start(app.name); // unchanged but down: start it; running ones are left alone
       }
     }
     await this.followApps();
