@@ -18,8 +18,8 @@ const BULWARK = join(ROOT, 'bin/bulwark');
 // Sizes chosen to keep the whole section near 4 minutes on 2 busy cores. BENCH_QUICK=1 shrinks
 // everything for a smoke run (numbers then mean little).
 const QUICK = process.env.BENCH_QUICK === '1';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 4));
-const RESTARTS_PER_RUN = Number(process.env.BENCH_RESTARTS ?? (QUICK ? 5 : 10));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 6));
+const RESTARTS_PER_RUN = Number(process.env.BENCH_RESTARTS ?? (QUICK ? 5 : 7));
 const IDLE_APPS = 20;
 const SETTLE_MS = QUICK ? 3_000 : 15_000;
 const CPU_WINDOW_MS = QUICK ? 5_000 : 30_000;
@@ -358,11 +358,11 @@ function report(ctx: Ctx, g: GapResult, r: ResourceResult, h: HangResult): strin
   out.push('');
   out.push(`### Restart gap (app exit -> the new app's first line), ms: ${ROUNDS} interleaved rounds x ${RESTARTS_PER_RUN} restarts`);
   out.push('');
-  out.push('| supervisor | n | median | p95 | boot median (process start -> first line) | per-round medians |');
-  out.push('|---|---|---|---|---|---|');
+  out.push('| supervisor | n | median | p95 | reaction median (exit -> new process start) | boot median (process start -> first line) | per-round medians |');
+  out.push('|---|---|---|---|---|---|---|');
   for (const p of peers) {
-    if (g.gaps[p].length === 0) { out.push(`| ${label[p]} | 0 | — | — | — | ${p === 'bulwark' ? `not available${na}` : 'no data'} |`); continue; }
-    out.push(`| ${label[p]} | ${g.gaps[p].length} | ${fmt(median(g.gaps[p]))} | ${fmt(pct(g.gaps[p], 95))} | ${fmt(median(g.bootMs[p]))} | ${g.roundMedians[p].map(fmt).join(', ')} |`);
+    if (g.gaps[p].length === 0) { out.push(`| ${label[p]} | 0 | — | — | — | — | ${p === 'bulwark' ? `not available${na}` : 'no data'} |`); continue; }
+    out.push(`| ${label[p]} | ${g.gaps[p].length} | ${fmt(median(g.gaps[p]))} | ${fmt(pct(g.gaps[p], 95))} | ${fmt(median(g.gaps[p].map((gap, i) => gap - g.bootMs[p][i]!)))} | ${fmt(median(g.bootMs[p]))} | ${g.roundMedians[p].map(fmt).join(', ')} |`);
   }
   out.push('');
   out.push(`### ${IDLE_APPS} idle apps: memory (after ${SETTLE_MS / 1000} s settle) and supervisor CPU over ${CPU_WINDOW_MS / 1000} s`);
