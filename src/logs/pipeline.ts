@@ -67,7 +67,8 @@ export class LogPipeline {
       if (this.sources.has(app.name)) continue;
       const source = new TailSource({
         app: app.name,
-        patterns: [join(this.opts.logsDir, `${app.name}.out.log`), join(this.opts.logsDir, `${app.name}.err.log`), ...app.logs.tail],
+        // The rotated names too: a file renamed before the tailer first opened it is still found.
+        patterns: [join(this.opts.logsDir, `${app.name}.out.log*`), join(this.opts.logsDir, `${app.name}.err.log*`), ...app.logs.tail],
         cwd: app.cwd ?? process.cwd(),
         stateDir: this.opts.stateDir,
         onBatch: (b) => this.onBatch(b, app),
@@ -101,7 +102,7 @@ export class LogPipeline {
   }
 
   private async onBatch(b: TailBatch, app: AppConfig): Promise<void> {
-    const source = b.path.endsWith(`${app.name}.out.log`) ? 'stdout' : b.path.endsWith(`${app.name}.err.log`) ? 'stderr' : b.path;
+    const source = capturedStream(b.path, app.name) ?? b.path;
     const { sinks } = this.opts;
     const format = app.logs.format;
     for (const text of b.lines) {
@@ -119,6 +120,14 @@ export class LogPipeline {
   private newDetector(security: SecurityConfig): Detector {
     return new Detector(security, { stateDir: this.opts.stateDir, offenders: this.offenders });
   }
+}
+
+const CAPTURED = /\/([^/]+)\.(out|err)\.log(\.\d+)?$/;
+
+/** 'stdout' / 'stderr' for the app's captured files (rotated or not), else null. */
+function capturedStream(path: string, app: string): string | null {
+  const m = CAPTURED.exec(path);
+  return m && m[1] === app ? (m[2] === 'out' ? 'stdout' : 'stderr') : null;
 }
 
 function sourceKey(app: AppConfig): string {
