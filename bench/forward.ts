@@ -115,6 +115,7 @@ async function bulwarkShipper(dir: string, file: string, tagged: number): Promis
       fwd.accept(e);
     };
     let rest = '';
+    const inFlight: Promise<void>[] = [];
     for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
       const text = rest + (chunk as string);
       const readAt = Date.now();
@@ -126,8 +127,12 @@ async function bulwarkShipper(dir: string, file: string, tagged: number): Promis
         detect(line, readAt);
       }
       rest = text.slice(start);
-      await fwd.flushed(); // where the tailer would commit its offset
+      // Where the tailer commits its offset: once this chunk is durable. Reading goes on while
+      // earlier chunks are being fsync'd (a few in flight), as a pipelined tailer would.
+      inFlight.push(fwd.flushed());
+      if (inFlight.length >= 8) await inFlight.shift();
     }
+    await Promise.all(inFlight);
     return await waitForLines(rx, LINES + tagged, t0, 300_000);
   } finally {
     await fwd.close();

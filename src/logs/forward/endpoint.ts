@@ -45,6 +45,7 @@ export class Endpoint {
   constructor(readonly settings: EndpointSettings, readonly formatter: MessageFormatter, stateDir: string, private readonly emit: (e: ForwardEvent) => void) {
     this.spool = new Spool(join(stateDir, 'forward', settings.name), {
       maxSize: settings.spoolMaxSize,
+      onDurable: () => this.wake.fire(),
       onDrop: (n) => this.report('forward.dropped', `spool over ${settings.spoolMaxSize} bytes: dropped the ${n} oldest messages`),
       onError: (err) => {
         if (err.message !== this.lastError) this.report('forward.error', err.message);
@@ -58,11 +59,6 @@ export class Endpoint {
     this.persistTimer = setInterval(() => this.spool.persistCursor(), 500);
     this.persistTimer.unref();
     this.loopDone = this.run();
-  }
-
-  /** New data is durable in the spool. */
-  notify(): void {
-    this.wake.fire();
   }
 
   status(): EndpointStatus {
@@ -86,7 +82,7 @@ export class Endpoint {
     await this.loopDone;
     clearInterval(this.persistTimer);
     this.spool.persistCursor();
-    this.spool.close();
+    await this.spool.close();
   }
 
   private async run(): Promise<void> {

@@ -1,5 +1,6 @@
 // The forwarding sink: routes events and lines to endpoints by `select`, spools them durably
-// (one batched write + fdatasync per endpoint per tick), and runs one sender loop per endpoint.
+// (one write per endpoint per tick, fdatasync'd off the event loop with group commit), and runs
+// one sender loop per endpoint.
 import { hostname as osHostname } from 'node:os';
 import type { ForwardConfig } from '../../config/schema/forward.js';
 import { newEventId } from '../../events/id.js';
@@ -31,7 +32,9 @@ export class Forwarder {
   private readonly hostname: string;
   private flushScheduled = false;
   private pendingMessages = 0;
-  private flushWaiters: { resolve(): void; reject(e: Error): void }[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+  private markStarted!: () => void;
+  private readonly startedOnce = new Promise<void>((resolve) => (this.markStarted = resolve));
   private readonly linePrefix = newEventId();
   private lineCount = 0;
   private started = false;
@@ -53,8 +56,9 @@ export class Forwarder {
   /** Opens the spools and starts sending, beginning with whatever a previous run left undelivered. */
   async start(): Promise<void> {
     if (this.started) return;
-    this.started = true;
     for (const ep of this.endpoints) ep.start();
+    this.started = true;
+    this.markStarted();
     this.flushNow(); // anything accepted before start
   }
 
@@ -78,14 +82,15 @@ export class Forwarder {
   enqueue(endpoint: string, e: BulwarkEvent): Promise<void> {
     const ep = this.byName.get(endpoint);
     if (!ep) return Promise.reject(new ForwardError('EFWD_CONFIG', `no forward endpoint named "${endpoint}"`));
-    this.append(ep, ep.formatter.event(e));
-    return this.flushed();
+    ep.spool.append(ep.formatter.event(e));
+    return this.started ? this.flushSpool(ep) : this.startedOnce.then(() => this.flushSpool(ep));
   }
 
   /** Resolves when everything accepted so far is durably spooled (rejects if the disk refused it). */
   flushed(): Promise<void> {
-    if (this.pendingMessages === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => this.flushWaiters.push({ resolve, reject }));
+    if (!this.started) return this.startedOnce.then(() => this.flushed());
+    this.pendingMessages = 0;
+    return Promise.all(this.endpoints.map((ep) => this.flushSpool(ep))).then(() => {});
   }
 
   status(): EndpointStatus[] {
@@ -101,8 +106,10 @@ export class Forwarder {
 
   /** Spools what is pending, lets open links confirm in-flight data briefly, and closes everything. */
   async close(): Promise<void> {
-    this.flushNow();
-    if (this.started) await Promise.all(this.endpoints.map((ep) => ep.close(CLOSE_GRACE_MS)));
+    clearTimeout(this.retryTimer);
+    if (!this.started) return;
+    await this.flushed().catch(() => {});
+    await Promise.all(this.endpoints.map((ep) => ep.close(CLOSE_GRACE_MS)));
   }
 
   private append(ep: Endpoint, message: string): void {
@@ -114,32 +121,33 @@ export class Forwarder {
     }
   }
 
+  /** Writes every endpoint's pending messages now; durability follows asynchronously. */
   private flushNow(): void {
     this.flushScheduled = false;
-    if (this.pendingMessages === 0 || !this.started) return;
-    let failure: Error | null = null;
-    for (const ep of this.endpoints) {
-      if (!ep.spool.hasPending) continue;
-      try {
-        ep.spool.flush();
-        ep.notify();
-      } catch (e) {
-        failure = classify(e, `spool ${ep.settings.name}`);
-        this.opts.emit({ id: newEventId(), at: new Date().toISOString(), type: 'forward', kind: 'forward.error', endpoint: ep.settings.name, message: failure.message });
-      }
-    }
-    const waiters = this.flushWaiters;
-    this.flushWaiters = [];
-    if (failure) {
-      // Kept in memory and retried on the next flush; callers must not commit upstream offsets.
-      for (const w of waiters) w.reject(failure);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setTimeout(() => this.flushNow(), 1000).unref();
-      }
-      return;
-    }
+    if (!this.started) return;
     this.pendingMessages = 0;
-    for (const w of waiters) w.resolve();
+    for (const ep of this.endpoints) if (ep.spool.hasPending) this.flushSpool(ep).catch(() => {});
+  }
+
+  /** One spool's flush; a failure is reported and retried (the messages stay queued). */
+  private flushSpool(ep: Endpoint): Promise<void> {
+    let p: Promise<void>;
+    try {
+      p = ep.spool.flush();
+    } catch (e) {
+      p = Promise.reject(e as Error);
+    }
+    return p.catch((e: unknown) => {
+      const err = classify(e, `spool ${ep.settings.name}`);
+      this.opts.emit({ id: newEventId(), at: new Date().toISOString(), type: 'forward', kind: 'forward.error', endpoint: ep.settings.name, message: err.message });
+      if (!this.retryTimer) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.flushNow();
+        }, 1000);
+        this.retryTimer.unref();
+      }
+      throw err;
+    });
   }
 }

@@ -21,7 +21,7 @@ function readProgress(file: string): number {
 }
 
 for (const protocol of ['tcp', 'relp'] as const) {
-  test(`${protocol}: SIGKILL while shipping, restart on the same state dir: all ${TOTAL} events arrive`, { timeout: 50_000 }, async (t) => {
+  test(`${protocol}: SIGKILL while shipping, restart on the same state dir: all ${TOTAL} events arrive`, { timeout: 58_000 }, async (t) => {
     const rx = await startRsyslog({ [protocol]: true });
     const stateDir = mkdtempSync(join(tmpdir(), 'bulwark-fwd-crash-'));
     const progress = join(stateDir, 'progress');
@@ -47,9 +47,10 @@ for (const protocol of ['tcp', 'relp'] as const) {
     assert.ok(resumeAt < TOTAL, 'killed before producing everything');
     const before = countIds(rx.records(), 'crash-').unique.size;
     children.push(spawnChild(args(resumeAt)));
-    const records = await rx.waitFor((r) => countIds(r, 'crash-').unique.size >= TOTAL, 30_000).catch(() => rx.records());
+    const records = await rx.waitFor((r) => countIds(r, 'crash-').unique.size >= TOTAL, 35_000).catch(() => rx.records());
     const { unique, duplicates } = countIds(records, 'crash-');
-    assert.deepEqual(missing(unique, 'crash-', TOTAL).slice(0, 10), [], `all arrived (got ${unique.size})`);
+    const status = existsSync(`${progress}.status`) ? readFileSync(`${progress}.status`, 'utf8') : 'no status';
+    assert.deepEqual(missing(unique, 'crash-', TOTAL).slice(0, 10), [], `all arrived (got ${unique.size}; second process: ${status})`);
     t.diagnostic(`${protocol}: killed at ${resumeAt} produced, ${before} received before the restart, ${duplicates} duplicates after`);
   });
 }

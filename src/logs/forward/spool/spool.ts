@@ -1,7 +1,9 @@
-// A durable, bounded, per-endpoint queue on disk. Messages are appended (batched write +
-// fdatasync) before they are sent and leave only when the sender commits them as delivered.
+// A durable, bounded, per-endpoint queue on disk. Messages are appended (one write per batch,
+// then fdatasync) before they are sent, and leave only when the sender commits them as delivered.
+// The fdatasync runs off the event loop with group commit: while one is in flight, new batches
+// are written and the next fdatasync covers them all, so a slow disk never stalls the producer.
 // Positions: `pos` = byte offset over all segments, `seq` = message count since open (for counts).
-import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, ftruncateSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { CursorFile } from './cursor.js';
 import { completeLength, countLines, listSegments, segmentPath, type Segment } from './segments.js';
 
@@ -14,10 +16,17 @@ export interface Mark {
 
 export interface SpoolOptions {
   maxSize: number;
+  /** New messages became durable (the sender may read them). */
+  onDurable?: () => void;
   /** Called after old messages were dropped to stay under maxSize. */
   onDrop?: (count: number) => void;
   /** A cursor write or segment delete failed (retried later; never thrown into socket callbacks). */
   onError?: (err: Error) => void;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(e: Error): void;
 }
 
 export class Spool {
@@ -29,7 +38,11 @@ export class Spool {
   private readonly segmentSize: number;
   private readFd = -1;
   private readFdStart = -1;
-  /** Durable end: everything before it is on disk. */
+  /** Written to the current segment, maybe not yet durable. */
+  private written: Mark = { pos: 0, seq: 0 };
+  private syncing: Promise<void> | null = null;
+  private syncWaiters: Waiter[] = [];
+  /** Durable end: everything before it is on disk; the sender reads only up to here. */
   end: Mark = { pos: 0, seq: 0 };
   committed: Mark = { pos: 0, seq: 0 };
   dropped = 0;
@@ -69,16 +82,17 @@ export class Spool {
       if (from < s.size) lines += countLines(s.path, from, s.size);
     }
     this.committed = { pos: committed, seq: 0 };
-    this.end = { pos: endPos, seq: lines };
+    this.end = this.written = { pos: endPos, seq: lines };
   }
 
   /** Messages not yet delivered (on disk or about to be). */
   get spooled(): number {
-    return this.end.seq + this.pendingCount - this.committed.seq;
+    return this.written.seq + this.pendingCount - this.committed.seq;
   }
 
+  /** Appended messages not yet durable. */
   get hasPending(): boolean {
-    return this.pendingCount > 0;
+    return this.pendingCount > 0 || this.written.pos > this.end.pos;
   }
 
   /** Queues one message (no LF inside) for the next flush. */
@@ -87,36 +101,38 @@ export class Spool {
     this.pendingCount++;
   }
 
-  /** Writes what was appended, in one write, and makes it durable. */
-  flush(): void {
-    if (this.pendingCount === 0) return;
-    const data = Buffer.from(this.pending, 'utf8');
-    let off = 0;
-    while (off < data.length) off += writeSync(this.writeFd, data, off, data.length - off);
-    fdatasyncSync(this.writeFd);
-    const last = this.segments[this.segments.length - 1]!;
-    last.size += data.length;
-    this.end = { pos: this.end.pos + data.length, seq: this.end.seq + this.pendingCount };
-    this.pending = '';
-    this.pendingCount = 0;
-    if (last.size >= this.segmentSize) this.rotate();
-    this.enforceMaxSize();
+  /**
+   * Writes what was appended (one write, now) and resolves once it is durable. Throws if the
+   * write fails (the messages stay queued for the next flush); rejects if fdatasync fails.
+   */
+  flush(): Promise<void> {
+    if (this.pendingCount > 0) {
+      const data = Buffer.from(this.pending, 'utf8');
+      let off = 0;
+      while (off < data.length) off += writeSync(this.writeFd, data, off, data.length - off);
+      this.segments[this.segments.length - 1]!.size += data.length;
+      this.written = { pos: this.written.pos + data.length, seq: this.written.seq + this.pendingCount };
+      this.pending = '';
+      this.pendingCount = 0;
+    }
+    if (this.written.pos === this.end.pos && !this.syncing) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.syncWaiters.push({ resolve, reject });
+      if (!this.syncing) this.syncing = this.sync();
+    });
   }
 
-  /**
-   * Whole messages from `from`, about `maxBytes` of them (more if one message is longer).
-   * Returns an empty buffer when `from` is the durable end.
-   */
+  /** Whole durable messages from `from`, about `maxBytes` of them (more if one message is longer); empty at the end. */
   read(from: number, maxBytes: number): Buffer {
     if (from >= this.end.pos) return Buffer.alloc(0);
     const seg = this.segmentAt(from);
-    const avail = seg.start + seg.size - from;
+    const avail = Math.min(seg.start + seg.size, this.end.pos) - from;
     for (let want = Math.min(maxBytes, avail); ; want = Math.min(want * 2, avail)) {
       const buf = Buffer.allocUnsafe(want);
       const got = readSync(this.readFdFor(seg), buf, 0, want, from - seg.start);
       const last = buf.subarray(0, got).lastIndexOf(10);
       if (last !== -1) return buf.subarray(0, last + 1);
-      if (want >= avail) return Buffer.alloc(0); // cannot happen: segments hold whole lines
+      if (want >= avail) return Buffer.alloc(0); // cannot happen: durable data ends in LF
     }
   }
 
@@ -144,9 +160,35 @@ export class Spool {
     }
   }
 
-  close(): void {
+  /** Makes what was written durable, then closes the files. */
+  async close(): Promise<void> {
+    await this.flush().catch(() => {});
     for (const fd of [this.writeFd, this.readFd]) if (fd >= 0) closeSync(fd);
     this.writeFd = this.readFd = -1;
+  }
+
+  /** One fdatasync round (then another while batches keep arriving). */
+  private async sync(): Promise<void> {
+    while (this.syncWaiters.length > 0) {
+      const waiters = this.syncWaiters;
+      this.syncWaiters = [];
+      const target = this.written;
+      const fd = this.writeFd;
+      try {
+        await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+      } catch (e) {
+        for (const w of waiters) w.reject(e as Error);
+        continue;
+      }
+      this.end = target;
+      // Rotate only when the current segment holds nothing unsynced (fd about to be closed).
+      const last = this.segments[this.segments.length - 1]!;
+      if (last.size >= this.segmentSize && this.written.pos === target.pos) this.rotate();
+      this.enforceMaxSize();
+      for (const w of waiters) w.resolve();
+      this.o.onDurable?.();
+    }
+    this.syncing = null;
   }
 
   private segmentAt(pos: number): Segment {
@@ -165,7 +207,7 @@ export class Spool {
 
   private rotate(): void {
     closeSync(this.writeFd);
-    const start = this.end.pos;
+    const start = this.written.pos;
     const seg = { start, size: 0, path: segmentPath(this.dir, start) };
     this.writeFd = openSync(seg.path, 'a+', 0o600);
     this.segments.push(seg);
@@ -174,16 +216,17 @@ export class Spool {
   /** Over maxSize: drop whole oldest segments (never the one being written) and count them. */
   private enforceMaxSize(): void {
     let dropped = 0;
-    while (this.end.pos - this.committed.pos > this.o.maxSize && this.segments.length > 1) {
-      const s = this.segments[0]!;
-      const from = Math.max(s.start, this.committed.pos);
-      const lines = countLines(s.path, from - s.start, s.size);
+    for (let i = 0; this.end.pos - this.committed.pos > this.o.maxSize && i < this.segments.length - 1; i++) {
+      const s = this.segments[i]!;
+      const segEnd = s.start + s.size;
+      if (segEnd <= this.committed.pos) continue;
+      const lines = countLines(s.path, Math.max(s.start, this.committed.pos) - s.start, s.size);
       dropped += lines;
-      this.committed = { pos: s.start + s.size, seq: this.committed.seq + lines };
-      this.cursorDirty = true;
-      this.persistCursor();
+      this.committed = { pos: segEnd, seq: this.committed.seq + lines };
     }
     if (dropped > 0) {
+      this.cursorDirty = true;
+      this.persistCursor();
       this.dropped += dropped;
       this.o.onDrop?.(dropped);
     }

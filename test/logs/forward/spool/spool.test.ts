@@ -21,42 +21,43 @@ function readAll(s: Spool, from = s.committed.pos): string[] {
   }
 }
 
-test('messages survive a reopen; only committed ones are gone', (t) => {
+test('messages survive a reopen; only committed ones are gone', async (t) => {
   const dir = tmp(t);
   const a = new Spool(dir, { maxSize: 1 << 20 });
   a.open();
   for (const m of ['one', 'two', 'three']) a.append(m);
   assert.equal(a.spooled, 3);
-  a.flush();
+  assert.deepEqual(readAll(a), [], 'nothing is readable (sendable) before it is durable');
+  await a.flush();
   a.commit({ pos: 4, seq: 1 });
   a.persistCursor();
-  a.close();
+  await a.close();
   const b = new Spool(dir, { maxSize: 1 << 20 });
   b.open();
   assert.equal(b.spooled, 2);
   assert.deepEqual(readAll(b), ['two', 'three']);
-  b.close();
+  await b.close();
 });
 
-test('a torn last line left by a crash is cut off at open', (t) => {
+test('a torn last line left by a crash is cut off at open', async (t) => {
   const dir = tmp(t);
   const a = new Spool(dir, { maxSize: 1 << 20 });
   a.open();
   a.append('whole');
-  a.flush();
-  a.close();
+  await a.flush();
+  await a.close();
   const [seg] = readdirSync(dir).filter((f) => f.endsWith('.seg'));
   appendFileSync(join(dir, seg!), 'half-writ');
   const b = new Spool(dir, { maxSize: 1 << 20 });
   b.open();
   assert.deepEqual(readAll(b), ['whole']);
   b.append('next');
-  b.flush();
+  await b.flush();
   assert.deepEqual(readAll(b), ['whole', 'next']);
-  b.close();
+  await b.close();
 });
 
-test('over maxSize the oldest segments are dropped and counted, the newest kept', (t) => {
+test('over maxSize the oldest segments are dropped and counted, the newest kept', async (t) => {
   const dir = tmp(t);
   const drops: number[] = [];
   const s = new Spool(dir, { maxSize: 256 * 1024, onDrop: (n) => drops.push(n) });
@@ -64,14 +65,14 @@ test('over maxSize the oldest segments are dropped and counted, the newest kept'
   const line = 'x'.repeat(99); // 100 bytes with LF
   for (let i = 0; i < 5000; i++) {
     s.append(`${i} ${line}`.slice(0, 99));
-    if (i % 100 === 99) s.flush();
+    if (i % 100 === 99) await s.flush();
   }
-  s.flush();
+  await s.flush();
   assert.ok(s.dropped > 0 && drops.reduce((a, b) => a + b) === s.dropped);
   assert.ok(s.end.pos - s.committed.pos <= 256 * 1024);
   assert.equal(s.spooled, 5000 - s.dropped);
   const all = readAll(s);
   assert.equal(all.length, s.spooled);
   assert.ok(all[all.length - 1]!.startsWith('4999 '), 'the newest message is kept');
-  s.close();
+  await s.close();
 });
