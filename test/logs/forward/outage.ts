@@ -1,6 +1,7 @@
 // The receiver-outage scenario: 10,000 events produced over ~37 s while the receiver is stopped
 // at 5 s and started again 30 s later. Returns what arrived, counted by event id.
 import type { TestContext } from 'node:test';
+import { rmSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { delay, makeTestCa, startRsyslog } from '../../helpers/rsyslog.js';
 import { countIds, makeForwarder, missing, securityEvent } from './scenario.js';
@@ -21,6 +22,7 @@ export async function receiverOutage(t: TestContext, protocol: 'tcp' | 'tls' | '
     await fwd.close();
     await rx.dispose();
     cleanup();
+    if (ca) rmSync(ca.dir, { recursive: true, force: true });
   });
   await fwd.start();
   const prefix = `${protocol}-`;

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
+import { rmSync } from 'node:fs';
 import { makeTestCa, startRsyslog, delay, freePort } from '../../helpers/rsyslog.js';
 import { makeForwarder, securityEvent } from './scenario.js';
 
@@ -36,6 +37,7 @@ test('tls: a receiver certificate the config does not trust fails clearly, and n
     relay.close();
     await rx.dispose();
     cleanup();
+    rmSync(ca.dir, { recursive: true, force: true });
   });
   await fwd.start();
   const marker = 'MARKER-d41d8cd98f00b204';
@@ -85,6 +87,7 @@ test('forward test: delivered over a trusted TLS endpoint; refused and timeout a
     await fwd.close();
     silent.close();
     await rx.dispose();
+    rmSync(ca.dir, { recursive: true, force: true });
   });
   const results = await fwd.test();
   const by = Object.fromEntries(results.map((r) => [r.name, r]));

@@ -65,6 +65,7 @@ async function roundTrip(protocol: 'udp' | 'tcp' | 'tls' | 'relp', framing?: 'ne
     await fwd.close();
     await rx.dispose();
     rmSync(stateDir, { recursive: true, force: true });
+    if (ca) rmSync(ca.dir, { recursive: true, force: true });
   }
 }
 
