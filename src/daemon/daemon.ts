@@ -100,7 +100,7 @@ export class Daemon {
     const host = hostname();
     if (which.includes('forward')) {
       await this.forwarder?.close();
-      this.forwarder = new Forwarder(this.settings.forward, { stateDir: join(this.paths.stateDir, 'forward'), hostname: host, emit: (e) => this.publish(e) });
+      this.forwarder = new Forwarder(this.settings.forward, { stateDir: this.paths.stateDir, hostname: host, emit: (e) => this.publish(e) });
       await this.forwarder.start();
     }
     if (which.includes('forward') || which.includes('alerts')) {

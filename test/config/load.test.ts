@@ -49,3 +49,13 @@ test('YAML syntax errors are located', async () => {
   const file = tmpFile('b.yml', 'apps:\n  - name: api\n   script: [\n');
   await assert.rejects(loadConfigFile(file), (err: unknown) => err instanceof ConfigError && err.issues[0]!.line !== undefined);
 });
+
+test('two forward endpoints with one name are a located config error', async () => {
+  const file = tmpFile('b.yml', 'forward:\n  - { name: pt, host: a.example, port: 1 }\n  - { name: pt, host: b.example, port: 2 }\n');
+  await assert.rejects(loadConfigFile(file), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.issues[0]!.path, 'forward[1].name');
+    assert.match(err.issues[0]!.message, /duplicate forward endpoint name "pt"/);
+    return true;
+  });
+});

@@ -16,7 +16,11 @@ export const configSchema = z.strictObject({
     if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: `duplicate app name "${a.name}"` });
     seen.add(a.name);
   });
-  const endpoints = new Set(c.forward.map((f) => f.name));
+  const endpoints = new Set<string>();
+  c.forward.forEach((f, i) => {
+    if (endpoints.has(f.name)) ctx.addIssue({ code: 'custom', path: ['forward', i, 'name'], message: `duplicate forward endpoint name "${f.name}"` });
+    endpoints.add(f.name);
+  });
   c.alerts.channels.forEach((ch, i) => {
     if (ch.type === 'syslog' && !endpoints.has(ch.forward)) {
       ctx.addIssue({ code: 'custom', path: ['alerts', 'channels', i, 'forward'], message: `no forward endpoint named "${ch.forward}"` });
