@@ -1,7 +1,8 @@
 // The durable alert queue: one JSON file per alert in <stateDir>/pending/, rewritten atomically
 // (write tmp, fsync, rename) whenever a delivery changes state, deleted when every channel is done.
 // A SIGKILL at any point leaves either the old or the new file, never a torn one.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../common/atomic-file.js';
 import { join } from 'node:path';
 import type { Alert } from './alert.js';
 
@@ -56,14 +57,6 @@ export class AlertQueue {
       rmSync(file, { force: true });
       return;
     }
-    const tmp = `${file}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, JSON.stringify(p));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(p));
   }
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { SecurityEvent } from '../events/types.js';
 import type { SecurityKind } from '../config/schema/index.js';
-import { writeFileAtomic } from './detect/atomic-write.js';
+import { writeFileAtomic } from '../common/atomic-file.js';
 
 export interface Offender {
   type: 'ip' | 'user';
@@ -69,7 +69,7 @@ export class OffenderBook {
   /** Writes the book if it changed (temp file + rename). */
   flush(): void {
     if (!this.file || !this.dirty) return;
-    writeFileAtomic(this.file, JSON.stringify({ version: 1, offenders: [...this.entries.values()] }));
+    writeFileAtomic(this.file, JSON.stringify({ version: 1, offenders: [...this.entries.values()] }), { createDir: true });
     this.dirty = false;
   }
 }

@@ -1,6 +1,7 @@
 // The record of live process groups, kept in stateDir so a daemon that was SIGKILLed (and could
 // not stop its apps) lets the next daemon end them. Rewritten atomically on every spawn/exit.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../common/atomic-file.js';
 import { join } from 'node:path';
 import { listGroupMembers, readProcStat } from './proc-stat.js';
 import { signalGroup } from './process-group.js';
@@ -62,10 +63,8 @@ export class GroupRegistry {
   }
 
   private persist(): string | null {
-    const tmp = `${this.file}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, JSON.stringify([...this.groups.values(), ...this.previous]));
-      renameSync(tmp, this.file);
+      writeFileAtomic(this.file, JSON.stringify([...this.groups.values(), ...this.previous]));
       return null;
     } catch (err) {
       return `cannot save ${this.file} (orphan cleanup after a daemon crash): ${(err as Error).message}`;

@@ -1,6 +1,6 @@
 // Per-user history of the IPs with a successful login, for `new-ip-login`. Persisted in stateDir.
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../common/atomic-file.js';
 
 /** Kept per user; the oldest address is forgotten first (mobile users churn through addresses). */
 const MAX_IPS_PER_USER = 50;
@@ -44,7 +44,7 @@ export class KnownIps {
   /** Writes the history if it changed (atomically). */
   flush(): void {
     if (!this.file || !this.dirty) return;
-    writeFileAtomic(this.file, JSON.stringify({ version: 1, users: Object.fromEntries(this.users) }));
+    writeFileAtomic(this.file, JSON.stringify({ version: 1, users: Object.fromEntries(this.users) }), { createDir: true });
     this.dirty = false;
   }
 }

@@ -1,6 +1,7 @@
 // Where each followed file's committed offset is kept: one small JSON file per app in stateDir,
 // replaced atomically (write tmp, rename) so a crash leaves either the old or the new version.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../common/atomic-file.js';
 import { join } from 'node:path';
 import { TailError } from './errors.js';
 
@@ -28,11 +29,9 @@ interface StateFile {
 
 export class OffsetStore {
   readonly file: string;
-  private readonly tmp: string;
 
   constructor(stateDir: string, readonly app: string) {
     this.file = join(stateDir, `tail-${app}.json`);
-    this.tmp = `${this.file}.tmp`;
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   }
 
@@ -57,8 +56,8 @@ export class OffsetStore {
   save(records: Iterable<OffsetRecord>): void {
     const state: StateFile = { version: 1, app: this.app, files: [...records] };
     try {
-      writeFileSync(this.tmp, JSON.stringify(state), { mode: 0o600 });
-      renameSync(this.tmp, this.file);
+      // No fsync: committed once per batch; an older copy after a power loss only re-reads lines.
+      writeFileAtomic(this.file, JSON.stringify(state), { fsync: false });
     } catch (err) {
       throw new TailError('ETAIL_STATE', `cannot save tail offsets ${this.file}: ${(err as Error).message}`, this.file, { cause: err });
     }

@@ -1,6 +1,7 @@
 // The spool's committed position: everything before it was delivered. Written tmp+rename so a
 // crash leaves the old or the new value, never a torn one; losing it only means resending.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../../common/atomic-file.js';
 import { join } from 'node:path';
 
 export class CursorFile {
@@ -19,8 +20,7 @@ export class CursorFile {
   }
 
   write(committed: number): void {
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ committed }) + '\n');
-    renameSync(tmp, this.path);
+    // No fsync: an older cursor after a power loss only resends (duplicates, never loss).
+    writeFileAtomic(this.path, JSON.stringify({ committed }) + '\n', { fsync: false });
   }
 }
