@@ -30,6 +30,9 @@ export interface PipelineStats {
 }
 
 const PERSIST_EVERY_MS = 2000;
+/** Batches (read chunks) per app handed to the sinks but not yet durable; reading waits beyond this. */
+const MAX_UNFLUSHED = 8;
+const COMMIT_EVERY_MS = 20;
 
 export class LogPipeline {
   private detector: Detector;
@@ -38,6 +41,9 @@ export class LogPipeline {
   private lines = 0;
   private detections = 0;
   private readonly persistTimer: NodeJS.Timeout;
+  private readonly toCommit = new Map<string, TailBatch>();
+  private commitScheduled = false;
+  private commitTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly opts: { logsDir: string; stateDir: string; security: SecurityConfig; sinks: PipelineSinks; onError(err: Error): void },
@@ -65,13 +71,14 @@ export class LogPipeline {
     }
     for (const app of apps) {
       if (this.sources.has(app.name)) continue;
+      const window: Promise<void>[] = [];
       const source = new TailSource({
         app: app.name,
         // The rotated names too: a file renamed before the tailer first opened it is still found.
         patterns: [join(this.opts.logsDir, `${app.name}.out.log*`), join(this.opts.logsDir, `${app.name}.err.log*`), ...app.logs.tail],
         cwd: app.cwd ?? process.cwd(),
         stateDir: this.opts.stateDir,
-        onBatch: (b) => this.onBatch(b, app),
+        onBatch: (b) => this.onBatch(b, app, window),
         onError: (err) => this.opts.onError(err),
       });
       this.sources.set(app.name, { source, key: sourceKey(app) });
@@ -98,10 +105,16 @@ export class LogPipeline {
     clearInterval(this.persistTimer);
     await Promise.all([...this.sources.values()].map((s) => s.source.stop()));
     this.sources.clear();
+    this.commitNow();
     this.detector.flush();
   }
 
-  private async onBatch(b: TailBatch, app: AppConfig): Promise<void> {
+  /**
+   * Parses and detects synchronously, hands everything to the sinks, then lets reading go on while
+   * the sinks make the batch durable: up to MAX_UNFLUSHED batches per app are in flight, and each
+   * batch's offset is committed only once the sinks have flushed it (flushes complete in order).
+   */
+  private onBatch(b: TailBatch, app: AppConfig, window: Promise<void>[]): Promise<void> | void {
     const source = capturedStream(b.path, app.name) ?? b.path;
     const { sinks } = this.opts;
     const format = app.logs.format;
@@ -113,8 +126,29 @@ export class LogPipeline {
       sinks.acceptLine(line);
     }
     this.lines += b.lines.length;
-    await sinks.flushed();
-    b.commit();
+    const durable = sinks.flushed().then(() => this.commitSoon(b));
+    durable.catch(() => { /* reported by the sink; the batch stays uncommitted and is read again */ });
+    window.push(durable);
+    // Hold reading on the oldest batch once the window is full (usually long settled by then).
+    if (window.length >= MAX_UNFLUSHED) return window.shift();
+  }
+
+  /**
+   * Commits the newest flushed batch of each file at most every COMMIT_EVERY_MS: one offset write
+   * per file, not one per 64 KB batch. After a crash, at most that much more is read again.
+   */
+  private commitSoon(b: TailBatch): void {
+    this.toCommit.set(`${b.app}\0${b.path}`, b);
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    this.commitTimer = setTimeout(() => this.commitNow(), COMMIT_EVERY_MS);
+  }
+
+  private commitNow(): void {
+    if (this.commitTimer) clearTimeout(this.commitTimer);
+    this.commitScheduled = false;
+    for (const batch of this.toCommit.values()) batch.commit();
+    this.toCommit.clear();
   }
 
   private newDetector(security: SecurityConfig): Detector {
