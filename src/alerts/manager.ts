@@ -7,7 +7,7 @@
 // few microseconds between the receiver's acknowledgement and that record resends it after restart
 // (at least once); every body carries the alert id so a receiver can drop the duplicate.
 import type { AlertsConfig, AlertKind } from '../config/schema/index.js';
-import { channelNames } from '../config/schema/alerts.js';
+import { channelNames } from '../config/names.js';
 import type { AlertEvent, BulwarkEvent, LifecycleEvent, SecurityEvent, ForwardEvent } from '../events/types.js';
 import { newEventId } from '../events/id.js';
 import type { Alert } from './alert.js';

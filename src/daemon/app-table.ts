@@ -3,13 +3,18 @@
 // - state/current.json: the live table, rewritten on every change and removed on a clean shutdown;
 //   if it is still there at start, the last daemon died (SIGKILL, OOM), and it is restored instead,
 //   so a crashed daemon brings back exactly what was running.
-// Both hold validated configs (env values included, so the files are 0600 in the 0700 home).
+// Both hold validated configs (env values included, so the files are 0600 in the 0700 home); the
+// daemon trusts them and does not load the schema.
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { configSchema, type BulwarkConfig } from '../config/schema/index.js';
+import type { BulwarkConfig } from '../config/schema/index.js';
 import { writeFileAtomic } from '../common/atomic-file.js';
 
+/** Bumped when the stored config's shape changes; an older table is refused, not misread. */
+const TABLE_VERSION = 1;
+
 export interface AppTable {
+  version: number;
   savedAt: string;
   config: BulwarkConfig;
 }
@@ -39,12 +44,15 @@ export class AppTableStore {
 }
 
 function write(file: string, config: BulwarkConfig): void {
-  writeFileAtomic(file, JSON.stringify({ savedAt: new Date().toISOString(), config } satisfies AppTable));
+  writeFileAtomic(file, JSON.stringify({ version: TABLE_VERSION, savedAt: new Date().toISOString(), config } satisfies AppTable));
 }
 
 function read(file: string): AppTable | null {
   if (!existsSync(file)) return null;
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as AppTable;
-  // Re-validate: a table written by an older version must not smuggle in unchecked values.
-  return { savedAt: raw.savedAt, config: configSchema.parse(raw.config) };
+  // Written by the daemon from validated configs (0600 in the 0700 home), so it is trusted as is.
+  const table = JSON.parse(readFileSync(file, 'utf8')) as AppTable;
+  if (table.version !== TABLE_VERSION || !Array.isArray(table.config?.apps)) {
+    throw new Error(`${file} was written by another bulwark version (table version ${table.version ?? 'none'}); start the apps again and \`bulwark save\``);
+  }
+  return table;
 }

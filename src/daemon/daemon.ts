@@ -2,7 +2,7 @@
 // everything down gracefully on SIGTERM.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { configSchema, type AppConfig, type BulwarkConfig } from '../config/schema/index.js';
+import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
 import { EventLog } from '../events/event-log.js';
 import { newEventId } from '../events/id.js';
 import type { BulwarkEvent } from '../events/types.js';
@@ -24,8 +24,12 @@ export class Daemon {
   private readonly supervisor: Supervisor;
   private readonly table: AppTableStore;
   private readonly server: ControlServer;
-  /** The non-app sections in force (security, forward, alerts), from the last config that had them. */
-  private settings: Omit<BulwarkConfig, 'apps'>;
+  /**
+   * The non-app sections in force (security, forward, alerts), from the last config that had them;
+   * null until the first config arrives (the daemon itself never loads the schema: configs come
+   * validated from the CLI, or from the app table it wrote).
+   */
+  private settings: Settings | null = null;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | null = null;
   private forwarder: Forwarder | null = null;
@@ -36,7 +40,6 @@ export class Daemon {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
     this.events = new EventLog(join(paths.stateDir, 'events.jsonl'));
     this.table = new AppTableStore(paths.stateDir);
-    this.settings = defaultSettings();
     this.supervisor = new Supervisor({
       logsDir: paths.logsDir,
       stateDir: paths.stateDir,
@@ -49,18 +52,6 @@ export class Daemon {
   async start(): Promise<void> {
     const reaped = await this.supervisor.reapOrphans();
     if (reaped > 0) this.daemonEvent('orphans-reaped', `ended ${reaped} process group(s) left by a previous daemon`);
-    await this.startSinks(['forward', 'alerts']);
-    this.pipeline = new LogPipeline({
-      logsDir: this.paths.logsDir,
-      stateDir: this.paths.stateDir,
-      security: this.settings.security,
-      sinks: {
-        publish: (e) => this.publish(e),
-        acceptLine: (l) => this.forwarder?.acceptLine(l),
-        flushed: () => this.forwarder?.flushed() ?? Promise.resolve(),
-      },
-      onError: (err) => this.log.warn('log source problem', { error: err.message }),
-    });
     await this.server.listen(this.paths.socket);
     this.daemonEvent('start', `daemon ${VERSION} started (pid ${process.pid})`);
     await this.resurrectAtStart();
@@ -96,16 +87,16 @@ export class Daemon {
   }
 
   /** (Re)builds the forwarder and/or the alert manager from the settings in force. */
-  private async startSinks(which: ('forward' | 'alerts')[]): Promise<void> {
+  private async startSinks(settings: Settings, which: ('forward' | 'alerts')[]): Promise<void> {
     const host = hostname();
     if (which.includes('forward')) {
       await this.forwarder?.close();
-      this.forwarder = new Forwarder(this.settings.forward, { stateDir: this.paths.stateDir, hostname: host, emit: (e) => this.publish(e) });
+      this.forwarder = new Forwarder(settings.forward, { stateDir: this.paths.stateDir, hostname: host, emit: (e) => this.publish(e) });
       await this.forwarder.start();
     }
     if (which.includes('forward') || which.includes('alerts')) {
       await this.alerts?.close();
-      this.alerts = new AlertManager(this.settings.alerts, {
+      this.alerts = new AlertManager(settings.alerts, {
         stateDir: join(this.paths.stateDir, 'alerts'), hostname: host, emit: (e) => this.publish(e), forwarder: this.forwarder ?? undefined,
       });
       await this.alerts.start();
@@ -133,12 +124,20 @@ export class Daemon {
   /** Adds or replaces the given apps and starts them; adopts the listed non-app sections. */
   private async apply(config: BulwarkConfig, sections: string[]): Promise<string[]> {
     const { apps, ...rest } = config;
-    const changed = (Object.keys(rest) as (keyof typeof rest)[])
-      .filter((key) => sections.includes(key) && JSON.stringify(rest[key]) !== JSON.stringify(this.settings[key]));
-    this.settings = { ...this.settings, ...Object.fromEntries(changed.map((k) => [k, rest[k]])) };
-    if (changed.includes('security')) this.pipeline?.reconfigure(this.settings.security);
-    const sinks = changed.filter((k): k is 'forward' | 'alerts' => k === 'forward' || k === 'alerts');
-    if (sinks.length > 0) await this.startSinks(sinks);
+    if (!this.settings) {
+      // The first config: every section of it (a script started alone carries the defaults).
+      this.settings = rest;
+      await this.startSinks(rest, ['forward', 'alerts']);
+      this.pipeline = this.newPipeline(rest);
+    } else {
+      const current = this.settings;
+      const changed = (Object.keys(rest) as (keyof Settings)[])
+        .filter((key) => sections.includes(key) && JSON.stringify(rest[key]) !== JSON.stringify(current[key]));
+      this.settings = { ...current, ...Object.fromEntries(changed.map((k) => [k, rest[k]])) };
+      if (changed.includes('security')) this.pipeline?.reconfigure(this.settings.security);
+      const sinks = changed.filter((k): k is 'forward' | 'alerts' => k === 'forward' || k === 'alerts');
+      if (sinks.length > 0) await this.startSinks(this.settings, sinks);
+    }
     for (const app of apps) {
       if (!this.supervisor.has(app.name)) {
         this.supervisor.add(app);
@@ -154,8 +153,22 @@ export class Daemon {
     return apps.map((a) => a.name);
   }
 
-  private currentConfig(): BulwarkConfig {
-    return { apps: this.supervisor.names().map((n) => this.supervisor.config(n)), ...this.settings };
+  private newPipeline(settings: Settings): LogPipeline {
+    return new LogPipeline({
+      logsDir: this.paths.logsDir,
+      stateDir: this.paths.stateDir,
+      security: settings.security,
+      sinks: {
+        publish: (e) => this.publish(e),
+        acceptLine: (l) => this.forwarder?.acceptLine(l),
+        flushed: () => this.forwarder?.flushed() ?? Promise.resolve(),
+      },
+      onError: (err) => this.log.warn('log source problem', { error: err.message }),
+    });
+  }
+
+  private currentConfig(): BulwarkConfig | null {
+    return this.settings && { apps: this.supervisor.names().map((n) => this.supervisor.config(n)), ...this.settings };
   }
 
   private followApps(): Promise<void> {
@@ -163,7 +176,8 @@ export class Daemon {
   }
 
   private recordCurrent(): void {
-    this.table.recordCurrent(this.currentConfig());
+    const config = this.currentConfig();
+    if (config) this.table.recordCurrent(config);
   }
 
   private targets(name: unknown): string[] {
@@ -179,9 +193,12 @@ export class Daemon {
     const h = new Map<string, Handler>();
     h.set('ping', () => ({ pid: process.pid, version: VERSION, home: this.paths.home, uptimeMs: Date.now() - this.startedAt, host: hostname() }));
     h.set('apply', async (args) => {
-      const parsed = configSchema.safeParse(args.config);
-      if (!parsed.success) throw new ControlError('ECONFIG', parsed.error.message);
-      return { started: await this.apply(parsed.data, Array.isArray(args.sections) ? args.sections as string[] : ['apps']) };
+      // The CLI validated it (the socket admits only this user); check the shape, not every value.
+      const config = args.config as BulwarkConfig | undefined;
+      if (!config || !Array.isArray(config.apps) || !config.security || !Array.isArray(config.forward) || !config.alerts) {
+        throw new ControlError('ECONFIG', 'apply needs a validated config (apps, security, forward, alerts)');
+      }
+      return { started: await this.apply(config, Array.isArray(args.sections) ? args.sections as string[] : ['apps']) };
     });
     const each = (fn: (name: string) => Promise<void>) => async (args: Record<string, unknown>) => {
       const names = this.targets(args.name);
@@ -220,6 +237,7 @@ export class Daemon {
     });
     h.set('save', () => {
       const config = this.currentConfig();
+      if (!config || config.apps.length === 0) throw new ControlError('ENOAPPS', 'no apps to save: start some first');
       this.table.save(config);
       return { file: this.table.savedFile, apps: config.apps.map((a) => a.name) };
     });
@@ -237,10 +255,7 @@ export class Daemon {
   }
 }
 
-function defaultSettings(): Omit<BulwarkConfig, 'apps'> {
-  const { apps: _apps, ...rest } = configSchema.parse({});
-  return rest;
-}
+type Settings = Omit<BulwarkConfig, 'apps'>;
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `bulwark kill`. */
 export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<Daemon> {

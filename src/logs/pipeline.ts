@@ -1,7 +1,8 @@
 // The log pipeline of the daemon: sources -> parse/detect -> sinks.
 //
-// Sources are files only: each app's captured stdout/stderr (which the supervisor writes to
-// logs/<app>.out.log|.err.log) plus its `logs.tail` files, all followed by TailSource. Reading the
+// Sources are files only: every app's captured stdout/stderr (which the supervisor writes to
+// logs/<app>.out.log|.err.log), followed by one shared TailSource, plus each app's `logs.tail`
+// files, followed by a TailSource of that app. Reading the
 // captured files rather than the pipes costs one read per chunk and buys durability: the tail
 // offset is committed only after the batch's events and lines are fsync'd in the forward spools,
 // so a daemon SIGKILL resumes at the last committed batch and loses no detection.
@@ -33,11 +34,18 @@ const PERSIST_EVERY_MS = 2000;
 /** Batches (read chunks) per app handed to the sinks but not yet durable; reading waits beyond this. */
 const MAX_UNFLUSHED = 8;
 const COMMIT_EVERY_MS = 20;
+/** The captured files are watched; the poll is only a backstop for a missed event. */
+const CAPTURED_POLL_MS = 2000;
 
 export class LogPipeline {
   private detector: Detector;
   private readonly offenders: OffenderBook;
-  private readonly sources = new Map<string, { source: TailSource; key: string }>();
+  private apps = new Map<string, AppConfig>();
+  /** One source for every app's captured output: one watcher and one poll, however many apps. */
+  private captured: TailSource | null = null;
+  private readonly capturedWindow: Promise<void>[] = [];
+  /** Per app with `logs.tail` files. */
+  private readonly tailed = new Map<string, { source: TailSource; key: string }>();
   private lines = 0;
   private detections = 0;
   private readonly persistTimer: NodeJS.Timeout;
@@ -61,27 +69,39 @@ export class LogPipeline {
 
   /** Follows exactly the given apps' files, starting and stopping sources to match. */
   async setApps(apps: AppConfig[]): Promise<void> {
-    const wanted = new Map(apps.map((a) => [a.name, a]));
-    for (const [name, s] of this.sources) {
-      const app = wanted.get(name);
-      if (!app || sourceKey(app) !== s.key) {
-        this.sources.delete(name);
+    this.apps = new Map(apps.map((a) => [a.name, a]));
+    if (!this.captured) {
+      this.captured = new TailSource({
+        app: 'captured',
+        // Rotated names too: a file renamed before the tailer first opened it is still found.
+        patterns: [join(this.opts.logsDir, '*.out.log*'), join(this.opts.logsDir, '*.err.log*')],
+        cwd: this.opts.logsDir,
+        stateDir: join(this.opts.stateDir, 'captured'),
+        pollMs: CAPTURED_POLL_MS,
+        onBatch: (b) => this.onCapturedBatch(b),
+        onError: (err) => this.opts.onError(err),
+      });
+      await this.captured.start();
+    }
+    for (const [name, s] of this.tailed) {
+      const app = this.apps.get(name);
+      if (!app || tailKey(app) !== s.key) {
+        this.tailed.delete(name);
         await s.source.stop();
       }
     }
     for (const app of apps) {
-      if (this.sources.has(app.name)) continue;
+      if (this.tailed.has(app.name) || app.logs.tail.length === 0) continue;
       const window: Promise<void>[] = [];
       const source = new TailSource({
         app: app.name,
-        // The rotated names too: a file renamed before the tailer first opened it is still found.
-        patterns: [join(this.opts.logsDir, `${app.name}.out.log*`), join(this.opts.logsDir, `${app.name}.err.log*`), ...app.logs.tail],
+        patterns: app.logs.tail,
         cwd: app.cwd ?? process.cwd(),
         stateDir: this.opts.stateDir,
-        onBatch: (b) => this.onBatch(b, app, window),
+        onBatch: (b) => this.handle(b, app, b.path, window),
         onError: (err) => this.opts.onError(err),
       });
-      this.sources.set(app.name, { source, key: sourceKey(app) });
+      this.tailed.set(app.name, { source, key: tailKey(app) });
       await source.start();
     }
   }
@@ -93,7 +113,7 @@ export class LogPipeline {
   stats(): PipelineStats {
     let files = 0;
     let rotations = 0;
-    for (const { source } of this.sources.values()) {
+    for (const source of this.allSources()) {
       const s = source.stats();
       files += s.files;
       rotations += s.rotations;
@@ -103,19 +123,27 @@ export class LogPipeline {
 
   async close(): Promise<void> {
     clearInterval(this.persistTimer);
-    await Promise.all([...this.sources.values()].map((s) => s.source.stop()));
-    this.sources.clear();
+    await Promise.all(this.allSources().map((s) => s.stop()));
+    this.tailed.clear();
+    this.captured = null;
     this.commitNow();
     this.detector.flush();
   }
 
+  /** Lines of logs/<app>.out.log|.err.log (or their rotated names): app and stream come from the name. */
+  private onCapturedBatch(b: TailBatch): Promise<void> | void {
+    const m = CAPTURED.exec(b.path);
+    const app = m ? this.apps.get(m[1]!) : undefined;
+    if (!app) { this.commitSoon(b); return; } // an app deleted since: its old output is not ours to judge
+    return this.handle(b, app, m![2] === 'out' ? 'stdout' : 'stderr', this.capturedWindow);
+  }
+
   /**
    * Parses and detects synchronously, hands everything to the sinks, then lets reading go on while
-   * the sinks make the batch durable: up to MAX_UNFLUSHED batches per app are in flight, and each
+   * the sinks make the batch durable: up to MAX_UNFLUSHED batches per source are in flight, and each
    * batch's offset is committed only once the sinks have flushed it (flushes complete in order).
    */
-  private onBatch(b: TailBatch, app: AppConfig, window: Promise<void>[]): Promise<void> | void {
-    const source = capturedStream(b.path, app.name) ?? b.path;
+  private handle(b: TailBatch, app: AppConfig, source: string, window: Promise<void>[]): Promise<void> | void {
     const { sinks } = this.opts;
     const format = app.logs.format;
     for (const text of b.lines) {
@@ -151,19 +179,17 @@ export class LogPipeline {
     this.toCommit.clear();
   }
 
+  private allSources(): TailSource[] {
+    return [...(this.captured ? [this.captured] : []), ...[...this.tailed.values()].map((t) => t.source)];
+  }
+
   private newDetector(security: SecurityConfig): Detector {
     return new Detector(security, { stateDir: this.opts.stateDir, offenders: this.offenders });
   }
 }
 
-const CAPTURED = /\/([^/]+)\.(out|err)\.log(\.\d+)?$/;
+const CAPTURED = /\/([^/]+)\.(out|err)\.log(?:\.\d+)?$/;
 
-/** 'stdout' / 'stderr' for the app's captured files (rotated or not), else null. */
-function capturedStream(path: string, app: string): string | null {
-  const m = CAPTURED.exec(path);
-  return m && m[1] === app ? (m[2] === 'out' ? 'stdout' : 'stderr') : null;
-}
-
-function sourceKey(app: AppConfig): string {
+function tailKey(app: AppConfig): string {
   return JSON.stringify([app.cwd, app.logs.tail, app.logs.format]);
 }

@@ -1,6 +1,6 @@
 // Email channel: nodemailer over SMTP (STARTTLS when offered) or SMTPS; plain text plus a short HTML body.
 // The password comes only from ${ENV} in the URL (expanded at config load) and never appears in messages.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Alert } from '../alert.js';
 import type { ChannelConfig } from '../../config/schema/index.js';
 import type { AlertChannel } from './channel.js';
@@ -37,24 +37,31 @@ export function redactSmtpUrl(url: string): string {
 export class EmailChannel implements AlertChannel {
   readonly type = 'email';
   private readonly target: SmtpTarget;
-  private readonly transport: ReturnType<typeof nodemailer.createTransport>;
+  /** Created on the first send: nodemailer costs ~5 MB, paid only by daemons that email. */
+  private transport: Transporter | null = null;
   private readonly from: string;
 
   constructor(readonly name: string, private readonly cfg: EmailConfig, hostname: string) {
     this.target = parseSmtpUrl(cfg.smtp);
-    const t = cfg.timeout;
-    this.transport = nodemailer.createTransport({
+    this.from = cfg.from ?? `bulwark@${hostname}`;
+  }
+
+  private async connect(): Promise<Transporter> {
+    const { default: nodemailer } = await import('nodemailer');
+    const t = this.cfg.timeout;
+    this.transport ??= nodemailer.createTransport({
       host: this.target.host, port: this.target.port, secure: this.target.secure,
       ...(this.target.user ? { auth: { user: this.target.user, pass: this.target.pass ?? '' } } : {}),
       connectionTimeout: t, greetingTimeout: t, socketTimeout: t,
       logger: false, debug: false,
     });
-    this.from = cfg.from ?? `bulwark@${hostname}`;
+    return this.transport;
   }
 
   async send(a: Alert): Promise<void> {
     try {
-      await withTimeout(this.transport.sendMail({
+      const transport = await this.connect();
+      await withTimeout(transport.sendMail({
         from: this.from, to: this.cfg.to, subject: alertTitle(a).slice(0, 200),
         text: alertText(a), html: alertHtml(a),
         headers: { 'X-Bulwark-Alert-Id': a.id },
@@ -67,7 +74,7 @@ export class EmailChannel implements AlertChannel {
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    this.transport?.close();
   }
 
   private where(): string {

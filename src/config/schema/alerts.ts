@@ -1,6 +1,9 @@
 // `alerts:` — who hears about crashes, hangs and attacks, and how. Owned by src/alerts (see docs/alerts.md).
 import { z } from 'zod';
 import { duration } from './units.js';
+import { channelNames } from '../names.js';
+
+export { channelNames };
 
 export const ALERT_KINDS = ['crash', 'hang', 'errored', 'memory', 'cpu', 'health', 'security', 'forward-down', 'recovered'] as const;
 
@@ -69,16 +72,6 @@ export const alertsSchema = z.strictObject({
 }).prefault({});
 
 /** The name each channel goes by: its `name`, else its type, else type-N (1-based) when the type repeats. */
-export function channelNames(channels: readonly { type: string; name?: string | undefined }[]): string[] {
-  const perType = new Map<string, number>();
-  for (const c of channels) perType.set(c.type, (perType.get(c.type) ?? 0) + 1);
-  const nth = new Map<string, number>();
-  return channels.map((c) => {
-    const n = (nth.get(c.type) ?? 0) + 1;
-    nth.set(c.type, n);
-    return c.name ?? (perType.get(c.type)! > 1 ? `${c.type}-${n}` : c.type);
-  });
-}
 
 export type AlertsConfig = z.output<typeof alertsSchema>;
 export type ChannelConfig = AlertsConfig['channels'][number];

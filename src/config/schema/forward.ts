@@ -3,11 +3,9 @@
 // src/logs/forward/settings.ts (tcp, rfc5424, octet-counting, 64 KiB; udp 2,048 bytes).
 import { z } from 'zod';
 import { duration, size } from './units.js';
+import { FACILITIES } from '../names.js';
 
-export const FACILITIES = [
-  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
-  'ntp', 'security', 'console', 'solaris-cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
-] as const;
+export { FACILITIES } from '../names.js';
 
 export const forwardSchema = z.strictObject({
   /** Also the spool's directory name, hence no "." or "..". */

@@ -2,7 +2,7 @@
 // Validated once here, at the edge, so the senders never second-guess them.
 import { readFileSync } from 'node:fs';
 import type { ForwardConfig } from '../../config/schema/forward.js';
-import { FACILITIES } from '../../config/schema/forward.js';
+import { FACILITIES } from '../../config/names.js';
 
 export type Protocol = 'udp' | 'tcp' | 'tls' | 'relp';
 export type Format = 'rfc5424' | 'rfc3164' | 'json';
