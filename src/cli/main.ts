@@ -53,12 +53,15 @@ async function main(argv: string[]): Promise<number> {
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      io.err(`${msg}\n(see bulwark --help)`);
+      if (exitCode !== 2) io.err(`${msg}\n(see bulwark --help)`); // the first problem is enough
       exitCode = 2;
     });
   for (const c of COMMANDS) {
     if (loaded && c === chosen) {
-      y.command(loaded.command, loaded.describe, loaded.builder ?? ((b) => b), async (args) => { exitCode = await loaded.run(args as never, io); });
+      y.command(loaded.command, loaded.describe, loaded.builder ?? ((b) => b), async (args) => {
+        if (exitCode === 2) return; // yargs reported a usage error but still calls the handler
+        exitCode = await loaded.run(args as never, io);
+      });
     } else {
       y.command(`${c.name}`, c.describe);
     }

@@ -1,0 +1,19 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { TestHome } from '../helpers/bulwark-cli.js';
+
+test('usage errors exit 2 with one message and never reach (or start) the daemon', async (t) => {
+  const h = new TestHome();
+  t.after(() => h.cleanup());
+  for (const args of [['stop'], ['config', 'check'], ['status', '--bogus'], ['nonsense']]) {
+    const r = await h.run(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.match(/see bulwark --help/g)?.length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /daemon is not running/);
+  }
+  assert.equal(existsSync(h.home), false);
+  const help = await h.run(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /bulwark status/);
+});
