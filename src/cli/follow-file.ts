@@ -4,6 +4,10 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 export interface Follower { stop(): void }
 
+function statOrNull(p: string): { ino: number } | null {
+  try { return statSync(p); } catch { return null; }
+}
+
 export function followFile(path: string, fromOffset: number, onText: (text: string) => void, pollMs = 200): Follower {
   let fd: number | null = null;
   let ino = 0;
@@ -37,8 +41,24 @@ export function followFile(path: string, fromOffset: number, onText: (text: stri
     drain();
     let st;
     try { st = statSync(path); } catch { return; } // rotated away, not recreated yet
-    if (st.ino !== ino) { closeSync(fd); open(0); drain(); }
+    if (st.ino !== ino) {
+      closeSync(fd);
+      // Two rotations within one poll: the file now at <path>.1 was never read; read it whole first.
+      const skipped = statOrNull(`${path}.1`);
+      if (skipped && skipped.ino !== ino && skipped.ino !== st.ino) readWhole(`${path}.1`);
+      open(0);
+      drain();
+    }
     else if (st.size < offset) { offset = 0; partial = ''; drain(); } // copytruncate
+  };
+  const readWhole = (p: string) => {
+    try {
+      fd = openSync(p, 'r');
+      offset = 0;
+      drain();
+      closeSync(fd);
+    } catch { /* rotated away again */ }
+    fd = null;
   };
   open(fromOffset);
   drain();
