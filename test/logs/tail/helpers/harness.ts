@@ -69,17 +69,17 @@ export class SeqLedger {
     return this.seen[n]! > 0;
   }
 
-  /** Sequence numbers in [0, n) never seen (first few) and the count of extra deliveries. */
-  audit(n: number): { missing: number; firstMissing: number[]; duplicates: number; beyond: number } {
+  /** Sequence numbers in [0, n) never seen and seen more than once (first few of each), and the count of extra deliveries. */
+  audit(n: number): { missing: number; firstMissing: number[]; duplicates: number; firstDuplicated: number[]; beyond: number } {
     let missing = 0, duplicates = 0, beyond = 0;
-    const firstMissing: number[] = [];
+    const firstMissing: number[] = [], firstDuplicated: number[] = [];
     for (let i = 0; i < n; i++) {
       const c = this.seen[i]!;
       if (c === 0) { missing++; if (firstMissing.length < 10) firstMissing.push(i); }
-      if (c > 1) duplicates += c - 1;
+      if (c > 1) { duplicates += c - 1; if (firstDuplicated.length < 10) firstDuplicated.push(i); }
     }
     for (let i = n; i < this.seen.length; i++) beyond += this.seen[i]!;
-    return { missing, firstMissing, duplicates, beyond };
+    return { missing, firstMissing, duplicates, firstDuplicated, beyond };
   }
 }
 
