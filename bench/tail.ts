@@ -1,13 +1,17 @@
-// RSS and CPU of a process tailing one file written at 10,000 lines/s (issue 4: the daemon must
-// stay under 100 MB; this is the tailer alone). The writer is a separate child process; this
-// process runs the TailSource and a consumer that counts and commits.
+// RSS and CPU while tailing one file written at 10,000 lines/s (issue 4: the daemon must stay
+// under 100 MB): first the real daemon (bulwark start, the file in an app's logs.tail, detection
+// on), then the TailSource alone in this process. The writer is a separate child process.
 // Run alone: node dist/bench/tail.js
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DaemonClient } from '../src/client/client.js';
+import type { PipelineStats } from '../src/logs/pipeline.js';
 import { TailSource } from '../src/logs/tail/index.js';
+
+const BIN = fileURLToPath(new URL('../../bin/bulwark', import.meta.url));
 
 const RATE = 10_000;
 const DURATION_MS = 20_000;
@@ -30,7 +34,68 @@ const timer = setInterval(() => {
 }, 10);
 `;
 
+function startWriter(file: string): { done: Promise<number> } {
+  const writer = spawn(process.execPath, ['-e', WRITER, file, String(RATE), String(DURATION_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let written = '';
+  writer.stdout.on('data', (d: Buffer) => { written += d.toString(); });
+  return { done: new Promise((resolve) => writer.once('exit', () => resolve(Number(written)))) };
+}
+
+const vmRss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+const cpuTicks = (pid: number): number => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).reduce((a, b) => a + Number(b), 0);
+
+/** The daemon tailing the file of an app's logs.tail, parsing and detecting every line. */
+async function daemonRun(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-tail-daemon-'));
+  const env = { ...process.env, BULWARK_HOME: join(dir, 'home') };
+  try {
+    const config = join(dir, 'bulwark.yml');
+    writeFileSync(config, `apps:\n  - { name: web, cmd: [${JSON.stringify(process.execPath)}, "-e", "setInterval(()=>{},60000)"], logs: { tail: ["${join(dir, 'access.log*')}"], format: clf } }\n`);
+    const started = spawnSync(process.execPath, [BIN, 'start', config], { env, encoding: 'utf8' });
+    if (started.status !== 0) throw new Error(`bulwark start failed: ${started.stderr}`);
+    const pid = Number(readFileSync(join(dir, 'home', 'daemon.pid'), 'utf8'));
+    const client = await DaemonClient.connect(join(dir, 'home', 'daemon.sock'));
+    const pipelineLines = async () => (await client.request<{ pipeline: PipelineStats | null }>('status', { all: true })).pipeline?.lines ?? 0;
+    try {
+      const rssStart = vmRss(pid);
+      const ticksStart = cpuTicks(pid);
+      const t0 = performance.now();
+      const writer = startWriter(join(dir, 'access.log'));
+      let rssMax = 0;
+      const sampler = setInterval(() => { rssMax = Math.max(rssMax, vmRss(pid)); }, 250);
+      const total = await writer.done;
+      const deadline = Date.now() + 15_000;
+      let lines = await pipelineLines();
+      while (lines < total && Date.now() < deadline) { await new Promise((r) => setTimeout(r, 100)); lines = await pipelineLines(); }
+      clearInterval(sampler);
+      const cpuPct = ((cpuTicks(pid) - ticksStart) / 100 / ((performance.now() - t0) / 1000)) * 100;
+      const mb = (b: number): string => (b / 1024 / 1024).toFixed(1);
+      return [
+        '## Daemon RSS while tailing 10,000 lines/s (bench/tail.ts)',
+        '',
+        `\`bulwark start\` with one app whose \`logs.tail\` is \`access.log*\` (format clf, detection on, no forward endpoint); a separate process writes ${RATE.toLocaleString('en-US')} lines/s (~190-byte access-log lines, a rename rotation every 5 s) for ${DURATION_MS / 1000} s. VmRSS of the daemon sampled every 250 ms.`,
+        '',
+        '| metric | value |',
+        '|---|---|',
+        `| lines written / parsed and checked by the daemon | ${total.toLocaleString('en-US')} / ${lines.toLocaleString('en-US')} |`,
+        `| daemon VmRSS before / max while tailing | ${mb(rssStart)} MB / **${mb(rssMax)} MB** (target < 100 MB: ${rssMax < 100 * 1024 * 1024 ? 'met' : 'NOT met'}) |`,
+        `| daemon CPU | ${cpuPct.toFixed(1)}% of one core |`,
+        '',
+      ].join('\n');
+    } finally {
+      client.close();
+    }
+  } finally {
+    spawnSync(process.execPath, [BIN, 'kill'], { env });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<string> {
+  return `${await daemonRun()}\n${await tailerRun()}`;
+}
+
+async function tailerRun(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-tail-'));
   try {
     let lines = 0;
@@ -43,14 +108,11 @@ export async function run(): Promise<string> {
     await source.start();
     const cpuStart = process.cpuUsage();
     const t0 = performance.now();
-    const writer = spawn(process.execPath, ['-e', WRITER, join(dir, 'access.log'), String(RATE), String(DURATION_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let written = '';
-    writer.stdout.on('data', (d: Buffer) => { written += d.toString(); });
+    const writer = startWriter(join(dir, 'access.log'));
     let rssMax = 0;
     const samples: number[] = [];
     const sampler = setInterval(() => { const r = process.memoryUsage().rss; samples.push(r); rssMax = Math.max(rssMax, r); }, 250);
-    await new Promise((resolve) => writer.once('exit', resolve));
-    const total = Number(written);
+    const total = await writer.done;
     const deadline = Date.now() + 10_000;
     while (lines < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const elapsedS = (performance.now() - t0) / 1000;
@@ -61,7 +123,7 @@ export async function run(): Promise<string> {
     const mb = (b: number): string => (b / 1024 / 1024).toFixed(1);
     const cpuPct = ((cpu.user + cpu.system) / 1000 / (elapsedS * 1000)) * 100;
     return [
-      '## Tail source: RSS while tailing 10,000 lines/s',
+      '### The tail source alone (same writer, TailSource in the bench process)',
       '',
       `One file written by a separate process at ${RATE.toLocaleString('en-US')} lines/s (~190-byte access-log lines, a rename rotation every 5 s) for ${DURATION_MS / 1000} s; this process runs one TailSource (glob \`access.log*\`) and a consumer that counts and commits every batch.`,
       '',

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DaemonClient, DaemonUnreachableError, RemoteError } from '../client/client.js';
+import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
 import { ensureHome, homePaths, type HomePaths } from '../daemon/paths.js';
 import { EXIT, type CliIO } from './command.js';
 
@@ -60,7 +61,7 @@ export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000): Promis
 
 export function spawnDaemon(paths: HomePaths): number {
   ensureHome(paths);
-  const child = spawn(process.execPath, [BIN, 'daemon', '--foreground'], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground'], {
     detached: true,
     stdio: 'ignore',
     env: { ...process.env, BULWARK_HOME: paths.home },

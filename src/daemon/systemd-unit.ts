@@ -1,5 +1,6 @@
 // The systemd unit that runs `bulwark daemon --foreground`: systemd watches the watcher.
 // Pure rendering; finding paths, versions and the app table is the caller's job (cli/commands/startup.ts).
+import { DAEMON_NODE_FLAGS } from './node-flags.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -81,7 +82,7 @@ export function renderSystemdUnit(o: SystemdUnitOptions): string {
     system && o.runAs !== undefined && `User=${o.runAs}`,
     `Environment=${quote(`BULWARK_HOME=${o.home}`)}`,
     o.path !== undefined && `Environment=${quote(`PATH=${o.path}`)}`,
-    `ExecStart=${[o.nodePath, o.bulwarkBin, 'daemon', '--foreground'].map((w) => quote(w, true)).join(' ')}`,
+    `ExecStart=${[o.nodePath, ...DAEMON_NODE_FLAGS, o.bulwarkBin, 'daemon', '--foreground'].map((w) => quote(w, true)).join(' ')}`,
     // SIGTERM to the daemon only: it stops every app gracefully (signal, timeout, SIGKILL to the
     // group); whatever is left in the cgroup after TimeoutStopSec gets SIGKILL from systemd.
     'KillMode=mixed',
