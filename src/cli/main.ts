@@ -31,7 +31,7 @@ const io: CliIO = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const fast = await fastStatus(argv);
+  const fast = await fastStatus(argv) ?? await fastDaemon(argv);
   if (fast !== undefined) return fast;
 
   const [{ default: yargs }, { hideBin }] = await Promise.all([import('yargs'), import('yargs/helpers')]);
@@ -78,6 +78,13 @@ async function fastStatus(argv: string[]): Promise<number | undefined> {
   if (names.length > 1 || rest.some((a) => a.startsWith('-') && a !== '--json')) return undefined;
   const { default: status } = await import('./commands/status.js');
   return status.run({ name: names[0], json: rest.includes('--json') }, io);
+}
+
+/** `daemon --foreground` without yargs: the daemon lives for months; it should not carry the CLI parser. */
+async function fastDaemon(argv: string[]): Promise<number | undefined> {
+  if (argv.length !== 2 || argv[0] !== 'daemon' || argv[1] !== '--foreground') return undefined;
+  const { default: daemon } = await import('./commands/daemon.js');
+  return daemon.run({ foreground: true }, io);
 }
 
 main(process.argv.slice(2)).then(
