@@ -61,7 +61,8 @@ export function accountSignal(p: ParsedLine): AccountSignal {
 // Gate verdicts for recent messages: most lines repeat a handful of messages ("request completed").
 let gateMemo = new Map<string, boolean>();
 
-function gate(message: string): boolean {
+/** Could this message name an auth or account event (memoised: messages repeat)? */
+export function mayNameAuth(message: string): boolean {
   if (message.length > 200) return GATE.test(message);
   let v = gateMemo.get(message);
   if (v === undefined) {
@@ -75,5 +76,5 @@ function gate(message: string): boolean {
 /** Quick gate: could this line carry an auth or account event at all? */
 export function mayBeAuth(p: ParsedLine): boolean {
   return p.auth !== AuthOutcome.None || p.event !== null || p.status === 401 || p.status === 403
-    || (p.message !== null && p.format !== 'clf' && gate(p.message));
+    || (p.message !== null && p.format !== 'clf' && mayNameAuth(p.message));
 }

@@ -13,6 +13,7 @@ import { AllowList } from './allow-list.js';
 import { AccountSignal, accountSignal, loginOutcome, mayBeAuth } from './auth-events.js';
 import { compileRules, fieldValue, type CompiledRule } from './custom-rules.js';
 import { KnownIps } from './known-ips.js';
+import { QuietJson } from './quiet-json.js';
 import { TagMatcher } from './tagged.js';
 import { WebInspector } from './web.js';
 import { CountWindow, DistinctWindow } from './window.js';
@@ -36,6 +37,13 @@ function clip(s: string, n = 200): string {
   return s.length > n ? s.slice(0, n) + '...' : s;
 }
 
+/** What `auto` takes for JSON (parse/index.ts): the first non-blank character is `{`. */
+function startsObject(s: string): boolean {
+  let i = 0;
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  return s.charCodeAt(i) === 123;
+}
+
 export class Detector {
   /** Hostile-input counters for the lines this detector saw. */
   readonly counters: InputCounters = newInputCounters();
@@ -53,6 +61,8 @@ export class Detector {
   private readonly probes: CountWindow;
   private readonly known: KnownIps | null;
   private readonly offenders: OffenderBook | undefined;
+  /** Skips JSON.parse on lines that cannot fire; off with custom rules (any field) or an allow-list (counts every listed line). */
+  private readonly quietJson: QuietJson | null;
   private readonly cfg: SecurityConfig;
 
   /** Throws AllowListError / CustomRuleError (both carry a `code`) on bad entries. */
@@ -70,11 +80,15 @@ export class Detector {
     this.probes = new CountWindow(t.probes.maxretry, t.probes.findtime);
     this.known = cfg.newIpLogin ? new KnownIps(opts.stateDir ? join(opts.stateDir, 'known-ips.json') : undefined) : null;
     this.offenders = opts.offenders;
+    this.quietJson = this.custom.length === 0 && cfg.ignore.length === 0 ? new QuietJson(this.tags, this.web, cfg.tags.fields) : null;
   }
 
   /** One line in, zero or more security events out (a shared empty array when nothing fires). */
   inspect(line: LogLine, format: FormatOption): readonly SecurityEvent[] {
     const text = sanitiseLine(line.line, this.counters);
+    if (this.quietJson !== null && (format === 'json' || (format === 'auto' && startsObject(text))) && this.quietJson.quiet(text)) {
+      return NONE;
+    }
     const p = parseLine(text, format);
     if (p.format !== 'json') countBinary(text, this.counters);
     if (p.ip !== null && this.allow.has(p.ip)) {

@@ -19,9 +19,19 @@ export class TagMatcher {
     this.gate = values.length === 0 || fields.length === 0 ? null : new RegExp(values.map(escapeRegExp).join('|'), 'i');
   }
 
+  /** False when no tag value appears in the raw line: then no object parsed from it is tagged. */
+  mayMatch(line: string): boolean {
+    return this.gate !== null && this.gate.test(line);
+  }
+
+  /** True when `key: value` (a string member anywhere in the object) is a tag. */
+  tags(key: string, value: string): boolean {
+    return this.fields.has(key) && this.values.has(value.toLowerCase());
+  }
+
   /** The "field=value" that tags this object, or null. `line` is its raw text (for the gate). */
   match(line: string, json: Record<string, unknown>): string | null {
-    if (this.gate === null || !this.gate.test(line)) return null;
+    if (!this.mayMatch(line)) return null;
     return this.walk(json, 0);
   }
 

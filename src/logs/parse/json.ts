@@ -11,7 +11,7 @@ function obj(v: unknown): Obj | null {
 
 // Field aliases -> what they hold. One pass over the object's own keys with one Map lookup per key
 // is much cheaper than probing dozens of absent properties on every line.
-const enum Slot { Time = 1, Message, Ip, ForwardedFor, User, Url, Request, Method, Status, UserAgent, Event, Type, Outcome, Nested, Client }
+export const enum Slot { Time = 1, Message, Ip, ForwardedFor, User, Url, Request, Method, Status, UserAgent, Event, Type, Outcome, Nested, Client }
 
 const SLOTS = new Map<string, Slot>([
   ...['time', 'timestamp', '@timestamp', 'ts', 'date', 'datetime'].map((k) => [k, Slot.Time] as const),
@@ -33,8 +33,18 @@ const SLOTS = new Map<string, Slot>([
   ...['client', 'source'].map((k) => [k, Slot.Client] as const),
 ]);
 
+/** What the parser reads from a key (any depth it looks at), or undefined for keys it ignores. */
+export function fieldSlot(key: string): Slot | undefined {
+  return SLOTS.get(key);
+}
+
 // `type` is often the tag field (category/type); it names an event only when it looks like one.
 const TYPE_AS_EVENT = /^(?:auth|login|logon|signin|sign_in|user|account|session|password|email|mfa|2fa)[._:-]/i;
+
+/** True when a `type` value names an event (and so is read as one). */
+export function typeNamesEvent(value: string): boolean {
+  return TYPE_AS_EVENT.test(value);
+}
 
 interface Found { xff: string | null; outcome: unknown }
 
@@ -94,7 +104,7 @@ function collect(o: Obj, out: ParsedLine, found: Found, depth: number): void {
         }
         break;
       case Slot.Type:
-        if (out.event === null && typeof v === 'string' && TYPE_AS_EVENT.test(v)) out.event = v.toLowerCase();
+        if (out.event === null && typeof v === 'string' && typeNamesEvent(v)) out.event = v.toLowerCase();
         break;
       case Slot.Outcome:
         if (found.outcome === undefined) found.outcome = v;
@@ -138,7 +148,7 @@ export function parseJson(line: string, out: ParsedLine): boolean {
 }
 
 /** "GET /path?q HTTP/1.1" -> "/path?q" (nginx `$request` in JSON log formats). */
-function requestTarget(request: string): string | null {
+export function requestTarget(request: string): string | null {
   const a = request.indexOf(' ');
   if (a < 0) return request.charCodeAt(0) === 47 ? request : null;
   const b = request.indexOf(' ', a + 1);
