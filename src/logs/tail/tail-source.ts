@@ -196,7 +196,13 @@ export class TailSource {
     if (this.stopping) return;
     if (this.pass) { this.passAgain = true; return; }
     if (this.passTimer) return;
-    this.passTimer = setTimeout(() => { this.passTimer = undefined; void this.runPass(); }, delay);
+    this.passTimer = setTimeout(() => {
+      this.passTimer = undefined;
+      // start() runs its first pass directly, so a timer set by an event during the watcher's
+      // start-up can fire while that pass still waits on onBatch: never run two passes at once.
+      if (this.pass) { this.passAgain = true; return; }
+      void this.runPass();
+    }, delay);
   }
 
   private runPass(): Promise<void> {
