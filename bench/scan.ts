@@ -5,29 +5,19 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFile
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mulberry32 } from './rng.js';
 
 const LINES = Number(process.env.BENCH_SCAN_LINES ?? 1_000_000);
 const here = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const repo = join(here, '../..');
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PATHS = ['/', '/api/items', '/api/items/42', '/api/cart', '/static/app.js', '/static/app.css', '/login', '/search?q=shoes&page=2', '/api/users/me', '/health'];
 const AGENTS = ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36', 'curl/8.5.0', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15'];
 
 /** Writes `lines` JSON access-log lines (1% tagged malicious-traffic); returns how many are tagged. */
 export async function writeAccessLog(file: string, lines: number): Promise<number> {
-  const r = rng(42);
+  const r = mulberry32(42);
   const out = createWriteStream(file);
   const t0 = Date.UTC(2024, 9, 10, 0, 0, 0);
   let tagged = 0;

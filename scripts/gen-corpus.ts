@@ -5,20 +5,11 @@
 // Labels come from how each scenario is built (docs/detection.md gives the rules they follow).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mulberry32 } from '../bench/rng.js';
 
 const OUT = join(import.meta.dirname, '../test/fixtures/corpus');
 const SEED = 20241010;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = mulberry32(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));

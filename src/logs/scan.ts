@@ -9,22 +9,11 @@ import type { FormatOption } from './parse/index.js';
 import { MAX_LINE_CHARS, type InputCounters } from './parse/hostile.js';
 
 /** A detection as `scan --json` prints it: the SPEC event shape plus where it was found. */
-export interface ScanMatch {
-  at: string;
-  kind: SecurityEvent['kind'];
-  app: string;
-  source: string;
-  line: string;
-  ip: string | null;
-  user: string | null;
-  rule: string;
-  severity: SecurityEvent['severity'];
-  message: string;
-  count: number;
+export type ScanMatch = Pick<SecurityEvent, 'at' | 'kind' | 'app' | 'source' | 'line' | 'ip' | 'user' | 'rule' | 'severity' | 'message' | 'count'> & {
   file: string;
   /** 1-based line number in `file`. */
   lineNo: number;
-}
+};
 
 export interface ScanSummary {
   files: number;
