@@ -35,12 +35,21 @@ async function writeAccessLog(file: string, n: number): Promise<number> {
   return tagged;
 }
 
-/** Counts lines the receiver wrote, incrementally, until `target`; resolves with ms since `t0`. */
-async function waitForLines(rx: RsyslogReceiver, target: number, t0: number, timeoutMs: number): Promise<number> {
+interface Shipped { ms: number; lines: number }
+
+/** No new line for this long: the shipper is done, whatever it delivered (rsyslog can leave some behind). */
+const STALL_MS = 15_000;
+
+/**
+ * Counts lines the receiver wrote, incrementally, until `target` or a stall; resolves with the time
+ * (since `t0`) of the last line received and how many arrived.
+ */
+async function waitForLines(rx: RsyslogReceiver, target: number, t0: number, timeoutMs: number): Promise<Shipped> {
   const buf = Buffer.allocUnsafe(1 << 20);
   let fd = -1;
   let offset = 0;
   let lines = 0;
+  let lastLineAt = Date.now();
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
@@ -48,9 +57,11 @@ async function waitForLines(rx: RsyslogReceiver, target: number, t0: number, tim
       if (fd >= 0) {
         for (let got; (got = readSync(fd, buf, 0, buf.length, offset)) > 0; offset += got) {
           for (let i = buf.indexOf(10, 0); i !== -1 && i < got; i = buf.indexOf(10, i + 1)) lines++;
+          lastLineAt = Date.now();
         }
       }
-      if (lines >= target) return Date.now() - t0;
+      if (lines >= target) return { ms: lastLineAt - t0, lines };
+      if (lines > 0 && Date.now() - lastLineAt > STALL_MS) return { ms: lastLineAt - t0, lines };
       if (Date.now() > deadline) throw new Error(`receiver got ${lines} of ${target} lines in ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -59,7 +70,7 @@ async function waitForLines(rx: RsyslogReceiver, target: number, t0: number, tim
   }
 }
 
-async function rsyslogShipper(dir: string, file: string): Promise<number> {
+async function rsyslogShipper(dir: string, file: string): Promise<Shipped> {
   const rx = await startRsyslog({ tcp: true, output: 'msg' });
   const port = rx.ports.tcp!;
   const work = join(dir, 'sender-work');
@@ -96,7 +107,7 @@ ruleset(name="fwd") {
 const BIN = fileURLToPath(new URL('../../bin/bulwark', import.meta.url));
 
 /** The real daemon path: TailSource -> parse + detect -> Forwarder (select: all) -> rsyslog. */
-async function bulwarkShipper(dir: string, file: string, tagged: number): Promise<number> {
+async function bulwarkShipper(dir: string, file: string, tagged: number): Promise<Shipped> {
   const rx = await startRsyslog({ tcp: true, output: 'msg' });
   const home = join(dir, `home-${Date.now()}`);
   const env = { ...process.env, BULWARK_HOME: home };
@@ -131,22 +142,25 @@ export async function run(): Promise<string> {
     const bw1 = await bulwarkShipper(dir, file, tagged);
     const rs2 = await rsyslogShipper(dir, file);
     const bw2 = await bulwarkShipper(dir, file, tagged);
-    const rsMs = Math.min(rs1, rs2);
-    const bwMs = Math.min(bw1, bw2);
-    const rate = (ms: number) => Math.round((LINES / ms) * 1000);
+    // Rate = log lines delivered per second of shipping (bulwark also sends its security events).
+    const rate = (r: Shipped, extra: number) => Math.round(((r.lines - extra) / r.ms) * 1000);
+    const rsRate = Math.max(rate(rs1, 0), rate(rs2, 0));
+    const bwRate = Math.max(rate(bw1, tagged), rate(bw2, tagged));
+    const run = (r: Shipped, extra: number) => `${(r.ms / 1000).toFixed(2)} s${r.lines - extra < LINES ? ` (only ${(r.lines - extra).toLocaleString('en-US')} lines arrived)` : ''}`;
     return [
       '## Forwarding throughput (bench/forward.ts)',
       '',
       `${LINES.toLocaleString('en-US')} JSON access-log lines (${(size / 1e6).toFixed(0)} MB, every ${TAG_EVERY}th tagged), shipped over TCP`,
       'with RFC 5424 + octet counting to a real rsyslog imtcp receiver on loopback; time from sender start until the receiver',
-      'wrote every line (bulwark: from `bulwark start`, daemon start-up included). Two interleaved runs each, best shown.',
+      `wrote the last line (bulwark: from \`bulwark start\`, daemon start-up included; a run that stalls for ${STALL_MS / 1000} s short of`,
+      'every line is reported with what arrived). Two interleaved runs each, best shown.',
       '',
-      '| shipper | runs (s) | lines/s |',
+      '| shipper | runs | lines/s |',
       '|---|---|---|',
-      `| rsyslog imfile -> omfwd (LinkedList + disk-assisted queue) | ${(rs1 / 1000).toFixed(2)}, ${(rs2 / 1000).toFixed(2)} | ${rate(rsMs).toLocaleString('en-US')} |`,
-      `| bulwark daemon: tail + parse + detect + forward (select: all, fsync'd spool) | ${(bw1 / 1000).toFixed(2)}, ${(bw2 / 1000).toFixed(2)} | ${rate(bwMs).toLocaleString('en-US')} |`,
+      `| rsyslog imfile -> omfwd (LinkedList + disk-assisted queue) | ${run(rs1, 0)}, ${run(rs2, 0)} | ${rsRate.toLocaleString('en-US')} |`,
+      `| bulwark daemon: tail + parse + detect + forward (select: all, fsync'd spool) | ${run(bw1, tagged)}, ${run(bw2, tagged)} | ${bwRate.toLocaleString('en-US')} |`,
       '',
-      `Ratio bulwark / rsyslog: **${(rsMs / bwMs).toFixed(2)}x** (target >= 1.2x). bulwark also shipped ${tagged.toLocaleString('en-US')} security events on top of the lines.`,
+      `Ratio bulwark / rsyslog: **${(bwRate / rsRate).toFixed(2)}x** (target >= 1.2x: ${bwRate / rsRate >= 1.2 ? 'met' : 'NOT met'}). bulwark also shipped ${tagged.toLocaleString('en-US')} security events on top of the lines.`,
       '',
     ].join('\n');
   } finally {

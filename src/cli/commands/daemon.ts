@@ -2,7 +2,8 @@
 // background, returning once its socket answers.
 import type { BulwarkCommand } from '../command.js';
 import { homePaths } from '../../daemon/paths.js';
-import { ensureDaemon, reportRemoteError } from '../daemon-connection.js';
+import { reportRemoteError } from '../daemon-connection.js';
+import { ensureDaemon } from '../daemon-launcher.js';
 
 interface Args { foreground?: boolean }
 

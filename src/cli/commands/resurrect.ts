@@ -1,6 +1,7 @@
 import type { BulwarkCommand } from '../command.js';
 import { homePaths } from '../../daemon/paths.js';
-import { ensureDaemon, reportRemoteError } from '../daemon-connection.js';
+import { reportRemoteError } from '../daemon-connection.js';
+import { ensureDaemon } from '../daemon-launcher.js';
 
 const resurrect: BulwarkCommand = {
   command: 'resurrect',

@@ -9,8 +9,9 @@ import { loadConfigFile, validateConfig } from '../../config/load.js';
 import type { BulwarkConfig } from '../../config/schema/index.js';
 import type { AppStatus } from '../../supervisor/supervisor.js';
 import { homePaths } from '../../daemon/paths.js';
-import { ensureDaemon, reportRemoteError, withDaemon } from '../daemon-connection.js';
-import { renderStatusTable } from './status.js';
+import { reportRemoteError, withDaemon } from '../daemon-connection.js';
+import { ensureDaemon } from '../daemon-launcher.js';
+import { renderStatusTable } from '../status-table.js';
 
 interface Args { target?: string; name?: string; json?: boolean; '--'?: string[] }
 

@@ -1,0 +1,45 @@
+// Starting the daemon on demand (`start`, `resurrect`, `daemon`): spawn it detached, wait for its socket.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DaemonClient, DaemonUnreachableError } from '../client/client.js';
+import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
+import { ensureHome, type HomePaths } from '../daemon/paths.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/bulwark', import.meta.url));
+
+/** Connects to the daemon, starting it in the background first if it is not running. */
+export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000): Promise<DaemonClient> {
+  try {
+    return await DaemonClient.connect(paths.socket);
+  } catch (err) {
+    if (!(err instanceof DaemonUnreachableError)) throw err;
+  }
+  spawnDaemon(paths);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await DaemonClient.connect(paths.socket, 1000);
+    } catch (err) {
+      if (Date.now() > deadline) throw new DaemonUnreachableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${paths.daemonLog}${lastLogLines(paths.daemonLog)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export function spawnDaemon(paths: HomePaths): number {
+  ensureHome(paths);
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground'], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, BULWARK_HOME: paths.home },
+  });
+  child.unref();
+  return child.pid!;
+}
+
+function lastLogLines(file: string): string {
+  if (!existsSync(file)) return '';
+  const lines = readFileSync(file, 'utf8').trim().split('\n').slice(-5);
+  return lines.length ? `\n${lines.join('\n')}` : '';
+}
