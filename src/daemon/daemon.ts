@@ -103,6 +103,12 @@ export class Daemon {
     }
   }
 
+  /** An error nothing else caught: logged with its stack, recorded as a daemon event. */
+  internalError(err: Error): void {
+    this.log.error('internal error', { error: err.stack ?? err.message });
+    this.daemonEvent('internal-error', err.message);
+  }
+
   private daemonEvent(kind: string, message: string): void {
     this.publish({ id: newEventId(), at: new Date().toISOString(), type: 'daemon', kind, message });
   }
@@ -266,6 +272,10 @@ export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(sig, () => void daemon.shutdown(`signal ${sig}`).then(() => process.exit(0)));
   }
+  // A bug in one callback must not take every supervised app's supervisor down with it: record it
+  // (bulwark.log and `events --type daemon`) and keep supervising.
+  process.on('uncaughtException', (err) => daemon.internalError(err));
+  process.on('unhandledRejection', (err) => daemon.internalError(err instanceof Error ? err : new Error(String(err))));
   try {
     await daemon.start();
   } catch (err) {
