@@ -168,6 +168,7 @@ export class Daemon {
         publish: (e) => this.publish(e),
         acceptLine: (l) => this.forwarder?.acceptLine(l),
         flushed: () => this.forwarder?.flushed() ?? Promise.resolve(),
+        room: () => this.forwarder?.room(),
       },
       onError: (err) => this.log.warn('log source problem', { error: err.message }),
     });

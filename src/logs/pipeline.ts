@@ -20,6 +20,8 @@ export interface PipelineSinks {
   acceptLine(l: LogLine): void;
   /** Resolves once everything accepted so far is durable. */
   flushed(): Promise<void>;
+  /** undefined when the sinks keep up; else resolves once they have room again (reading waits). */
+  room(): Promise<void> | undefined;
 }
 
 export interface PipelineStats {
@@ -81,7 +83,7 @@ export class LogPipeline {
         onBatch: (b) => this.onCapturedBatch(b),
         onError: (err) => this.opts.onError(err),
       });
-      await this.captured.start();
+      this.startSource(this.captured);
     }
     for (const [name, s] of this.tailed) {
       const app = this.apps.get(name);
@@ -102,7 +104,7 @@ export class LogPipeline {
         onError: (err) => this.opts.onError(err),
       });
       this.tailed.set(app.name, { source, key: tailKey(app) });
-      await source.start();
+      this.startSource(source);
     }
   }
 
@@ -157,8 +159,12 @@ export class LogPipeline {
     const durable = sinks.flushed().then(() => this.commitSoon(b));
     durable.catch(() => { /* reported by the sink; the batch stays uncommitted and is read again */ });
     window.push(durable);
-    // Hold reading on the oldest batch once the window is full (usually long settled by then).
-    if (window.length >= MAX_UNFLUSHED) return window.shift();
+    // Hold reading on the oldest batch once the window is full (usually long settled by then), and
+    // while a connected endpoint is slower than the file: files can wait, spools should not drop.
+    const oldest = window.length >= MAX_UNFLUSHED ? window.shift() : undefined;
+    const room = sinks.room();
+    if (oldest && room) return Promise.all([oldest, room]).then(() => {});
+    return oldest ?? room;
   }
 
   /**
@@ -177,6 +183,14 @@ export class LogPipeline {
     this.commitScheduled = false;
     for (const batch of this.toCommit.values()) batch.commit();
     this.toCommit.clear();
+  }
+
+  /**
+   * Not awaited: a source's first pass reads everything already in its files, which can take long
+   * (and waits while an endpoint is congested); `start` and the control socket must not wait for it.
+   */
+  private startSource(source: TailSource): void {
+    source.start().catch((err: unknown) => this.opts.onError(err as Error));
   }
 
   private allSources(): TailSource[] {

@@ -61,10 +61,22 @@ export class Endpoint {
     this.loopDone = this.run();
   }
 
+  get connected(): boolean {
+    return this.link !== null;
+  }
+
+  /**
+   * Connected, yet more than half the spool bound is waiting: the endpoint is slower than the
+   * sources. (Down is different: then the spool absorbs the outage up to its bound.)
+   */
+  get congested(): boolean {
+    return this.connected && this.spool.backlogBytes > this.settings.spoolMaxSize / 2;
+  }
+
   status(): EndpointStatus {
     return {
       name: this.settings.name,
-      connected: this.link !== null,
+      connected: this.connected,
       spooled: this.spool.spooled,
       sent: this.sent,
       dropped: this.spool.dropped,

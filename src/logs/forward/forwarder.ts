@@ -12,6 +12,9 @@ import { selectionOf } from './select.js';
 import { resolveEndpoint } from './settings.js';
 import { testEndpoint, type TestResult } from './test-endpoint.js';
 
+/** How often a paused source re-checks for room in congested spools. */
+const ROOM_POLL_MS = 50;
+
 export interface ForwarderOptions {
   /** State directory; spools live in <stateDir>/forward/<endpoint>/. */
   stateDir: string;
@@ -91,6 +94,20 @@ export class Forwarder {
     if (!this.started) return this.startedOnce.then(() => this.flushed());
     this.pendingMessages = 0;
     return Promise.all(this.endpoints.map((ep) => this.flushSpool(ep))).then(() => {});
+  }
+
+  /**
+   * undefined while every endpoint keeps up; otherwise a promise that resolves once none is
+   * congested. Sources that can wait (files) wait on it, so an endpoint that is connected but slower
+   * than the tailer makes reading pause instead of making the spool drop its oldest messages.
+   */
+  room(): Promise<void> | undefined {
+    if (!this.endpoints.some((ep) => ep.congested)) return undefined;
+    return new Promise((resolve) => {
+      const poll = setInterval(() => {
+        if (this.endpoints.every((ep) => !ep.congested)) { clearInterval(poll); resolve(); }
+      }, ROOM_POLL_MS);
+    });
   }
 
   status(): EndpointStatus[] {

@@ -85,6 +85,11 @@ export class Spool {
     this.end = this.written = { pos: endPos, seq: lines };
   }
 
+  /** Bytes not yet delivered (on disk or about to be; pending counted in characters). */
+  get backlogBytes(): number {
+    return this.written.pos - this.committed.pos + this.pending.length;
+  }
+
   /** Messages not yet delivered (on disk or about to be). */
   get spooled(): number {
     return this.written.seq + this.pendingCount - this.committed.seq;
