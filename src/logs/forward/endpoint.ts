@@ -61,16 +61,23 @@ export class Endpoint {
     this.loopDone = this.run();
   }
 
+  /** Spool position up to which the current link has written (the rest is unsent). */
+  private sentPos = 0;
+
   get connected(): boolean {
     return this.link !== null;
   }
 
   /**
-   * Connected, yet more than half the spool bound is waiting: the endpoint is slower than the
-   * sources. (Down is different: then the spool absorbs the outage up to its bound.)
+   * Connected, yet the endpoint is slower than the sources: more than a quarter of the spool bound
+   * is still unsent, or three quarters of it is waiting in all (unsent plus the sent bytes still
+   * inside the TCP resend window). Pausing file sources then keeps the spool from dropping lines.
+   * (Down is different: then the spool absorbs the outage up to its bound.)
    */
   get congested(): boolean {
-    return this.connected && this.spool.backlogBytes > this.settings.spoolMaxSize / 2;
+    if (!this.connected) return false;
+    const max = this.settings.spoolMaxSize;
+    return this.spool.bytesAfter(this.sentPos) > max / 4 || this.spool.bytesAfter(this.spool.committed.pos) > (max * 3) / 4;
   }
 
   status(): EndpointStatus {
@@ -154,6 +161,7 @@ export class Endpoint {
   /** Sends from the committed mark until the link goes down or the endpoint closes. */
   private async pump(link: Link, isDown: () => ForwardError | null): Promise<void> {
     let next: Mark = this.spool.committed;
+    this.sentPos = next.pos;
     while (!this.closing && !isDown()) {
       if (next.pos < this.spool.committed.pos) next = this.spool.committed; // oldest were dropped
       const data = this.spool.read(next.pos, BATCH_BYTES);
@@ -166,6 +174,7 @@ export class Endpoint {
       const more = link.write({ data, ends, from: next, to });
       this.sent += ends.length;
       next = to;
+      this.sentPos = to.pos;
       if (!more) await this.ready.wait(); // backpressure: new data must not bypass it
     }
   }

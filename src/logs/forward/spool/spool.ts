@@ -85,9 +85,9 @@ export class Spool {
     this.end = this.written = { pos: endPos, seq: lines };
   }
 
-  /** Bytes not yet delivered (on disk or about to be; pending counted in characters). */
-  get backlogBytes(): number {
-    return this.written.pos - this.committed.pos + this.pending.length;
+  /** Bytes appended after position `pos` (on disk or about to be; pending counted in characters). */
+  bytesAfter(pos: number): number {
+    return this.written.pos - pos + this.pending.length;
   }
 
   /** Messages not yet delivered (on disk or about to be). */
