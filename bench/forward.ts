@@ -148,7 +148,7 @@ export async function run(): Promise<string> {
     const bwRate = Math.max(rate(bw1, tagged), rate(bw2, tagged));
     const run = (r: Shipped, extra: number) => `${(r.ms / 1000).toFixed(2)} s${r.lines - extra < LINES ? ` (only ${(r.lines - extra).toLocaleString('en-US')} lines arrived)` : ''}`;
     return [
-      '## Forwarding throughput (bench/forward.ts)',
+      '### Forwarding throughput (bench/forward.ts)',
       '',
       `${LINES.toLocaleString('en-US')} JSON access-log lines (${(size / 1e6).toFixed(0)} MB, every ${TAG_EVERY}th tagged), shipped over TCP`,
       'with RFC 5424 + octet counting to a real rsyslog imtcp receiver on loopback; time from sender start until the receiver',

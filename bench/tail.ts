@@ -71,7 +71,7 @@ async function daemonRun(): Promise<string> {
       const cpuPct = ((cpuTicks(pid) - ticksStart) / 100 / ((performance.now() - t0) / 1000)) * 100;
       const mb = (b: number): string => (b / 1024 / 1024).toFixed(1);
       return [
-        '## Daemon RSS while tailing 10,000 lines/s (bench/tail.ts)',
+        '### Daemon RSS while tailing 10,000 lines/s (bench/tail.ts)',
         '',
         `\`bulwark start\` with one app whose \`logs.tail\` is \`access.log*\` (format clf, detection on, no forward endpoint); a separate process writes ${RATE.toLocaleString('en-US')} lines/s (~190-byte access-log lines, a rename rotation every 5 s) for ${DURATION_MS / 1000} s. VmRSS of the daemon sampled every 250 ms.`,
         '',
