@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
-import { EventLog } from '../events/event-log.js';
+import { EventLog, matches } from '../events/event-log.js';
 import { newEventId } from '../events/id.js';
 import type { BulwarkEvent } from '../events/types.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -235,9 +235,7 @@ export class Daemon {
       const filter = { type: args.type as string | undefined, app: args.app as string | undefined, limit: Number(args.limit ?? 100) };
       if (!args.follow) return this.events.query(filter);
       for (const e of this.events.query(filter)) ctx.send(e);
-      const unfollow = this.events.follow((e) => {
-        if ((!filter.type || e.type === filter.type || e.kind === filter.type || e.kind.startsWith(`${filter.type}.`)) && (!filter.app || e.app === filter.app)) ctx.send(e);
-      });
+      const unfollow = this.events.follow((e) => { if (matches(e, filter)) ctx.send(e); });
       ctx.onClose(unfollow);
       ctx.keepOpen();
       return undefined;

@@ -52,7 +52,6 @@ export class LogPipeline {
   private detections = 0;
   private readonly persistTimer: NodeJS.Timeout;
   private readonly toCommit = new Map<string, TailBatch>();
-  private commitScheduled = false;
   private commitTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -173,14 +172,12 @@ export class LogPipeline {
    */
   private commitSoon(b: TailBatch): void {
     this.toCommit.set(`${b.app}\0${b.path}`, b);
-    if (this.commitScheduled) return;
-    this.commitScheduled = true;
-    this.commitTimer = setTimeout(() => this.commitNow(), COMMIT_EVERY_MS);
+    this.commitTimer ??= setTimeout(() => this.commitNow(), COMMIT_EVERY_MS);
   }
 
   private commitNow(): void {
     if (this.commitTimer) clearTimeout(this.commitTimer);
-    this.commitScheduled = false;
+    this.commitTimer = null;
     for (const batch of this.toCommit.values()) batch.commit();
     this.toCommit.clear();
   }

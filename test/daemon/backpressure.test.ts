@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { listenLoopback } from '../helpers/loopback-server.js';
 
 const NODE = process.execPath;
 const LINES = 20_000;
@@ -14,9 +14,7 @@ test('a slow but connected endpoint pauses the tailer: every line of a file 6x t
   // A receiver that reads about 1.5 MB/s: far slower than the tailer.
   let received = 0;
   let partial = '';
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
+  const rx = await listenLoopback((s) => {
     s.setEncoding('utf8');
     s.on('data', (chunk: string) => {
       const text = partial + chunk;
@@ -27,9 +25,8 @@ test('a slow but connected endpoint pauses the tailer: every line of a file 6x t
       setTimeout(() => s.resume(), 20);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  t.after(() => { h.cleanup(); for (const s of sockets) s.destroy(); server.close(); });
-  const port = (server.address() as { port: number }).port;
+  t.after(() => { h.cleanup(); rx.close(); });
+  const { port } = rx;
 
   const log = join(h.dir, 'access.log');
   const out = createWriteStream(log);

@@ -5,7 +5,7 @@ import { basename, extname, resolve } from 'node:path';
 import type { BulwarkCommand, CliIO } from '../command.js';
 import { EXIT } from '../command.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
-import { loadConfigFile, validateConfig } from '../../config/load.js';
+import { isPm2Ecosystem, loadConfigFile, validateConfig } from '../../config/load.js';
 import type { BulwarkConfig } from '../../config/schema/index.js';
 import type { AppStatus } from '../../supervisor/supervisor.js';
 import { homePaths } from '../../daemon/paths.js';
@@ -68,8 +68,8 @@ async function loadTarget(target: string, argv: Args, io: CliIO): Promise<{ conf
   if (CONFIG_FILE.test(target)) {
     const loaded = await loadConfigFile(target);
     for (const w of loaded.warnings) io.err(`warning: ${w}`);
-    const pm2 = /\.c?js$/.test(target) || /ecosystem/.test(basename(target));
-    return { config: loaded.config, sections: pm2 ? ['apps'] : ['apps', 'security', 'forward', 'alerts'] };
+    // A PM2 file has only apps: the daemon's security, forward and alerts sections stay as they are.
+    return { config: loaded.config, sections: isPm2Ecosystem(target) ? ['apps'] : ['apps', 'security', 'forward', 'alerts'] };
   }
   const script = resolve(target);
   const name = argv.name ?? basename(script, extname(script));

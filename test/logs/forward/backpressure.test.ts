@@ -2,29 +2,25 @@
 // of buffering everything in memory, and delivers all of it once the receiver reads again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
 import { delay } from '../../helpers/rsyslog.js';
 import { makeForwarder } from './scenario.js';
+import { listenLoopback } from '../../helpers/loopback-server.js';
 
 const TOTAL = 100_000;
 
 test('tcp: a stalled receiver pauses the sender; everything arrives when it reads again', { timeout: 50_000 }, async (t) => {
   let received = 0;
-  const sockets: Socket[] = [];
-  const server = createServer((s) => {
-    sockets.push(s);
+  const rx = await listenLoopback((s) => {
     s.pause(); // stalled receiver
     s.on('data', (d: Buffer) => {
       for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) received++;
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  const { fwd, cleanup } = makeForwarder({ name: 'slow', host: '127.0.0.1', port, protocol: 'tcp', framing: 'newline', select: ['all'], resendWindow: '200ms' });
+  const { sockets } = rx;
+  const { fwd, cleanup } = makeForwarder({ name: 'slow', host: '127.0.0.1', port: rx.port, protocol: 'tcp', framing: 'newline', select: ['all'], resendWindow: '200ms' });
   t.after(async () => {
     await fwd.close();
-    for (const s of sockets) s.destroy();
-    server.close();
+    rx.close();
     cleanup();
   });
   await fwd.start();

@@ -2,27 +2,21 @@
 // goes out on a fresh connection instead of into the dead one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
+import { listenLoopback } from '../../helpers/loopback-server.js';
 import { delay } from '../../helpers/rsyslog.js';
 import { makeForwarder, securityEvent } from './scenario.js';
 
 test('tcp: a peer that closed the idle connection is noticed before the next write', { timeout: 30_000 }, async (t) => {
   const received: string[] = [];
-  const sockets: Socket[] = [];
-  let connections = 0;
-  const server = createServer((s) => {
-    connections++;
-    sockets.push(s);
+  const rx = await listenLoopback((s) => {
     s.setEncoding('utf8');
     s.on('data', (d: string) => received.push(...d.split('\n').filter(Boolean)));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  const { fwd, emitted, cleanup } = makeForwarder({ name: 'idle', host: '127.0.0.1', port, protocol: 'tcp', framing: 'newline', resendWindow: '100ms' });
+  const { sockets } = rx;
+  const { fwd, emitted, cleanup } = makeForwarder({ name: 'idle', host: '127.0.0.1', port: rx.port, protocol: 'tcp', framing: 'newline', resendWindow: '100ms' });
   t.after(async () => {
     await fwd.close();
-    for (const s of sockets) s.destroy();
-    server.close();
+    rx.close();
     cleanup();
   });
   await fwd.start();
@@ -32,7 +26,7 @@ test('tcp: a peer that closed the idle connection is noticed before the next wri
   await waitUntil(() => !fwd.status()[0]!.connected);
   fwd.accept(securityEvent('idle-2'));
   await waitUntil(() => received.length === 2 && fwd.status()[0]!.spooled === 0);
-  assert.equal(connections, 2);
+  assert.equal(sockets.length, 2); // connections accepted
   assert.match(received[1]!, /id="idle-2"\]/);
   assert.deepEqual(emitted.map((e) => e.kind), ['forward.up'], 'an idle close is not an outage');
 });

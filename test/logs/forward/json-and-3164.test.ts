@@ -2,19 +2,17 @@
 // reads) and RFC 3164 into rsyslog.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
 import { delay, startRsyslog } from '../../helpers/rsyslog.js';
 import { makeForwarder, securityEvent } from './scenario.js';
+import { listenLoopback } from '../../helpers/loopback-server.js';
 import { escapedMsg } from './expect.js';
 
 const HOSTILE = 'q=1]"\\ \r\nforged\0 ünï 😀';
 
 test('logstash preset: one JSON object per line, the event intact, hostile line and all', { timeout: 30_000 }, async (t) => {
   const lines: string[] = [];
-  const sockets: Socket[] = [];
   let rest = '';
-  const server = createServer((s) => {
-    sockets.push(s);
+  const rx = await listenLoopback((s) => {
     s.setEncoding('utf8');
     s.on('data', (d: string) => {
       const parts = (rest + d).split('\n');
@@ -22,13 +20,10 @@ test('logstash preset: one JSON object per line, the event intact, hostile line 
       lines.push(...parts);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  const { fwd, cleanup } = makeForwarder({ name: 'ls', preset: 'logstash', host: '127.0.0.1', port, select: ['all'] });
+  const { fwd, cleanup } = makeForwarder({ name: 'ls', preset: 'logstash', host: '127.0.0.1', port: rx.port, select: ['all'] });
   t.after(async () => {
     await fwd.close();
-    for (const s of sockets) s.destroy();
-    server.close();
+    rx.close();
     cleanup();
   });
   await fwd.start();
