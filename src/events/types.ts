@@ -83,4 +83,9 @@ export interface LogLine {
   line: string;
   /** Read time (ms since epoch); parsers prefer the time written in the line. */
   readAt: number;
+  /**
+   * Set by the detector when it proved `line` holds no control character (C0 or DEL), so that
+   * formatters can skip their escaping scan; absent or false means "not known: escape".
+   */
+  clean?: boolean;
 }

@@ -83,10 +83,15 @@ export class Detector {
     this.quietJson = this.custom.length === 0 && cfg.ignore.length === 0 ? new QuietJson(this.tags, this.web, cfg.tags.fields) : null;
   }
 
-  /** One line in, zero or more security events out (a shared empty array when nothing fires). */
+  /**
+   * One line in, zero or more security events out (a shared empty array when nothing fires).
+   * Sets `line.clean` when the line, as read, was proved free of control characters.
+   */
   inspect(line: LogLine, format: FormatOption): readonly SecurityEvent[] {
     const text = sanitiseLine(line.line, this.counters);
     if (this.quietJson !== null && (format === 'json' || (format === 'auto' && startsObject(text))) && this.quietJson.quiet(text)) {
+      // sanitiseLine returns its input unchanged when it had nothing to cut (no CR, NUL, overlong).
+      if (text === line.line) line.clean = true;
       return NONE;
     }
     const p = parseLine(text, format);

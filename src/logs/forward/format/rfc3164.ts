@@ -33,7 +33,7 @@ export class Rfc3164Formatter implements MessageFormatter {
 
   line(l: LogLine): string {
     const head = `<${pri(this.o.facility, lineSeverity(l))}>${bsdTime(l.readAt)} ${this.hostname} ${tag(l.app)}: `;
-    return truncateUtf8(head + escapeControl(l.line), this.o.maxMessageSize);
+    return truncateUtf8(head + (l.clean === true ? l.line : escapeControl(l.line)), this.o.maxMessageSize);
   }
 }
 
