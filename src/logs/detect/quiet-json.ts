@@ -13,9 +13,10 @@ import type { TagMatcher } from './tagged.js';
 import type { WebInspector } from './web.js';
 
 // A flat JSON object with no whitespace between tokens, strings without escapes or control
-// characters, and only number/true/false/null otherwise: the shape JSON loggers write. Anchored,
-// and every step is decided by one character (strings cannot hold `"`), so it is linear.
-const FLAT_OBJECT = /^\{(?:"[^"\\\x00-\x1f]*":(?:"[^"\\\x00-\x1f]*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?:,|\}$))+$/;
+// characters (C0 or DEL), and only number/true/false/null otherwise: the shape JSON loggers write.
+// Anchored, and every step is decided by one character (strings cannot hold `"`), so it is linear.
+// A match also proves the whole line free of control characters (formatters then skip escaping).
+const FLAT_OBJECT = /^\{(?:"[^"\\\x00-\x1f\x7f]*":(?:"[^"\\\x00-\x1f\x7f]*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?:,|\}$))+$/;
 
 // Keys whose string value the rules read (json.ts slots); tag fields are added per detector.
 const RULE_KEYS = [
@@ -23,28 +24,41 @@ const RULE_KEYS = [
   'url', 'originalUrl', 'path', 'uri', 'request_uri', 'request', 'msg', 'message', 'method', 'http_method',
 ];
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 export class QuietJson {
-  /** Every `"key":"value"` member whose key a rule reads. In a FLAT_OBJECT line, a match is always a real member. */
-  private readonly members: RegExp;
+  /** Keys whose string value a rule reads, by length (a key is compared in place, not sliced out). */
+  private readonly keysByLength: (string[] | undefined)[] = [];
 
   constructor(private readonly tags: TagMatcher, private readonly web: WebInspector, tagFields: readonly string[]) {
-    const keys = [...new Set([...RULE_KEYS, ...tagFields])].map(escapeRegExp).join('|');
-    this.members = new RegExp(`"(${keys})":"([^"]*)"`, 'g');
+    for (const key of new Set([...RULE_KEYS, ...tagFields])) (this.keysByLength[key.length] ??= []).push(key);
+  }
+
+  /** The rule-read key spelled at line[from, to), if any. */
+  private keyAt(line: string, from: number, to: number): string | undefined {
+    const candidates = this.keysByLength[to - from];
+    if (candidates !== undefined) for (const key of candidates) if (line.startsWith(key, from)) return key;
+    return undefined;
   }
 
   /** True when `line` (sanitised) is a flat JSON object on which no rule can fire. */
   quiet(line: string): boolean {
     if (!FLAT_OBJECT.test(line)) return false;
-    const re = this.members;
-    re.lastIndex = 0;
-    for (let m = re.exec(line); m !== null; m = re.exec(line)) {
-      if (!this.quietString(m[1]!, m[2]!)) return false;
+    // Walks the members FLAT_OBJECT just proved are there: `"key":` then a string (which holds no
+    // `"`) or a number/true/false/null (which hold no `,`), then `,` or the final `}`.
+    for (let i = 1; ;) {
+      const keyEnd = line.indexOf('"', i + 1);
+      const value = keyEnd + 2;
+      if (line.charCodeAt(value) === 34) {
+        const valueEnd = line.indexOf('"', value + 1);
+        const key = this.keyAt(line, i + 1, keyEnd);
+        if (key !== undefined && !this.quietString(key, line.slice(value + 1, valueEnd))) return false;
+        i = valueEnd + 2;
+      } else {
+        const comma = line.indexOf(',', value);
+        if (comma === -1) return true;
+        i = comma + 1;
+      }
+      if (i >= line.length) return true;
     }
-    return true;
   }
 
   /** Could this string member make a rule fire (see json.ts collect and the detector's rules)? */
