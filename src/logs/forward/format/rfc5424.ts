@@ -19,6 +19,11 @@ export class Rfc5424Formatter implements MessageFormatter {
   // Per-app / per-source renderings, computed once: the per-line path only concatenates.
   private readonly appNames = new Map<string, string>();
   private readonly sources = new Map<string, string>();
+  private lastReadAt = NaN;
+  private lastApp = '';
+  private lastSource = '';
+  private lastHead = '';
+  private lastSdStart = '';
 
   constructor(private readonly o: FormatOptions) {
     this.hostname = hostnameField(o.hostname);
@@ -32,18 +37,26 @@ export class Rfc5424Formatter implements MessageFormatter {
     const head = `<${pri(this.o.facility, eventSeverity(e))}>1 ${rfc5424Time(e.at)} ${this.hostname} ` +
       `${this.app(eventApp(e))} ${procid} ${headerField(e.kind, 32)} `;
     const minimalSd = `[${SD_ID} kind="${escapeSdValue(String(e.kind))}" id="${escapeSdValue(String(e.id))}"]`;
-    return this.fit(head, sd, minimalSd, eventText(e));
+    return this.fit(head, sd, minimalSd, escapeControl(eventText(e)));
   }
 
   line(l: LogLine, id: string): string {
-    let source = this.sources.get(l.source);
-    if (source === undefined) {
-      source = escapeSdValue(l.source);
-      if (this.sources.size < 1000) this.sources.set(l.source, source);
+    // Lines of one read batch share app, source and read time: their header and SD prefix are
+    // rendered once and reused.
+    if (l.readAt !== this.lastReadAt || l.app !== this.lastApp || l.source !== this.lastSource) {
+      let source = this.sources.get(l.source);
+      if (source === undefined) {
+        source = escapeSdValue(l.source);
+        if (this.sources.size < 1000) this.sources.set(l.source, source);
+      }
+      this.lastHead = `<${pri(this.o.facility, lineSeverity(l))}>1 ${this.clock.iso(l.readAt)} ${this.hostname} ${this.app(l.app)} - line `;
+      this.lastSdStart = `[${SD_ID} source="${source}" id="`;
+      this.lastReadAt = l.readAt;
+      this.lastApp = l.app;
+      this.lastSource = l.source;
     }
-    const head = `<${pri(this.o.facility, lineSeverity(l))}>1 ${this.clock.iso(l.readAt)} ${this.hostname} ${this.app(l.app)} - line `;
-    const sd = `[${SD_ID} source="${source}" id="${id}"]`;
-    return this.fit(head, sd, sd, l.line);
+    const sd = `${this.lastSdStart}${id}"]`;
+    return this.fit(this.lastHead, sd, sd, l.clean === true ? l.line : escapeControl(l.line));
   }
 
   private app(name: string): string {
@@ -55,8 +68,8 @@ export class Rfc5424Formatter implements MessageFormatter {
     return s;
   }
 
-  private fit(head: string, sd: string, minimalSd: string, text: string): string {
-    let msg = escapeControl(text);
+  /** `msg` is already free of control characters. */
+  private fit(head: string, sd: string, minimalSd: string, msg: string): string {
     if (this.o.bom && msg) msg = BOM + msg;
     const whole = msg ? `${head}${sd} ${msg}` : head + sd;
     const max = this.o.maxMessageSize;
