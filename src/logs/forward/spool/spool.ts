@@ -3,11 +3,14 @@
 // The fdatasync runs off the event loop with group commit: while one is in flight, new batches
 // are written and the next fdatasync covers them all, so a slow disk never stalls the producer.
 // Positions: `pos` = byte offset over all segments, `seq` = message count since open (for counts).
-import { closeSync, fdatasync, ftruncateSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, ftruncateSync, mkdirSync, openSync, readSync, unlink, writeSync } from 'node:fs';
 import { CursorFile } from './cursor.js';
 import { completeLength, countLines, listSegments, segmentPath, type Segment } from './segments.js';
 
 const CURSOR_EVERY_MS = 200;
+/** The append buffer starts this big, doubles as needed, and goes back to this after a big flush. */
+const PENDING_INITIAL = 64 * 1024;
+const PENDING_KEEP_MAX = 4 * 1024 * 1024;
 
 export interface Mark {
   pos: number;
@@ -32,7 +35,9 @@ interface Waiter {
 export class Spool {
   private segments: Segment[] = [];
   private writeFd = -1;
-  private pending = '';
+  /** Appended messages, UTF-8 encoded as they come (no string concatenation to flatten later). */
+  private pending = Buffer.allocUnsafe(PENDING_INITIAL);
+  private pendingBytes = 0;
   private pendingCount = 0;
   private readonly cursor: CursorFile;
   private readonly segmentSize: number;
@@ -85,9 +90,9 @@ export class Spool {
     this.end = this.written = { pos: endPos, seq: lines };
   }
 
-  /** Bytes appended after position `pos` (on disk or about to be; pending counted in characters). */
+  /** Bytes appended after position `pos` (on disk or about to be). */
   bytesAfter(pos: number): number {
-    return this.written.pos - pos + this.pending.length;
+    return this.written.pos - pos + this.pendingBytes;
   }
 
   /** Messages not yet delivered (on disk or about to be). */
@@ -102,7 +107,10 @@ export class Spool {
 
   /** Queues one message (no LF inside) for the next flush. */
   append(message: string): void {
-    this.pending += message + '\n';
+    const room = message.length * 3 + 1; // a UTF-16 unit is at most 3 UTF-8 bytes
+    if (this.pendingBytes + room > this.pending.length) this.grow(this.pendingBytes + room);
+    this.pendingBytes += this.pending.write(message, this.pendingBytes, 'utf8');
+    this.pending[this.pendingBytes++] = 10;
     this.pendingCount++;
   }
 
@@ -112,13 +120,14 @@ export class Spool {
    */
   flush(): Promise<void> {
     if (this.pendingCount > 0) {
-      const data = Buffer.from(this.pending, 'utf8');
+      const size = this.pendingBytes;
       let off = 0;
-      while (off < data.length) off += writeSync(this.writeFd, data, off, data.length - off);
-      this.segments[this.segments.length - 1]!.size += data.length;
-      this.written = { pos: this.written.pos + data.length, seq: this.written.seq + this.pendingCount };
-      this.pending = '';
+      while (off < size) off += writeSync(this.writeFd, this.pending, off, size - off);
+      this.segments[this.segments.length - 1]!.size += size;
+      this.written = { pos: this.written.pos + size, seq: this.written.seq + this.pendingCount };
+      this.pendingBytes = 0;
       this.pendingCount = 0;
+      if (this.pending.length > PENDING_KEEP_MAX) this.pending = Buffer.allocUnsafe(PENDING_INITIAL);
     }
     if (this.written.pos === this.end.pos && !this.syncing) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -196,6 +205,14 @@ export class Spool {
     this.syncing = null;
   }
 
+  private grow(atLeast: number): void {
+    let size = this.pending.length * 2;
+    while (size < atLeast) size *= 2;
+    const bigger = Buffer.allocUnsafe(size);
+    this.pending.copy(bigger, 0, 0, this.pendingBytes);
+    this.pending = bigger;
+  }
+
   private segmentAt(pos: number): Segment {
     for (const s of this.segments) if (pos < s.start + s.size) return s;
     throw new Error(`spool position ${pos} is past the end`);
@@ -244,7 +261,11 @@ export class Spool {
         closeSync(this.readFd);
         this.readFd = this.readFdStart = -1;
       }
-      unlinkSync(s.path);
+      // Off the event loop: freeing a big file's pages takes a while. A crash before it is done
+      // leaves a segment behind the cursor, which the next open deletes.
+      unlink(s.path, (err) => {
+        if (err && err.code !== 'ENOENT') this.o.onError?.(new Error(`spool ${this.dir}: ${err.message}`, { cause: err }));
+      });
     }
   }
 }
