@@ -1,5 +1,6 @@
 // Turns a spool slice (messages, each ending in LF) into wire bytes, in one buffer per batch.
 // Newline framing (RFC 6587 non-transparent) is the slice itself; the others prefix byte lengths.
+// Per batch of thousands of messages: no string per message, digits are written as bytes.
 
 /** Offsets of each message's LF in `data`. */
 export function lineEnds(data: Buffer): number[] {
@@ -8,35 +9,66 @@ export function lineEnds(data: Buffer): number[] {
   return ends;
 }
 
-/** Frames each message as `prefix(len)` + message + `suffix`, where len is its length in bytes. */
-function prefixed(data: Buffer, ends: number[], prefix: (len: number, i: number) => string, suffix: string): Buffer {
-  const heads: string[] = new Array(ends.length);
+function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) { n = Math.floor(n / 10); d++; }
+  return d;
+}
+
+/** Writes `n` in decimal at `at`; returns the offset after it. */
+function writeDecimal(out: Buffer, at: number, n: number): number {
+  const end = at + digits(n);
+  for (let i = end - 1; i >= at; i--) {
+    out[i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return end;
+}
+
+/** RFC 6587 octet counting: `MSG-LEN SP SYSLOG-MSG`, no trailer. */
+export function octetCounted(data: Buffer, ends: number[]): Buffer {
+  let size = 0;
+  let start = 0;
+  for (const end of ends) {
+    const len = end - start;
+    size += digits(len) + 1 + len;
+    start = end + 1;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let o = 0;
+  start = 0;
+  for (const end of ends) {
+    o = writeDecimal(out, o, end - start);
+    out[o++] = 32;
+    o += data.copy(out, o, start, end);
+    start = end + 1;
+  }
+  return out;
+}
+
+const SYSLOG_COMMAND = Buffer.from(' syslog ', 'latin1');
+
+/** RELP `syslog` commands: `TXNR SP syslog SP DATALEN SP DATA LF`, txnr given per message. */
+export function relpSyslogFrames(data: Buffer, ends: number[], txnrs: number[]): Buffer {
   let size = 0;
   let start = 0;
   for (let i = 0; i < ends.length; i++) {
     const len = ends[i]! - start;
-    heads[i] = prefix(len, i);
-    size += heads[i]!.length + len + suffix.length;
+    size += digits(txnrs[i]!) + SYSLOG_COMMAND.length + digits(len) + 1 + len + 1;
     start = ends[i]! + 1;
   }
   const out = Buffer.allocUnsafe(size);
   let o = 0;
   start = 0;
   for (let i = 0; i < ends.length; i++) {
-    o += out.write(heads[i]!, o, 'latin1');
+    const len = ends[i]! - start;
+    o = writeDecimal(out, o, txnrs[i]!);
+    o += SYSLOG_COMMAND.copy(out, o);
+    o = writeDecimal(out, o, len);
+    out[o++] = 32;
     o += data.copy(out, o, start, ends[i]!);
-    if (suffix) o += out.write(suffix, o, 'latin1');
+    out[o++] = 10;
     start = ends[i]! + 1;
   }
   return out;
-}
-
-/** RFC 6587 octet counting: `MSG-LEN SP SYSLOG-MSG`, no trailer. */
-export function octetCounted(data: Buffer, ends: number[]): Buffer {
-  return prefixed(data, ends, (len) => `${len} `, '');
-}
-
-/** RELP `syslog` commands: `TXNR SP syslog SP DATALEN SP DATA LF`, txnr given per message. */
-export function relpSyslogFrames(data: Buffer, ends: number[], txnrs: number[]): Buffer {
-  return prefixed(data, ends, (len, i) => `${txnrs[i]} syslog ${len} `, '\n');
 }
