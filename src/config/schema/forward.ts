@@ -30,8 +30,13 @@ export const forwardSchema = z.strictObject({
   rejectUnauthorized: z.boolean().default(true),
   /** RFC 5424: start MSG with a UTF-8 BOM (off: receivers disagree on it). */
   bom: z.boolean().default(false),
-  /** tcp/tls: how long written bytes stay resendable (they may still sit in socket buffers). */
+  /**
+   * tcp/tls: written bytes stay resendable (they may still sit in socket buffers) until this long
+   * has passed, or `resendWindowSize` more bytes went out after them, whichever comes first.
+   */
   resendWindow: duration.default(5000),
+  /** More than both ends' socket buffers can hold (Linux default maxima: 4 MB send, 6 MB receive). */
+  resendWindowSize: size.default(32 * 1024 * 1024),
   /** How long `forward test` and a connection attempt may take. */
   timeout: duration.default(10_000),
   spool: z.strictObject({ maxSize: size.default(256 * 1024 * 1024) }).prefault({}),

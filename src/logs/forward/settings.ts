@@ -21,6 +21,7 @@ export interface EndpointSettings {
   maxMessageSize: number;
   bom: boolean;
   resendWindowMs: number;
+  resendWindowBytes: number;
   timeoutMs: number;
   spoolMaxSize: number;
   tls: { ca?: string; cert?: string; key?: string; servername?: string; rejectUnauthorized: boolean };
@@ -60,6 +61,7 @@ export function resolveEndpoint(c: ForwardConfig): EndpointSettings {
     maxMessageSize: Math.max(maxMessageSize, 480),
     bom: c.bom ?? false,
     resendWindowMs: c.resendWindow ?? 5000,
+    resendWindowBytes: c.resendWindowSize ?? 32 * 1024 * 1024,
     timeoutMs: c.timeout ?? 10_000,
     spoolMaxSize: c.spool?.maxSize ?? 256 * 1024 * 1024,
     tls: {

@@ -15,6 +15,6 @@ export async function openLink(s: EndpointSettings, events: LinkEvents): Promise
     }
     case 'tcp':
     case 'tls':
-      return new StreamLink(await openStream(s, s.protocol === 'tls'), s.framing, s.resendWindowMs, events);
+      return new StreamLink(await openStream(s, s.protocol === 'tls'), s.framing, { ms: s.resendWindowMs, bytes: s.resendWindowBytes }, events);
   }
 }

@@ -1,10 +1,12 @@
 // TCP/TLS syslog: no application acks exist, so a batch counts as delivered only once it was
-// written AND the connection stayed up for `resendWindowMs` after (bytes may sit in socket
-// buffers until the receiver reads them) AND the socket is flowing: while our own writes are
-// stuck (the receiver stopped reading), nothing is confirmed. When the link drops, everything
-// unconfirmed is resent: duplicates are possible. The remaining hole: a receiver that stops
-// reading while the kernel buffers still have room, stays silent past the window, then dies
-// without a reset, loses what sat in those buffers. RELP has no such hole.
+// written AND then either (a) more than `window.bytes` were handed to the kernel after it: our send
+// buffer plus the receiver's receive buffer cannot hold that much, so the receiver has read the
+// batch; or (b) the connection stayed up for `window.ms` after it while the socket was flowing (our
+// own writes not stuck behind a receiver that stopped reading). (a) confirms a busy stream at the
+// speed it flows, (b) a quiet one. When the link drops, everything unconfirmed is resent:
+// duplicates are possible. The remaining hole, for (b) only: a receiver that stops reading while
+// the kernel buffers still have room, stays silent past the window, then dies without a reset,
+// loses what sat in those buffers. RELP has no such hole.
 import type { Socket } from 'node:net';
 import { ForwardError, classify } from '../errors.js';
 import { octetCounted } from '../framing.js';
@@ -13,12 +15,20 @@ import type { Mark } from '../spool/spool.js';
 import type { Batch, Link, LinkEvents } from './link.js';
 
 export class StreamLink implements Link {
-  private readonly written: { to: Mark; at: number }[] = [];
+  /** Batches handed to the kernel, not yet confirmed: where they end, when, and `kernelBytes` after them. */
+  private readonly written: { to: Mark; at: number; bytes: number }[] = [];
+  /** Wire bytes handed to the kernel on this connection. */
+  private kernelBytes = 0;
   private readonly timer: NodeJS.Timeout;
   private dead = false;
   private closing: (() => void) | null = null;
 
-  constructor(private readonly socket: Socket, private readonly framing: Framing, private readonly windowMs: number, readonly events: LinkEvents) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly framing: Framing,
+    private readonly window: { ms: number; bytes: number },
+    readonly events: LinkEvents,
+  ) {
     socket.on('data', () => {}); // receivers send nothing; reading keeps 'end' (an idle close) visible
     socket.on('end', () => (this.closing ? this.closing() : this.fail(new ForwardError('EFWD_CLOSED', 'the receiver closed the connection'))));
     socket.on('error', (e) => this.fail(classify(e, 'send')));
@@ -27,14 +37,17 @@ export class StreamLink implements Link {
       this.confirmOld(); // the one moment a busy socket is known to be flowing
       events.drain();
     });
-    this.timer = setInterval(() => this.confirmOld(), Math.max(10, Math.min(250, windowMs / 4)));
+    this.timer = setInterval(() => this.confirmOld(), Math.max(10, Math.min(250, window.ms / 4)));
     this.timer.unref();
   }
 
   write(batch: Batch): boolean {
     const wire = this.framing === 'newline' ? batch.data : octetCounted(batch.data, batch.ends);
     return this.socket.write(wire, (err) => {
-      if (!err) this.written.push({ to: batch.to, at: Date.now() });
+      if (err) return;
+      this.kernelBytes += wire.length;
+      this.written.push({ to: batch.to, at: Date.now(), bytes: this.kernelBytes });
+      this.confirmPushedThrough();
     });
   }
 
@@ -57,9 +70,19 @@ export class StreamLink implements Link {
     this.socket.destroy();
   }
 
+  /** (a): batches with more than `window.bytes` written to the kernel after them. */
+  private confirmPushedThrough(): void {
+    if (this.dead) return;
+    const limit = this.kernelBytes - this.window.bytes;
+    let last: Mark | undefined;
+    while (this.written.length > 0 && this.written[0]!.bytes < limit) last = this.written.shift()!.to;
+    if (last) this.events.delivered(last);
+  }
+
+  /** (b): batches older than `window.ms`, while nothing of ours waits to be written. */
   private confirmOld(): void {
     if (this.dead || this.socket.writableLength > 0) return;
-    const limit = Date.now() - this.windowMs;
+    const limit = Date.now() - this.window.ms;
     let last: Mark | undefined;
     while (this.written.length > 0 && this.written[0]!.at <= limit) last = this.written.shift()!.to;
     if (last) this.events.delivered(last);
