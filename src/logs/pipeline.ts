@@ -34,8 +34,8 @@ export interface PipelineStats {
 
 const PERSIST_EVERY_MS = 2000;
 /** Batches (read chunks) per app handed to the sinks but not yet durable; reading waits beyond this. */
-const MAX_UNFLUSHED = 8;
-const COMMIT_EVERY_MS = 20;
+const MAX_UNFLUSHED = 32;
+const COMMIT_EVERY_MS = 100;
 /** The captured files are watched; the poll is only a backstop for a missed event. */
 const CAPTURED_POLL_MS = 2000;
 
@@ -51,7 +51,8 @@ export class LogPipeline {
   private lines = 0;
   private detections = 0;
   private readonly persistTimer: NodeJS.Timeout;
-  private readonly toCommit = new Map<string, TailBatch>();
+  /** Per file, the commit of its newest durable batch (not the batch: its lines can be collected). */
+  private readonly toCommit = new Map<string, () => void>();
   private commitTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -135,7 +136,7 @@ export class LogPipeline {
   private onCapturedBatch(b: TailBatch): Promise<void> | void {
     const m = CAPTURED.exec(b.path);
     const app = m ? this.apps.get(m[1]!) : undefined;
-    if (!app) { this.commitSoon(b); return; } // an app deleted since: its old output is not ours to judge
+    if (!app) { this.commitSoon(b.app, b.path, b.commit); return; } // an app deleted since: its old output is not ours to judge
     return this.handle(b, app, m![2] === 'out' ? 'stdout' : 'stderr', this.capturedWindow);
   }
 
@@ -148,14 +149,15 @@ export class LogPipeline {
     const { sinks } = this.opts;
     const format = app.logs.format;
     for (const text of b.lines) {
-      const line: LogLine = { app: app.name, source, line: text, readAt: b.readAt };
+      const line: LogLine = { app: app.name, source, line: text, readAt: b.readAt, clean: false };
       const found = this.detector.inspect(line, format);
       for (const e of found) sinks.publish(e);
       this.detections += found.length;
       sinks.acceptLine(line);
     }
     this.lines += b.lines.length;
-    const durable = sinks.flushed().then(() => this.commitSoon(b));
+    const { app: sourceApp, path, commit } = b; // not `b`: the window would keep every line alive
+    const durable = sinks.flushed().then(() => this.commitSoon(sourceApp, path, commit));
     durable.catch(() => { /* reported by the sink; the batch stays uncommitted and is read again */ });
     window.push(durable);
     // Hold reading on the oldest batch once the window is full (usually long settled by then), and
@@ -170,15 +172,15 @@ export class LogPipeline {
    * Commits the newest flushed batch of each file at most every COMMIT_EVERY_MS: one offset write
    * per file, not one per 64 KB batch. After a crash, at most that much more is read again.
    */
-  private commitSoon(b: TailBatch): void {
-    this.toCommit.set(`${b.app}\0${b.path}`, b);
+  private commitSoon(app: string, path: string, commit: () => void): void {
+    this.toCommit.set(`${app}\0${path}`, commit);
     this.commitTimer ??= setTimeout(() => this.commitNow(), COMMIT_EVERY_MS);
   }
 
   private commitNow(): void {
     if (this.commitTimer) clearTimeout(this.commitTimer);
     this.commitTimer = null;
-    for (const batch of this.toCommit.values()) batch.commit();
+    for (const commit of this.toCommit.values()) commit();
     this.toCommit.clear();
   }
 
