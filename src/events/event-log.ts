@@ -1,6 +1,6 @@
-// The durable event history (state/events.jsonl): appended in batches and fdatasync'd, so `events`
-// survives a daemon crash. Recent events stay in memory for fast queries and for followers.
-import { closeSync, existsSync, fdatasyncSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+// The durable event history (state/events.jsonl): appended in batches and fdatasync'd (off the
+// event loop, one at a time, each covering every write before it), so `events` survives a crash. Recent events stay in memory for fast queries and for followers.
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import type { BulwarkEvent } from './types.js';
 
 const MAX_FILE_BYTES = 32 * 1024 * 1024;
@@ -13,6 +13,12 @@ export class EventLog {
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly recent: BulwarkEvent[] = [];
   private readonly followers = new Set<(e: BulwarkEvent) => void>();
+  /** An fdatasync is running; `resync`: more was written since it began. */
+  private syncing = false;
+  private resync = false;
+  /** A file rotated away or closed while its fdatasync ran: closed when that finishes. */
+  private closeAfterSync = -1;
+  private closed = false;
 
   constructor(private readonly file: string, private readonly flushMs = 50) {
     this.loadTail();
@@ -34,7 +40,7 @@ export class EventLog {
     const data = this.pending.join('');
     this.pending = [];
     writeSync(this.fd, data);
-    fdatasyncSync(this.fd);
+    this.syncSoon();
     if (fstatSync(this.fd).size > MAX_FILE_BYTES) this.rotate();
   }
 
@@ -55,11 +61,41 @@ export class EventLog {
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    fdatasyncSync(this.fd);
+    this.closed = true;
+    this.retire(this.fd);
+  }
+
+  /** Group commit: one fdatasync at a time; one more after it if writes came in meanwhile. */
+  private syncSoon(): void {
+    if (this.syncing) {
+      this.resync = true;
+      return;
+    }
+    this.syncing = true;
+    // A failed sync is not retried on its own: the next flush syncs again.
+    fdatasync(this.fd, () => {
+      this.syncing = false;
+      if (this.closeAfterSync >= 0) {
+        closeSync(this.closeAfterSync);
+        this.closeAfterSync = -1;
+      }
+      if (this.resync && !this.closed) {
+        this.resync = false;
+        this.syncSoon();
+      }
+    });
+  }
+
+  /** Closes `fd` now, or once the fdatasync running on it is done (closing under it could sync a reused fd). */
+  private retire(fd: number): void {
+    if (this.syncing) this.closeAfterSync = fd;
+    else closeSync(fd);
   }
 
   private rotate(): void {
-    closeSync(this.fd);
+    fdatasyncSync(this.fd);
+    this.retire(this.fd);
     renameSync(this.file, `${this.file}.1`);
     this.fd = openSync(this.file, 'a', 0o600);
   }
