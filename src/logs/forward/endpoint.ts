@@ -69,13 +69,14 @@ export class Endpoint {
   }
 
   /**
-   * Connected, yet the endpoint is slower than the sources: more than a quarter of the spool bound
-   * is still unsent, or three quarters of it is waiting in all (unsent plus the sent bytes still
-   * inside the TCP resend window). Pausing file sources then keeps the spool from dropping lines.
-   * (Down is different: then the spool absorbs the outage up to its bound.)
+   * Up (connected, or connecting without a failure yet), yet the endpoint is slower than the
+   * sources: more than a quarter of the spool bound is still unsent, or three quarters of it is
+   * waiting in all (unsent plus the sent bytes still inside the TCP resend window). Pausing file
+   * sources then keeps the spool from dropping lines, also while the first connection is being
+   * made. (Down, after a failed connect, is different: the spool absorbs the outage up to its bound.)
    */
   get congested(): boolean {
-    if (!this.connected) return false;
+    if (this.down) return false;
     const max = this.settings.spoolMaxSize;
     return this.spool.bytesAfter(this.sentPos) > max / 4 || this.spool.bytesAfter(this.spool.committed.pos) > (max * 3) / 4;
   }
