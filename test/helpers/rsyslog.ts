@@ -130,7 +130,9 @@ export class RsyslogReceiver {
   lines(): string[] {
     if (!existsSync(this.out)) return [];
     const text = readFileSync(this.out, 'utf8');
-    return text ? text.split('\n').filter((l) => l.length > 0) : [];
+    const lines = text.split('\n');
+    lines.pop(); // after the last LF: empty, or a record rsyslog is still writing
+    return lines.filter((l) => l.length > 0);
   }
 
   records(): ReceivedRecord[] {
