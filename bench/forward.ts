@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { procClock, readProcStat } from '../src/supervisor/proc-stat.js';
 import { startRsyslog, type RsyslogReceiver } from '../test/helpers/rsyslog.js';
 import { writeAccessLog } from './scan.js';
 
@@ -24,15 +25,10 @@ interface Shipped {
 
 const ROUNDS = Number(process.env.BENCH_FORWARD_ROUNDS ?? 3);
 
-/** utime + stime of a live process, in seconds (Linux /proc; clock ticks are 100/s). */
+/** utime + stime of a live process, in seconds. */
 function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
+  const stat = pid === undefined ? null : readProcStat(pid);
+  return stat ? stat.cpuTicks / procClock().ticksPerSec : NaN;
 }
 
 /** No new line for this long: the shipper is done, whatever it delivered (rsyslog can leave some behind). */

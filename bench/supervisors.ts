@@ -1,12 +1,13 @@
 // The race: bulwark against PM2, forever and a bare child_process.spawn loop, side by side in one
 // run on one machine (method: docs/operating.md "The race"; research/supervisors.md §3).
 // Every process started here carries BENCH_TAG in its environment; cleanup ends exactly those.
-import { execFile, execSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { procClock, readProcStat } from '../src/supervisor/proc-stat.js';
 
 const ROOT = findRoot();
 const APPS = join(ROOT, 'bench/apps');
@@ -205,7 +206,7 @@ async function resources(ctx: Ctx): Promise<ResourceResult> {
   const t0 = performance.now();
   await sleep(CPU_WINDOW_MS);
   const wall = performance.now() - t0;
-  const hz = clockTicks();
+  const hz = procClock().ticksPerSec;
   for (const peer of peers) {
     const u = usage[peer];
     if (!u) continue;
@@ -535,22 +536,8 @@ function procMem(pid: number): { rss: number; anon: number } {
 
 function cpuTicks(pids: number[]): number {
   let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]); // utime, stime
-    } catch { /* exited */ }
-  }
+  for (const pid of pids) ticks += readProcStat(pid)?.cpuTicks ?? 0; // 0: exited
   return ticks;
-}
-
-let hz: number | undefined;
-function clockTicks(): number {
-  if (hz === undefined) {
-    try { hz = Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100; } catch { hz = 100; }
-  }
-  return hz;
 }
 
 function readPid(file: string): number | undefined {

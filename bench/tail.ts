@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DaemonClient } from '../src/client/client.js';
 import type { PipelineStats } from '../src/logs/pipeline.js';
 import { TailSource } from '../src/logs/tail/index.js';
+import { procClock, readProcStat } from '../src/supervisor/proc-stat.js';
 
 const BIN = fileURLToPath(new URL('../../bin/bulwark', import.meta.url));
 
@@ -42,7 +43,7 @@ function startWriter(file: string): { done: Promise<number> } {
 }
 
 const vmRss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-const cpuTicks = (pid: number): number => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).reduce((a, b) => a + Number(b), 0);
+const cpuTicks = (pid: number): number => readProcStat(pid)?.cpuTicks ?? NaN;
 
 /** The daemon tailing the file of an app's logs.tail, parsing and detecting every line. */
 async function daemonRun(): Promise<string> {
@@ -68,7 +69,7 @@ async function daemonRun(): Promise<string> {
       let lines = await pipelineLines();
       while (lines < total && Date.now() < deadline) { await new Promise((r) => setTimeout(r, 100)); lines = await pipelineLines(); }
       clearInterval(sampler);
-      const cpuPct = ((cpuTicks(pid) - ticksStart) / 100 / ((performance.now() - t0) / 1000)) * 100;
+      const cpuPct = ((cpuTicks(pid) - ticksStart) / procClock().ticksPerSec / ((performance.now() - t0) / 1000)) * 100;
       const mb = (b: number): string => (b / 1024 / 1024).toFixed(1);
       return [
         '### Daemon RSS while tailing 10,000 lines/s (bench/tail.ts)',

@@ -1,5 +1,6 @@
 // A reader for /proc/<pid>/stat: start time (to tell a recycled pid apart), group, session,
 // CPU ticks and RSS. Synchronous on purpose: procfs reads never block on disk and cost ~20 µs.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcStat {
@@ -13,6 +14,23 @@ export interface ProcStat {
   startTime: number;
   /** Resident set size in pages. */
   rssPages: number;
+}
+
+let clock: { ticksPerSec: number; pageSize: number } | undefined;
+
+/** The units of /proc figures: clock ticks per second (CPU) and the page size (RSS); asked once. */
+export function procClock(): { ticksPerSec: number; pageSize: number } {
+  if (clock === undefined) {
+    const conf = (name: string, fallback: number): number => {
+      try {
+        return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback;
+      } catch {
+        return fallback;
+      }
+    };
+    clock = { ticksPerSec: conf('CLK_TCK', 100), pageSize: conf('PAGESIZE', 4096) };
+  }
+  return clock;
 }
 
 /** Parsed /proc/<pid>/stat, or null when the process does not exist (or procfs is absent). */

@@ -3,9 +3,8 @@
 // On Linux it reads /proc directly: the app's main pid plus its descendants (walked through
 // /proc/<pid>/task/<pid>/children), RSS summed and CPU as the sum of per-pid tick deltas — no fd
 // cache, no subprocess. Without /proc it falls back to pidusage (main pid only).
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readChildren, readProcStat } from './proc-stat.js';
+import { procClock, readChildren, readProcStat } from './proc-stat.js';
 
 export interface ResourceSample {
   /** Percent of one core over the interval (may exceed 100 with several threads/processes). */
@@ -26,20 +25,6 @@ interface Tracked {
 }
 
 const hasProc = existsSync('/proc/self/stat');
-let clock: { ticksPerSec: number; pageSize: number } | undefined;
-function procClock(): { ticksPerSec: number; pageSize: number } {
-  if (clock === undefined) {
-    const conf = (name: string, fallback: number): number => {
-      try {
-        return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback;
-      } catch {
-        return fallback;
-      }
-    };
-    clock = { ticksPerSec: conf('CLK_TCK', 100), pageSize: conf('PAGESIZE', 4096) };
-  }
-  return clock;
-}
 
 export class ResourceSampler {
   private readonly tracked = new Map<string, Tracked>();

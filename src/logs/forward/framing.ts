@@ -25,50 +25,44 @@ function writeDecimal(out: Buffer, at: number, n: number): number {
   return end;
 }
 
-/** RFC 6587 octet counting: `MSG-LEN SP SYSLOG-MSG`, no trailer. */
-export function octetCounted(data: Buffer, ends: number[]): Buffer {
+const SYSLOG_COMMAND = Buffer.from(' syslog ', 'latin1');
+
+/**
+ * Each message as `LEN SP MSG` (octet counting), or as the RELP command
+ * `TXNR SP syslog SP LEN SP MSG LF` when `txnrs` gives its transaction numbers.
+ */
+function lengthPrefixed(data: Buffer, ends: number[], txnrs: number[] | null): Buffer {
   let size = 0;
   let start = 0;
-  for (const end of ends) {
-    const len = end - start;
+  for (let i = 0; i < ends.length; i++) {
+    const len = ends[i]! - start;
     size += digits(len) + 1 + len;
-    start = end + 1;
+    if (txnrs) size += digits(txnrs[i]!) + SYSLOG_COMMAND.length + 1;
+    start = ends[i]! + 1;
   }
   const out = Buffer.allocUnsafe(size);
   let o = 0;
   start = 0;
-  for (const end of ends) {
-    o = writeDecimal(out, o, end - start);
+  for (let i = 0; i < ends.length; i++) {
+    if (txnrs) {
+      o = writeDecimal(out, o, txnrs[i]!);
+      o += SYSLOG_COMMAND.copy(out, o);
+    }
+    o = writeDecimal(out, o, ends[i]! - start);
     out[o++] = 32;
-    o += data.copy(out, o, start, end);
-    start = end + 1;
+    o += data.copy(out, o, start, ends[i]!);
+    if (txnrs) out[o++] = 10;
+    start = ends[i]! + 1;
   }
   return out;
 }
 
-const SYSLOG_COMMAND = Buffer.from(' syslog ', 'latin1');
+/** RFC 6587 octet counting: `MSG-LEN SP SYSLOG-MSG`, no trailer. */
+export function octetCounted(data: Buffer, ends: number[]): Buffer {
+  return lengthPrefixed(data, ends, null);
+}
 
 /** RELP `syslog` commands: `TXNR SP syslog SP DATALEN SP DATA LF`, txnr given per message. */
 export function relpSyslogFrames(data: Buffer, ends: number[], txnrs: number[]): Buffer {
-  let size = 0;
-  let start = 0;
-  for (let i = 0; i < ends.length; i++) {
-    const len = ends[i]! - start;
-    size += digits(txnrs[i]!) + SYSLOG_COMMAND.length + digits(len) + 1 + len + 1;
-    start = ends[i]! + 1;
-  }
-  const out = Buffer.allocUnsafe(size);
-  let o = 0;
-  start = 0;
-  for (let i = 0; i < ends.length; i++) {
-    const len = ends[i]! - start;
-    o = writeDecimal(out, o, txnrs[i]!);
-    o += SYSLOG_COMMAND.copy(out, o);
-    o = writeDecimal(out, o, len);
-    out[o++] = 32;
-    o += data.copy(out, o, start, ends[i]!);
-    out[o++] = 10;
-    start = ends[i]! + 1;
-  }
-  return out;
+  return lengthPrefixed(data, ends, txnrs);
 }

@@ -72,19 +72,22 @@ export class StreamLink implements Link {
 
   /** (a): batches with more than `window.bytes` written to the kernel after them. */
   private confirmPushedThrough(): void {
-    if (this.dead) return;
     const limit = this.kernelBytes - this.window.bytes;
-    let last: Mark | undefined;
-    while (this.written.length > 0 && this.written[0]!.bytes < limit) last = this.written.shift()!.to;
-    if (last) this.events.delivered(last);
+    this.confirmWhile((w) => w.bytes < limit);
   }
 
   /** (b): batches older than `window.ms`, while nothing of ours waits to be written. */
   private confirmOld(): void {
-    if (this.dead || this.socket.writableLength > 0) return;
+    if (this.socket.writableLength > 0) return;
     const limit = Date.now() - this.window.ms;
+    this.confirmWhile((w) => w.at <= limit);
+  }
+
+  /** Confirms the oldest written batches while `holds`, up to the last of them, in one call. */
+  private confirmWhile(holds: (w: { at: number; bytes: number }) => boolean): void {
+    if (this.dead) return;
     let last: Mark | undefined;
-    while (this.written.length > 0 && this.written[0]!.at <= limit) last = this.written.shift()!.to;
+    while (this.written.length > 0 && holds(this.written[0]!)) last = this.written.shift()!.to;
     if (last) this.events.delivered(last);
   }
 
