@@ -1,6 +1,6 @@
 // The human view of `status`: apps, forward endpoints and the log pipeline's counters.
 import type { AppStatus } from '../supervisor/supervisor.js';
-import type { EndpointStatus } from '../logs/forward/endpoint.js';
+import type { EndpointStatus } from '../forward/endpoint.js';
 import type { PipelineStats } from '../logs/pipeline.js';
 import { bytes, duration, percent, renderTable } from './format.js';
 import { statusTable } from './commands/forward.js';

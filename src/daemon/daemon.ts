@@ -8,7 +8,7 @@ import { newEventId } from '../events/id.js';
 import type { BulwarkEvent } from '../events/types.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { LogPipeline } from '../logs/pipeline.js';
-import { Forwarder } from '../logs/forward/index.js';
+import { Forwarder } from '../forward/index.js';
 import { AlertManager } from '../alerts/index.js';
 import { AppTableStore } from './app-table.js';
 import { ControlServer, type Handler } from './control-server.js';

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Detector } from '../../src/logs/detect/detector.js';
-import { Rfc5424Formatter } from '../../src/logs/forward/format/rfc5424.js';
-import { Rfc3164Formatter } from '../../src/logs/forward/format/rfc3164.js';
+import { Rfc5424Formatter } from '../../src/forward/format/rfc5424.js';
+import { Rfc3164Formatter } from '../../src/forward/format/rfc3164.js';
 import { securitySchema } from '../../src/config/schema/security.js';
 import type { LogLine } from '../../src/events/types.js';
 

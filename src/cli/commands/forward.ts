@@ -2,7 +2,7 @@
 // straight from a file (to check endpoints before starting anything).
 import type { BulwarkCommand, CliIO } from '../command.js';
 import { EXIT } from '../command.js';
-import type { EndpointStatus, TestResult } from '../../logs/forward/index.js';
+import type { EndpointStatus, TestResult } from '../../forward/index.js';
 import { withDaemon } from '../daemon-connection.js';
 import { renderTable } from '../format.js';
 
@@ -31,7 +31,7 @@ const forward: BulwarkCommand<Args> = {
 
 async function testFromFile(argv: Args, io: CliIO): Promise<number> {
   const [{ loadConfigFile }, { Forwarder }, { mkdtempSync, rmSync }, { tmpdir, hostname }, { join }] = await Promise.all([
-    import('../../config/load.js'), import('../../logs/forward/index.js'), import('node:fs'), import('node:os'), import('node:path')]);
+    import('../../config/load.js'), import('../../forward/index.js'), import('node:fs'), import('node:os'), import('node:path')]);
   const { config } = await loadConfigFile(argv.config!);
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-forward-test-'));
   try {

@@ -1,6 +1,6 @@
-// `forward:` — syslog/JSON endpoints that events are shipped to. Owned by src/logs/forward.
+// `forward:` — syslog/JSON endpoints that events are shipped to. Owned by src/forward.
 // Unset protocol/format/framing/maxMessageSize come from the preset, then from the defaults in
-// src/logs/forward/settings.ts (tcp, rfc5424, octet-counting, 64 KiB; udp 2,048 bytes).
+// src/forward/settings.ts (tcp, rfc5424, octet-counting, 64 KiB; udp 2,048 bytes).
 import { z } from 'zod';
 import { duration, size } from './units.js';
 import { FACILITIES } from '../names.js';
