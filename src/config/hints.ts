@@ -3,7 +3,8 @@ import type { z } from 'zod';
 
 const KNOWN_KEYS: Record<string, string[]> = {
   '': ['apps', 'security', 'forward', 'alerts'],
-  app: ['name', 'script', 'cmd', 'args', 'cwd', 'env', 'restart', 'stop', 'health', 'limits', 'cron', 'watch', 'logs'],
+  app: ['name', 'script', 'cmd', 'args', 'cwd', 'interpreter', 'interpreterArgs', 'env', 'envs', 'restart', 'stop', 'health', 'limits', 'cron', 'watch', 'logs',
+    'instances', 'wait_ready', 'listen_timeout', 'instance_var', 'increment_var', 'shutdown_with_message'],
   restart: ['policy', 'backoff', 'minUptime', 'maxRestarts', 'window'],
   health: ['heartbeat', 'http', 'tcp', 'silence', 'grace'],
   limits: ['memory', 'cpu', 'sampleEvery'],

@@ -1,29 +1,36 @@
 // Load bulwark.yml / .json (or a PM2 ecosystem file), expand ${ENV}, validate, and locate every error.
 import { readFileSync } from 'node:fs';
-import { dirname, extname, basename, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type BulwarkConfig } from './schema/index.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { hintFor } from './hints.js';
+import { isPm2Document } from './pm2/detect.js';
+import { parseDataFile } from './pm2/read.js';
 
 export interface LoadedConfig {
   file: string;
   config: BulwarkConfig;
   /** Non-fatal notes (e.g. PM2 keys that have no bulwark equivalent). */
   warnings: string[];
+  /** A PM2 file carries only apps; a bulwark file also owns security, forward and alerts. */
+  kind?: 'pm2' | 'bulwark';
 }
 
-export function isPm2Ecosystem(file: string): boolean {
-  return /(^|[./])ecosystem(\.config)?\.(c?js|json)$/.test(basename(file)) || /\.c?js$/.test(file);
+export interface LoadOptions {
+  /** `--env NAME`: envs.NAME (PM2: env_NAME) is merged over each app's env. */
+  envName?: string | undefined;
+  /** Where relative paths of a PM2 file resolve from, as in PM2: the caller's cwd. */
+  cwd?: string | undefined;
 }
 
 /** Reads and validates a config file; throws ConfigError listing every problem. */
-export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Promise<LoadedConfig> {
   const file = resolve(path);
-  if (isPm2Ecosystem(file)) {
+  if (/\.[cm]?js$/.test(file)) {
     const { loadPm2Ecosystem } = await import('./pm2.js');
-    return loadPm2Ecosystem(file, env);
+    return { ...await loadPm2Ecosystem(file, env, opts), kind: 'pm2' };
   }
   let text: string;
   try {
@@ -31,7 +38,32 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   } catch (err) {
     throw new ConfigError([{ file, path: '', message: `cannot read: ${(err as Error).message}`, hint: 'check the path and permissions' }]);
   }
-  return { file, config: parseConfigText(text, file, env), warnings: [] };
+  const pm2Doc = pm2Document(file, text);
+  if (pm2Doc !== undefined) {
+    const { loadPm2Document } = await import('./pm2.js');
+    return { ...loadPm2Document(pm2Doc, file, env, opts), kind: 'pm2' };
+  }
+  const config = parseConfigText(text, file, env);
+  return { file, config, warnings: selectEnv(config, opts.envName), kind: 'bulwark' };
+}
+
+/** The parsed document when the text is a PM2 process file (the rule in ./pm2/detect.ts). */
+function pm2Document(file: string, text: string): unknown {
+  let doc: unknown;
+  try {
+    doc = parseDataFile(file, text);
+  } catch {
+    return undefined; // not PM2's either: the YAML parser reports it
+  }
+  return isPm2Document(doc) ? doc : undefined;
+}
+
+/** Merges envs.NAME over env; names the apps that do not define it. */
+function selectEnv(config: BulwarkConfig, name: string | undefined): string[] {
+  if (name === undefined) return [];
+  const missing = config.apps.filter((a) => a.envs?.[name] === undefined).map((a) => a.name);
+  for (const a of config.apps) a.env = { ...a.env, ...a.envs?.[name] };
+  return missing.length === 0 ? [] : [`--env ${name}: ${missing.join(', ')} define${missing.length === 1 ? 's' : ''} no envs.${name}; ${missing.length === 1 ? 'its' : 'their'} env is used`];
 }
 
 /** Parses YAML (JSON is YAML) text and validates it. */

@@ -215,7 +215,18 @@ export class Daemon {
     };
     h.set('start', each((n) => this.supervisor.start(n)));
     h.set('stop', each((n) => this.supervisor.stop(n)));
-    h.set('restart', each((n) => this.supervisor.restart(n, 'restarted by the user')));
+    h.set('restart', async (args) => {
+      // --update-env: the caller's environment replaces the one the app was started with.
+      const callerEnv = args.callerEnv;
+      if (callerEnv === undefined) return each((n) => this.supervisor.restart(n, 'restarted by the user'))(args);
+      if (typeof callerEnv !== 'object' || callerEnv === null || Object.values(callerEnv).some((v) => typeof v !== 'string')) {
+        throw new ControlError('EBADREQ', 'callerEnv must map names to strings');
+      }
+      return each(async (n) => {
+        await this.supervisor.replace({ ...this.supervisor.config(n), callerEnv: callerEnv as Record<string, string> });
+        if (this.supervisor.status(n)[0]!.state === 'stopped') await this.supervisor.start(n); // restart starts a stopped app
+      })(args);
+    });
     h.set('delete', async (args) => {
       const r = await each((n) => this.supervisor.remove(n))(args);
       await this.followApps();

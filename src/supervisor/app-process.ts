@@ -4,7 +4,8 @@
 // User operations (start/stop/restart/replace) and supervisor actions (respawn after backoff,
 // hang kill, cron/watch restart) run one at a time through `serial`, so they never interleave.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { compileDateFormat, PM2_TIME_FORMAT } from '../common/date-format.js';
 import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
@@ -24,7 +25,7 @@ import { ResourceLimits } from './resource-limits.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import { RestartPolicy } from './restart-policy.js';
 import { RotatingLogFile } from './rotating-log-file.js';
-import { spawnCommandFor } from './spawn-command.js';
+import { spawnCommandFor, SpawnCommandError, type SpawnCommand } from './spawn-command.js';
 import { WatchRestart } from './watch-restart.js';
 
 /** Resource numbers for `status` when no limit asks for more: cheap enough for many idle apps. */
@@ -200,7 +201,18 @@ export class AppProcess {
   /** Spawns a new run; resolves once it is online, rejects (ESPAWN) if it could not be spawned. */
   private spawnRun(kind: 'start' | 'restart', reason: string, probe?: string): Promise<void> {
     return this.groupGone.then(() => new Promise<void>((resolve, reject) => {
-      const cmd = spawnCommandFor(this.cfg);
+      let cmd: SpawnCommand;
+      try {
+        cmd = spawnCommandFor(this.cfg);
+      } catch (err) {
+        if (!(err instanceof SpawnCommandError)) throw err;
+        // The config's fault (no such script, not executable): retrying cannot help, so no crash loop.
+        const why = `cannot start: ${err.message} (${err.hint})`;
+        this.pushError(why);
+        this.transition(kind, 'errored', why, probe === undefined ? {} : { probe });
+        reject(new SupervisorError('ESPAWN', `cannot start "${this.cfg.name}": ${err.message}; hint: ${err.hint}`));
+        return;
+      }
       const heartbeat = this.cfg.health.heartbeat !== undefined;
       this.transition(kind, 'starting', reason, probe === undefined ? {} : { probe });
       if (kind === 'restart') this.restarts++;
@@ -208,7 +220,8 @@ export class AppProcess {
       try {
         child = spawn(cmd.file, cmd.args, {
           cwd: cmd.cwd,
-          env: { ...process.env, ...this.cfg.env },
+          // Precedence: the app's env, then the interpreter's defaults, the caller's shell, the daemon's.
+          env: { ...process.env, ...this.cfg.callerEnv, ...cmd.env, ...this.cfg.env },
           detached: true,
           stdio: heartbeat ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
         });
@@ -287,8 +300,9 @@ export class AppProcess {
       stderr.on('data', () => run.silence?.touch());
       return;
     }
-    const out = new OutputCapture(this.cfg.name, 'stdout', this.out, onLine);
-    const err = new OutputCapture(this.cfg.name, 'stderr', this.err, onLine);
+    const stamp = timestamper(this.cfg.logs.timestamps);
+    const out = new OutputCapture(this.cfg.name, 'stdout', this.out, onLine, stamp);
+    const err = new OutputCapture(this.cfg.name, 'stderr', this.err, onLine, stamp);
     // A full disk (or a throwing line consumer) must not take the daemon down: note it once per message.
     let lastProblem = '';
     const guarded = (cap: OutputCapture, chunk: Buffer | null): void => {
@@ -431,11 +445,15 @@ export class AppProcess {
   private async startTriggers(): Promise<void> {
     if (this.cfg.cron !== undefined && this.cron === null) {
       this.cron = await CronRestart.create(this.cfg.cron, this.cfg.name, () => {
-        if (this.state === 'online') void this.restart(`scheduled restart (${this.cfg.cron})`, 'cron').catch(() => undefined);
+        // Triggers live from start() to stop(): an app that ended on its own (a job with restart
+        // policy never) is started again at each tick, as PM2 does.
+        const why = `scheduled restart (${this.cfg.cron})`;
+        if (this.state === 'online') void this.restart(why, 'cron').catch(() => undefined);
+        else if (this.state === 'stopped' || this.state === 'errored') void this.restart(why, 'cron').catch(() => undefined);
       });
     }
     if (this.cfg.watch !== undefined && this.watcher === null) {
-      this.watcher = await WatchRestart.create(this.cfg.watch, spawnCommandFor(this.cfg).cwd, (why) => {
+      this.watcher = await WatchRestart.create(this.cfg.watch, resolve(this.cfg.cwd ?? process.cwd()), (why) => {
         // A fixed file is also how a developer revives a crashed app (nodemon#764).
         if (this.state !== 'stopped' && this.state !== 'stopping') void this.restart(`watch: ${why}`, 'watch').catch(() => undefined);
       });
@@ -494,6 +512,12 @@ export class AppProcess {
     const h = this.cfg.health;
     return h.heartbeat || h.http || h.tcp || h.silence !== undefined ? 'unknown' : 'none';
   }
+}
+
+function timestamper(setting: boolean | string): (() => string) | undefined {
+  if (setting === false) return undefined;
+  const format = compileDateFormat(setting === true ? PM2_TIME_FORMAT : setting);
+  return () => format(new Date());
 }
 
 export function describeExit(e: { code: number | null; signal: string | null }): string {

@@ -18,6 +18,8 @@ export class OutputCapture {
     private readonly source: 'stdout' | 'stderr',
     private readonly file: RotatingLogFile,
     private readonly onLine: ((l: LogLine) => void) | undefined,
+    /** When set, each line in the capture file starts with `<stamp()>: ` (PM2's log_date_format / time). */
+    private readonly stamp?: () => string,
   ) {}
 
   push(chunk: Buffer): void {
@@ -36,7 +38,8 @@ export class OutputCapture {
     const last = chunk.lastIndexOf(NL);
     if (last >= start) {
       // Lines wholly inside one pipe read are at most one read (64 KB) long: no cap check needed.
-      this.file.write(chunk, start, last + 1);
+      if (this.stamp === undefined) this.file.write(chunk, start, last + 1);
+      else this.writeStamped(chunk, start, last);
       if (this.onLine !== undefined) this.emitLines(chunk, start, last);
       start = last + 1;
     }
@@ -46,6 +49,19 @@ export class OutputCapture {
   /** The stream ended: a last line without its newline still counts. */
   end(): void {
     if (this.pendingBytes > 0 || this.droppedBytes > 0) this.flushPending();
+  }
+
+  /** Whole lines chunk[start, last] (last is a newline), one write with a prefix per line. */
+  private writeStamped(chunk: Buffer, start: number, last: number): void {
+    const prefix = Buffer.from(`${this.stamp!()}: `);
+    const parts: Buffer[] = [];
+    while (start <= last) {
+      const nl = chunk.indexOf(NL, start);
+      parts.push(prefix, chunk.subarray(start, nl + 1));
+      start = nl + 1;
+    }
+    const out = Buffer.concat(parts);
+    this.file.write(out, 0, out.length);
   }
 
   private emitLines(chunk: Buffer, start: number, last: number): void {
@@ -76,7 +92,8 @@ export class OutputCapture {
     this.pendingBytes = 0;
     this.droppedBytes = 0;
     const line = Buffer.concat([body, Buffer.from('\n')]);
-    this.file.write(line);
+    if (this.stamp === undefined) this.file.write(line);
+    else this.writeStamped(line, 0, line.length - 1);
     if (this.onLine !== undefined) {
       const end = body.length > 0 && body[body.length - 1] === CR ? body.length - 1 : body.length;
       this.onLine({ app: this.app, source: this.source, line: body.toString('utf8', 0, end), readAt: Date.now() });

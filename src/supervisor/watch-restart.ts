@@ -1,8 +1,10 @@
 // Restart on file changes (`watch`): chokidar on the paths (relative to the app's cwd), the ignore
-// list matched as path segments ("node_modules") or as paths ("dist/cache"), and a debounce so a
+// list matched as path segments ("node_modules", "*.log", ".*") or as paths below cwd ("dist/cache",
+// "themes/*/public", "logs/**"), `*` `?` `**` as in a shell, and a debounce so a
 // burst of changes (a checkout, a build) gives one restart, `debounce` after the last change.
 // chokidar is loaded on first use: a daemon without watch apps does not pay its memory.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { matchSegment } from '../logs/tail/glob.js';
 import type { FSWatcher } from 'chokidar';
 import type { AppConfig } from '../config/schema/index.js';
 
@@ -22,10 +24,7 @@ export class WatchRestart {
   }
 
   private constructor(settings: WatchSettings, cwd: string, onChange: (reason: string) => void, watch: typeof import('chokidar').watch) {
-    const segments = new Set(settings.ignore.filter((i) => !i.includes('/')));
-    const prefixes = settings.ignore.filter((i) => i.includes('/')).map((i) => (isAbsolute(i) ? i : resolve(cwd, i)));
-    const ignored = (p: string): boolean =>
-      prefixes.some((x) => p === x || p.startsWith(x + sep)) || relative(cwd, p).split(sep).some((s) => segments.has(s));
+    const ignored = ignoreMatcher(settings.ignore, cwd);
     this.watcher = watch(settings.paths.map((p) => resolve(cwd, p)), { ignoreInitial: true, ignored });
     this.ready = new Promise((res) => this.watcher.once('ready', () => res()));
     this.watcher.on('error', () => {}); // e.g. EACCES on one subfolder; the rest keeps working
@@ -50,4 +49,24 @@ export class WatchRestart {
     clearTimeout(this.timer);
     await this.watcher.close();
   }
+}
+
+/** One predicate for the ignore list: a pattern without a slash matches any segment; one with a slash matches from cwd (or /) down. */
+export function ignoreMatcher(patterns: readonly string[], cwd: string): (path: string) => boolean {
+  const anySegment = patterns.filter((p) => !p.replace(/\/+$/, '').includes('/')).map((p) => p.replace(/\/+$/, ''));
+  const rooted = patterns.filter((p) => p.replace(/\/+$/, '').includes('/'))
+    .map((p) => relative(cwd, isAbsolute(p) ? p : resolve(cwd, p)).split(sep));
+  return (path) => {
+    const rel = relative(cwd, path);
+    if (rel === '') return false; // the watched root itself
+    const parts = rel.split(sep);
+    return parts.some((part) => anySegment.some((p) => matchSegment(part, p))) || rooted.some((segs) => prefixMatch(parts, 0, segs, 0));
+  };
+}
+
+/** Do the leading parts match segs (a match of every seg ignores everything below it)? */
+function prefixMatch(parts: readonly string[], i: number, segs: readonly string[], j: number): boolean {
+  if (j === segs.length) return true;
+  if (segs[j] === '**') return prefixMatch(parts, i, segs, j + 1) || (i < parts.length && prefixMatch(parts, i + 1, segs, j));
+  return i < parts.length && matchSegment(parts[i]!, segs[j]!) && prefixMatch(parts, i + 1, segs, j + 1);
 }

@@ -26,7 +26,8 @@ test('`bulwark start ecosystem.config.js` starts all 3 PM2 apps with their args,
 
   const started = await h.run(['start', eco]);
   assert.equal(started.code, 0, started.stderr);
-  assert.match(started.stderr, /warning: .*instances \(web\).*merge_logs \(cron\)/);
+  assert.match(started.stderr, /warning: .*web: instances 2 is parsed/);
+  assert.match(started.stderr, /warning: .*merge_logs \(cron\)/);
 
   const deadline = Date.now() + 30_000;
   let apps: AppStatus[] = [];

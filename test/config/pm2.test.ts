@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { findOnPath } from '../../src/common/path-lookup.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../src/config/load.js';
@@ -58,6 +59,7 @@ function assertMapped(config: BulwarkConfig, dir: string): void {
   assert.deepEqual(worker!.args, ['--queue', 'jobs']);
   assert.equal(worker!.cron, '0 4 * * *');
   assert.deepEqual(worker!.watch, { paths: ['src'], ignore: ['node_modules'], debounce: 500 });
+  assert.deepEqual(once!.watch!.ignore, ['node_modules', '.*']); // PM2's default for watch: true
   assert.equal(worker!.restart.minUptime, 10_000);
   assert.equal(worker!.restart.maxRestarts, 7);
   assert.deepEqual(worker!.restart.backoff, { initial: 2000, max: 2000, factor: 1, jitter: 0 });
@@ -72,19 +74,21 @@ for (const [name, text] of Object.entries(VARIANTS)) {
     const file = name.endsWith('(ESM)') ? 'ecosystem.config.js' : name;
     const dir = dirWith({ [file]: text, ...(name.endsWith('(ESM)') ? { 'package.json': '{"type":"module"}' } : {}) });
     t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const { config, warnings } = await loadConfigFile(join(dir, file));
+    // PM2 resolves relative paths from where it runs (the caller's cwd), as `start` passes it.
+    const { config, warnings } = await loadConfigFile(join(dir, file), process.env, { cwd: dir });
     assertMapped(config, dir);
-    assert.equal(warnings.length, 1);
-    for (const key of ['instances', 'exec_mode', 'log_date_format', 'deploy']) assert.match(warnings[0]!, new RegExp(`\\b${key}\\b`));
-    assert.match(warnings[0]!, /instances \(api\)/);
-    for (const mapped of ['max_memory_restart', 'cron_restart', 'kill_timeout', 'ignore_watch']) assert.doesNotMatch(warnings[0]!, new RegExp(mapped));
+    const all = warnings.join('\n');
+    for (const key of ['instances', 'deploy']) assert.match(all, new RegExp(`\\b${key}\\b`));
+    assert.match(all, /api: instances 2 is parsed, but bulwark runs one process/);
+    assert.equal(config.apps[1]!.logs.timestamps, 'YYYY-MM-DD'); // log_date_format is mapped now
+    for (const mapped of ['max_memory_restart', 'cron_restart', 'kill_timeout', 'ignore_watch', 'log_date_format']) assert.doesNotMatch(all, new RegExp(`${mapped} \\(`));
   });
 }
 
 test('a JSON ecosystem may be a bare array of apps; a file with only mapped keys has no warning', async (t) => {
   const dir = dirWith({ 'ecosystem.json': JSON.stringify([{ script: 'srv.js', max_memory_restart: 1048576 }]) });
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const { config, warnings } = await loadConfigFile(join(dir, 'ecosystem.json'));
+  const { config, warnings } = await loadConfigFile(join(dir, 'ecosystem.json'), process.env, { cwd: dir });
   assert.equal(config.apps[0]!.name, 'srv'); // PM2 names an app after its script
   assert.equal(config.apps[0]!.limits.memory!.max, 1024 * 1024);
   assert.deepEqual(warnings, []);
@@ -112,13 +116,13 @@ test('import prints YAML that re-loads to the same config, with the warning as a
   const dir = dirWith({ 'ecosystem.config.js': VARIANTS['ecosystem.config.js']! });
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const eco = join(dir, 'ecosystem.config.js');
-  const { yaml, warnings } = await pm2ToYaml(eco);
-  assert.equal(warnings.length, 1);
+  const { yaml } = await pm2ToYaml(eco, process.env, { cwd: dir });
   assert.match(yaml, /^# WARNING: .*instances/m);
   assert.match(yaml, /max: 200MB/);
   writeFileSync(join(dir, 'bulwark.yml'), yaml);
   const fromYaml = await loadConfigFile(join(dir, 'bulwark.yml'));
-  const fromPm2 = await loadConfigFile(eco);
+  const fromPm2 = await loadConfigFile(eco, process.env, { cwd: dir });
+  for (const a of fromYaml.config.apps) delete a.envs; // import keeps env_* as envs for --env
   assert.deepEqual(fromYaml.config, fromPm2.config);
   assert.deepEqual(fromYaml.warnings, []);
 });
@@ -127,18 +131,21 @@ test('string args split like a shell: quotes group, whitespace separates', () =>
   assert.deepEqual(splitArgs(`  -a 'b c'  "d' e" f""g ""`), ['-a', 'b c', "d' e", 'fg', '']);
 });
 
-test('scripts run with the interpreter PM2 would pick: by extension, `interpreter`, `none`, and node for bin/www', async (t) => {
+test('scripts run with the interpreter PM2 would pick: by extension, `interpreter` (an absolute nvm path kept), `none`, and node for bin/www', async (t) => {
   const dir = dirWith({ 'ecosystem.json': JSON.stringify({ apps: [
     { name: 'py', script: 'app.py', args: ['-v'] },
     { name: 'www', script: 'bin/www' },
     { name: 'bin', script: './server', interpreter: 'none', args: '--fast' },
     { name: 'deno', script: 'main.ts', interpreter: 'deno' },
-    { name: 'js', script: 'main.mjs', interpreter: '/usr/bin/node' },
+    { name: 'js', script: 'main.mjs', interpreter: '/root/.nvm/versions/node/v20.19.0/bin/node' },
   ] }) });
+  mkdirSync(join(dir, 'bin'));
+  for (const f of ['app.py', 'bin/www', 'server', 'main.ts', 'main.mjs']) writeFileSync(join(dir, f), 'x\n');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const { config, warnings } = await loadConfigFile(join(dir, 'ecosystem.json'));
-  assert.deepEqual(config.apps.map((a) => a.cmd ?? a.script), [
-    ['python', 'app.py', '-v'], ['node', 'bin/www'], ['./server', '--fast'], ['deno', 'main.ts'], 'main.mjs',
+  const { config } = await loadConfigFile(join(dir, 'ecosystem.json'), process.env, { cwd: dir });
+  const python = findOnPath('python') ? 'python' : 'python3';
+  assert.deepEqual(config.apps.map((a) => [a.interpreter, a.script, ...a.args]), [
+    [python === 'python3' ? undefined : 'python', join(dir, 'app.py'), '-v'], ['node', join(dir, 'bin/www')], ['none', join(dir, 'server'), '--fast'],
+    ['deno', join(dir, 'main.ts')], ['/root/.nvm/versions/node/v20.19.0/bin/node', join(dir, 'main.mjs')],
   ]);
-  assert.deepEqual(warnings, []);
 });

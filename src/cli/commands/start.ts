@@ -5,7 +5,10 @@ import { basename, extname, resolve } from 'node:path';
 import type { BulwarkCommand, CliIO } from '../command.js';
 import { EXIT } from '../command.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
-import { isPm2Ecosystem, loadConfigFile, validateConfig } from '../../config/load.js';
+import { loadConfigFile, validateConfig } from '../../config/load.js';
+import { isConfigFileName } from '../../config/pm2/detect.js';
+import { spawnCommandFor, SpawnCommandError } from '../../supervisor/spawn-command.js';
+import { callerEnvironment } from '../caller-env.js';
 import type { BulwarkConfig } from '../../config/schema/index.js';
 import type { AppStatus } from '../../supervisor/supervisor.js';
 import { homePaths } from '../../daemon/paths.js';
@@ -13,9 +16,7 @@ import { reportRemoteError, withDaemon } from '../daemon-connection.js';
 import { ensureDaemon } from '../daemon-launcher.js';
 import { renderStatusTable } from '../status-table.js';
 
-interface Args { target?: string; name?: string; json?: boolean; '--'?: string[] }
-
-const CONFIG_FILE = /\.(ya?ml|json)$|(^|[./])ecosystem(\.config)?\.c?js$/;
+interface Args { target?: string; name?: string; json?: boolean; env?: string; interpreter?: string; '--'?: string[] }
 
 const start: BulwarkCommand<Args> = {
   command: 'start [target]',
@@ -24,6 +25,8 @@ const start: BulwarkCommand<Args> = {
     .positional('target', { type: 'string', describe: 'bulwark.yml, ecosystem.config.js, a script, or an app name' })
     .option('name', { type: 'string', describe: 'app name when starting a script' })
     .option('json', { type: 'boolean', describe: 'print the status of the started apps as JSON' })
+    .option('env', { type: 'string', describe: 'merge envs.NAME (PM2: env_NAME) over each app\'s env' })
+    .option('interpreter', { type: 'string', describe: 'what runs the script (node, python3, a path, or none)' })
     .example('bulwark start bulwark.yml', 'start every app in the file')
     .example('bulwark start server.js --name api -- --port 3000', 'run one script'),
   run: async (argv, io) => {
@@ -31,7 +34,7 @@ const start: BulwarkCommand<Args> = {
     if (!target) { io.err('bulwark start: name a config file, a script or an app (no bulwark.yml here)'); return EXIT.USAGE; }
     const isFile = existsSync(target) && statSync(target).isFile();
     if (!isFile) {
-      if (CONFIG_FILE.test(target) || target.includes('/')) { io.err(`bulwark start: ${target}: no such file`); return EXIT.USAGE; }
+      if (isConfigFileName(target) || target.includes('/')) { io.err(`bulwark start: ${target}: no such file`); return EXIT.USAGE; }
       return withDaemon(io, async (c) => { await c.request('start', { name: target }); io.out(`started ${target}`); return 0; });
     }
     let config: BulwarkConfig;
@@ -44,6 +47,14 @@ const start: BulwarkCommand<Args> = {
       io.err(`${err.issues.length} error(s); nothing was started`);
       return EXIT.CONFIG;
     }
+    const problems = unrunnable(config);
+    if (problems.length > 0) {
+      for (const p of problems) io.err(p);
+      io.err(`${problems.length} error(s); nothing was started`);
+      return EXIT.CONFIG;
+    }
+    const callerEnv = callerEnvironment();
+    for (const app of config.apps) app.callerEnv = callerEnv;
     const paths = homePaths();
     let client;
     try {
@@ -65,16 +76,30 @@ const start: BulwarkCommand<Args> = {
 };
 
 async function loadTarget(target: string, argv: Args, io: CliIO): Promise<{ config: BulwarkConfig; sections: string[] }> {
-  if (CONFIG_FILE.test(target)) {
-    const loaded = await loadConfigFile(target);
+  if (isConfigFileName(target)) {
+    const loaded = await loadConfigFile(target, process.env, { envName: argv.env });
     for (const w of loaded.warnings) io.err(`warning: ${w}`);
     // A PM2 file has only apps: the daemon's security, forward and alerts sections stay as they are.
-    return { config: loaded.config, sections: isPm2Ecosystem(target) ? ['apps'] : ['apps', 'security', 'forward', 'alerts'] };
+    return { config: loaded.config, sections: loaded.kind === 'pm2' ? ['apps'] : ['apps', 'security', 'forward', 'alerts'] };
   }
   const script = resolve(target);
   const name = argv.name ?? basename(script, extname(script));
-  const config = validateConfig({ apps: [{ name, script, args: argv['--'] ?? [], cwd: process.cwd() }] }, '(command line)', process.env);
+  const app = { name, script, args: argv['--'] ?? [], cwd: process.cwd(), ...(argv.interpreter !== undefined ? { interpreter: argv.interpreter } : {}) };
+  const config = validateConfig({ apps: [app] }, '(command line)', process.env);
   return { config, sections: ['apps'] };
+}
+
+/** Apps whose program cannot run (10.8): refused here, so none is left failing in the table. */
+function unrunnable(config: BulwarkConfig): string[] {
+  return config.apps.flatMap((app) => {
+    try {
+      spawnCommandFor(app);
+      return [];
+    } catch (err) {
+      if (!(err instanceof SpawnCommandError)) throw err;
+      return [`${app.name}: ${err.message}\n    hint: ${err.hint}`];
+    }
+  });
 }
 
 export default start;

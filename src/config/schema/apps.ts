@@ -2,6 +2,7 @@
 // (see README "Configuration defaults").
 import { z } from 'zod';
 import { duration, percent, size } from './units.js';
+import { clusterKeys } from './cluster.js';
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const;
 
@@ -59,7 +60,11 @@ const logs = z.strictObject({
     .default({ size: 10 * 1024 * 1024, keep: 5 }),
   tail: z.array(z.string()).default([]),
   format: z.enum(['auto', 'json', 'text', 'clf', 'sshd']).default('auto'),
+  /** Prefix every captured line with the time it was read: true (ISO local time) or a PM2/moment format. */
+  timestamps: z.union([z.boolean(), z.string().min(1)]).default(false),
 });
+
+const envVars = z.record(z.string(), z.string());
 
 export const appSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'names use only A-Z a-z 0-9 . _ - (at most 64)'),
@@ -67,7 +72,13 @@ export const appSchema = z.strictObject({
   cmd: z.array(z.string().min(1)).min(1).optional(),
   args: z.array(z.string()).default([]),
   cwd: z.string().optional(),
-  env: z.record(z.string(), z.string()).default({}),
+  /** What runs `script`: a program on PATH or a path (an nvm node), or `none` to exec the script itself. */
+  interpreter: z.string().min(1).optional(),
+  /** Arguments for the interpreter, before the script (PM2's node_args / interpreter_args). */
+  interpreterArgs: z.array(z.string()).default([]),
+  env: envVars.default({}),
+  /** Named env sets; `start --env NAME` merges envs.NAME over env (PM2's env_NAME). */
+  envs: z.record(z.string(), envVars).optional(),
   restart: restart.prefault({}),
   stop: stop.prefault({}),
   health: health.prefault({}),
@@ -75,9 +86,13 @@ export const appSchema = z.strictObject({
   cron: z.string().optional(),
   watch: watch.optional(),
   logs: logs.prefault({}),
+  ...clusterKeys,
 }).refine((a) => (a.script === undefined) !== (a.cmd === undefined), {
   message: 'an app needs exactly one of `script` or `cmd`',
 });
 
-export type AppConfig = z.output<typeof appSchema>;
+export type AppConfig = z.output<typeof appSchema> & {
+  /** The environment of the shell that ran `start` (set by the CLI, never read from a file). */
+  callerEnv?: Record<string, string>;
+};
 export type AppConfigInput = z.input<typeof appSchema>;

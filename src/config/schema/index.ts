@@ -1,6 +1,6 @@
 // The whole bulwark.yml. Each section lives in its own file, owned by the module that reads it.
 import { z } from 'zod';
-import { appSchema } from './apps.js';
+import { appSchema, type AppConfig } from './apps.js';
 import { securitySchema } from './security.js';
 import { forwardSchema } from './forward.js';
 import { alertsSchema } from './alerts.js';
@@ -28,7 +28,7 @@ export const configSchema = z.strictObject({
   });
 });
 
-export type BulwarkConfig = z.output<typeof configSchema>;
+export type BulwarkConfig = Omit<z.output<typeof configSchema>, 'apps'> & { apps: AppConfig[] };
 export type { AppConfig } from './apps.js';
 export type { SecurityConfig, SecurityKind, Severity } from './security.js';
 export type { ForwardConfig } from './forward.js';

@@ -1,0 +1,125 @@
+// 34 real PM2 files from public repositories (test/fixtures/third-party/pm2, SOURCES there):
+// each loads through the same path as `start` and `config check`, and every app runs the command,
+// env and cwd PM2 resolved for it (expected/*.json, recorded by scripts/pm2-expected.ts from PM2
+// 7.0.4), with the same watch, restart and log timestamp settings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { findOnPath } from '../../src/common/path-lookup.js';
+import { parseDuration, parseSize } from '../../src/common/units.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { loadConfigFile } from '../../src/config/load.js';
+import type { AppConfig } from '../../src/config/schema/index.js';
+import { spawnCommandFor } from '../../src/supervisor/spawn-command.js';
+import { BIN } from '../helpers/bulwark-cli.js';
+import { FIXTURES, makeWorkspace, PM2_CASES } from '../helpers/pm2-workspace.js';
+
+type Pm2App = Record<string, unknown> & { name: string; env: Record<string, unknown> };
+interface Expected { id: string; accepted: boolean; error: string | null; apps: Pm2App[] }
+
+const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' };
+const PLAIN_WORDS = /^[\w@%+=:,./-]+(\s+[\w@%+=:,./-]+)*$/;
+
+function norm(v: string, root: string): string {
+  if (v === process.execPath || v === 'node' || v === 'PATH:node') return 'node';
+  if (v.startsWith(root)) return `<ws>${v.slice(root.length)}`;
+  if (v.startsWith('/') && findOnPath(basename(v), ENV) === v) return basename(v) === 'node' ? 'node' : `PATH:${basename(v)}`;
+  return v;
+}
+
+/** The argv PM2 runs (lib/God/ForkMode.js); `bash -c` of plain words counts as those words. */
+function pm2Argv(e: Pm2App): string[] {
+  const interp = String(e.exec_interpreter);
+  const script = String(e.pm_exec_path);
+  const args = (e.args as string[] | null) ?? [];
+  const argv = interp === 'none' ? [script, ...args] : [interp, ...((e.node_args as string[]) ?? []), script, ...args];
+  if (argv[0] === 'PATH:bash' && argv[1] === '-c' && argv.length === 3 && PLAIN_WORDS.test(argv[2]!)) {
+    const [first, ...rest] = argv[2]!.split(/\s+/) as [string, ...string[]];
+    return [findOnPath(first, ENV) ? `PATH:${first}` : first, ...rest];
+  }
+  return argv.map((a) => (a === 'PATH:node' || a === 'node' ? 'node' : /^[a-z0-9]+$/.test(a) && a === interp && findOnPath(a, ENV) ? `PATH:${a}` : a));
+}
+
+/** Objects with their keys in order, so env comparisons ignore insertion order. */
+function sorted(v: unknown): unknown {
+  return v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v;
+}
+
+function compare(app: AppConfig, e: Pm2App, root: string): string[] {
+  const diffs: string[] = [];
+  const check = (what: string, ours: unknown, theirs: unknown) => {
+    if (JSON.stringify(sorted(ours)) !== JSON.stringify(sorted(theirs))) diffs.push(`${app.name}: ${what}: bulwark ${JSON.stringify(ours)}, PM2 ${JSON.stringify(theirs)}`);
+  };
+  const cmd = spawnCommandFor(app, ENV);
+  check('command', [cmd.file, ...cmd.args].map((a) => norm(a, root)), pm2Argv(e));
+  check('cwd', norm(app.cwd!, root), e.pm_cwd);
+  check('env', { ...cmd.env, ...app.env }, Object.fromEntries(Object.entries(e.env).map(([k, v]) => [k, String(v)])));
+  const watch = e.watch === true ? [String(e.pm_cwd)] : Array.isArray(e.watch) ? e.watch.map((p) => norm(resolve(app.cwd!, String(p)), root)) : null;
+  check('watch', app.watch ? app.watch.paths.map((p) => norm(resolve(app.cwd!, p), root)) : null, watch && watch.length ? watch : null);
+  if (app.watch) check('ignore_watch', app.watch.ignore, e.ignore_watch ?? ['node_modules', '.*']);
+  check('autorestart', app.restart.policy !== 'never', e.autorestart !== false);
+  if (e.max_restarts !== null) check('max_restarts', app.restart.maxRestarts, e.max_restarts);
+  if (e.min_uptime !== null) check('min_uptime', app.restart.minUptime, parseDuration(e.min_uptime as string | number));
+  if (e.kill_timeout !== null) check('kill_timeout', app.stop.timeout, e.kill_timeout);
+  if (e.exp_backoff_restart_delay !== null) check('exp_backoff_restart_delay', app.restart.backoff.initial, e.exp_backoff_restart_delay);
+  else if (e.restart_delay !== null) check('restart_delay', app.restart.backoff.initial, e.restart_delay);
+  check('cron_restart', app.cron ?? null, e.cron_restart ?? null);
+  if (e.max_memory_restart !== null) check('max_memory_restart', app.limits.memory?.max, parseSize(e.max_memory_restart as string | number));
+  const ts = app.logs.timestamps === true ? 'YYYY-MM-DDTHH:mm:ss' : app.logs.timestamps === false ? null : app.logs.timestamps;
+  check('log_date_format', ts, e.log_date_format ?? null);
+  return diffs;
+}
+
+const results: { id: string; pm2: boolean; bulwark: boolean; diffs: string[] }[] = [];
+
+for (const c of PM2_CASES) {
+  const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected', `${c.id}.json`), 'utf8')) as Expected;
+  test(`${c.id}/${c.file}${c.env ? ` --env ${c.env}` : ''}: ${expected.accepted ? 'runs what PM2 runs' : `PM2 refuses it (${expected.error?.slice(0, 60)})`}`, async (t) => {
+    const ws = makeWorkspace(c);
+    t.after(() => ws.cleanup());
+    let loaded;
+    try {
+      loaded = await loadConfigFile(ws.file, ENV, { envName: c.env, cwd: ws.runFrom });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      results.push({ id: c.id, pm2: expected.accepted, bulwark: false, diffs: [err.message] });
+      assert.equal(expected.accepted, false, `PM2 accepts this file but bulwark refuses it:\n${err.message}`);
+      if (/malformated/.test(expected.error ?? '')) assert.match(err.message, /cannot load ecosystem file/);
+      return;
+    }
+    if (/malformated/.test(expected.error ?? '')) {
+      // In-process, tsx (which runs these tests) would compile ESM syntax in a .cjs file; the CLI has no tsx.
+      const r = spawnSync(process.execPath, [BIN, 'config', 'check', ws.file], { cwd: ws.runFrom, env: ENV, encoding: 'utf8' });
+      assert.equal(r.status, 78, `a file PM2 cannot load must not load in bulwark either: ${r.stdout}${r.stderr}`);
+      results.push({ id: c.id, pm2: false, bulwark: false, diffs: [r.stderr] });
+      return;
+    }
+    const diffs: string[] = [];
+    if (expected.accepted) {
+      const byName = new Map<string, Pm2App>();
+      for (const e of expected.apps) if (!byName.has(e.name)) byName.set(e.name, e);
+      for (const e of byName.values()) {
+        const ours = loaded.config.apps.find((a) => a.name === e.name || a.name === e.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, ''));
+        if (!ours) { diffs.push(`${e.name}: missing from bulwark's apps`); continue; }
+        diffs.push(...compare(ours, e, ws.root));
+        for (const [key, path] of [['out_file', e.pm_out_log_path], ['error_file', e.pm_err_log_path], ['log_file', e.pm_log_path]] as const) {
+          if (typeof path === 'string' && path.startsWith('<ws>')) assert.ok(loaded.warnings.some((w) => w.includes(key)), `${key} is named in a warning`);
+        }
+        if (expected.apps.filter((x) => x.name === e.name).length > 1) assert.ok(loaded.warnings.some((w) => /instances/.test(w) && w.includes(ours.name)), 'several instances are warned about');
+      }
+    }
+    results.push({ id: c.id, pm2: expected.accepted, bulwark: true, diffs });
+    assert.deepEqual(diffs, []);
+  });
+}
+
+test('summary: of the real files PM2 accepts, bulwark loads all and runs none differently', () => {
+  const accepted = results.filter((r) => r.pm2);
+  const same = accepted.filter((r) => r.bulwark && r.diffs.length === 0);
+  console.log(`# real PM2 files: ${results.length}; PM2 accepts ${accepted.length}; bulwark loads and matches ${same.length}; ` +
+    `PM2 refuses ${results.length - accepted.length} (bulwark refuses ${results.filter((r) => !r.pm2 && !r.bulwark).length} of those)`);
+  assert.ok(results.length >= 30);
+  assert.equal(same.length, accepted.length);
+});
