@@ -48,6 +48,7 @@ export function parseNginxError(line: string, out: ParsedLine): boolean {
     from = at + 10;
   }
   out.message = message;
+  out.status = statusFrom(NGINX_STATUS, message);
   const a = NGINX_AUTH.exec(message);
   if (a && out.ip !== null) {
     out.auth = AuthOutcome.Failure;
@@ -60,8 +61,26 @@ export function parseNginxError(line: string, out: ParsedLine): boolean {
 const APACHE_TIME = /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d{1,6})? \d{4}$/;
 // Apache auth modules (2.2 texts, and 2.4's after the AHnnnnn: code).
 const APACHE_AUTH = /^(?:user (.*?) not found\b|user (.*?): (?:authentication|authorization) failure for "|user (.*?): password mismatch\b|Authorization of user (\S+) to access .{0,2000} failed, reason: |client used wrong authentication scheme|user `(.*?)' in realm `.{0,200}' not found|invalid qop `|realm mismatch - got `|unknown algorithm `|invalid nonce \S+ received - (?:length is not|user attempted time travel)|client denied by server configuration)/;
-// Where Apache names the request target or file in its messages (probes are judged on these).
+// Where Apache names the request target or file in its messages (probes are judged on these), and
+// the status it answered (a web rule can tell "not served" and "rejected as malformed" apart).
 const APACHE_TARGET = /^(?:File does not exist: (\S+)|script '([^']+)' not found or unable to stat|script not found or unable to stat: (\S+)|Invalid URI in request (.*)|invalid URI path \((\S+)\)|stderr from (\S+): script not found)/;
+const APACHE_STATUS: readonly [RegExp, number][] = [
+  [/^(?:File does not exist|script '[^']*' not found|script not found|stderr from \S+: script not found|Got error 'Primary script unknown)/, 404],
+  [/^(?:Invalid URI in request|invalid URI path|request failed: erroneous characters)/, 400],
+  [/^request failed: URI too long/, 414],
+  [/^Invalid method in request/, 501],
+  [/^client denied by server configuration/, 403],
+];
+// nginx: a file it did not find, a path it refused.
+const NGINX_STATUS: readonly [RegExp, number][] = [
+  [/^(?:open\(\) "[^"]*" failed \(2: No such file or directory\)|"[^"]*" is not found \(2: No such file or directory\))/, 404],
+  [/^(?:access forbidden by rule|directory index of "[^"]*" is forbidden)/, 403],
+];
+
+function statusFrom(table: readonly [RegExp, number][], message: string): number {
+  for (const [re, status] of table) if (re.test(message)) return status;
+  return 0;
+}
 
 /** True when the line starts like an Apache error log line (`[Www Mmm dd ...`). */
 export function looksLikeApacheError(line: string): boolean {
@@ -106,13 +125,17 @@ export function parseApacheError(line: string, out: ParsedLine, withTime = true)
   if (code) message = message.slice(code[0].length);
   if (message.startsWith('Digest: ')) message = message.slice(8);
   out.message = message;
+  out.status = statusFrom(APACHE_STATUS, message);
+  if (out.status === 501) {
+    const m = /^Invalid method in request (\S{1,16})/.exec(message);
+    if (m) out.method = m[1]!;
+  }
   const t = APACHE_TARGET.exec(message);
   if (t) {
     const target = t[1] ?? t[2] ?? t[3] ?? t[5] ?? t[6];
     if (target !== undefined) out.url = target.replace(/,$/, '');
-    else if (t[4] !== undefined) {
-      const sp = t[4].indexOf(' ');
-      out.method = sp > 0 ? t[4].slice(0, sp) : null;
+    else if (t[4] !== undefined && /^[A-Z]{3,10} \//.test(t[4])) {
+      out.method = t[4].slice(0, t[4].indexOf(' '));
       out.url = requestTarget(t[4]);
     }
   }
