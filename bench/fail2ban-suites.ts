@@ -11,6 +11,7 @@ import { securitySchema } from '../src/config/schema/security.js';
 import { scanFiles } from '../src/logs/scan.js';
 import type { ExplainRow } from '../src/logs/explain.js';
 import { normaliseIp } from '../src/logs/parse/ip.js';
+import { repoRoot } from './repo-root.js';
 
 /** Kinds a login feeds; a web suite's line matches when it feeds any other kind. */
 const AUTH_KINDS = new Set(['brute-force', 'credential-stuffing', 'new-ip-login', 'account-change']);
@@ -64,7 +65,7 @@ export interface SuiteResult {
   unusedScope: string[];
 }
 
-export const FIXTURES = join(import.meta.dirname, '../test/fixtures/third-party/fail2ban');
+export const FIXTURES = join(repoRoot(import.meta.dirname), 'test/fixtures/third-party/fail2ban');
 
 export function loadScope(): SuiteScope[] {
   return (JSON.parse(readFileSync(join(FIXTURES, 'scope.json'), 'utf8')) as { suites: SuiteScope[] }).suites;

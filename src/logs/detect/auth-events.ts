@@ -89,5 +89,5 @@ export function mayNameAuth(message: string): boolean {
 /** Quick gate: could this line carry an auth or account event at all? */
 export function mayBeAuth(p: ParsedLine): boolean {
   return p.auth !== AuthOutcome.None || p.event !== null || p.status === 401 || p.status === 403
-    || (p.message !== null && p.format !== 'clf' && mayNameAuth(p.message));
+    || (p.message !== null && p.format !== 'clf' && (p.program === null || !KNOWN_PROGRAMS.has(p.program)) && mayNameAuth(p.message));
 }

@@ -18,6 +18,8 @@
 import { AuthOutcome, SshdKind, type ParsedLine } from '../parse/index.js';
 
 interface Session {
+  /** The file (or app stream) the session's lines come from. */
+  source: string;
   ip: string | null;
   port: number;
   /** Attempts counted so far. */
@@ -61,16 +63,16 @@ export class SshdSessions {
         : p.sshd === SshdKind.RejectedKey || p.sshd === SshdKind.Closed || p.sshd === SshdKind.Connection ? AuthOutcome.None : AuthOutcome.Failure;
       return;
     }
-    const key = `${source}\u0000${p.host ?? ''}\u0000${p.pid}`;
+    const key = p.host === null ? p.pid : `${p.pid}\u0000${p.host}`;
     let s = this.sessions.get(key);
-    if (s !== undefined && (p.sshd === SshdKind.Connection
+    if (s !== undefined && (s.source !== source || p.sshd === SshdKind.Connection
       || (p.ip !== null && s.ip !== null && (p.ip !== s.ip || (p.port !== 0 && s.port !== 0 && p.port !== s.port))))) {
       this.sessions.delete(key);
       s = undefined;
     }
     if (s === undefined) {
       if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as string);
-      s = { ip: null, port: 0, counted: 0, announced: null, pam: 0, pamUser: null, keys: 0, waiting: 0, waitingUser: null, accepted: false };
+      s = { source, ip: null, port: 0, counted: 0, announced: null, pam: 0, pamUser: null, keys: 0, waiting: 0, waitingUser: null, accepted: false };
       this.sessions.set(key, s);
     }
     let failures = 0;

@@ -59,7 +59,7 @@ export function parseLine(line: string, format: FormatOption): ParsedLine {
       }
       if (line.indexOf('] "') > 0 && parseClf(line, out)) return out;
       if (c >= 48 && c <= 57 && looksLikeNginxError(line) && parseNginxError(line, out)) return out;
-      if (c >= 65 && c <= 90 && line.charCodeAt(i + 3) !== 32 && parseMorganShort(line, out)) return out;
+      if ((c === 27 || (c >= 65 && c <= 90)) && line.indexOf(' ms') > 0 && parseMorganShort(line, out)) return out;
       // Syslog shapes start with a time, `<PRI>` or `@` (TAI64N); journald's `host name[pid]: ` has a `]: `.
       if (((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 60 || c === 64 || line.indexOf(']: ') > 0) && parseSyslog(line, out)) return out;
     }

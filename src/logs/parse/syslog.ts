@@ -24,8 +24,7 @@ const ISO_TIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-
 const TAI_TIME = /@4000[0-9a-fA-F]{20} +/y;
 // vsftpd's own log: `Fri Jan 19 12:20:33 2007 [pid 27202] [user] FAIL LOGIN: ...`
 const VSFTPD_LOG = /([A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}) +\[pid (\d{1,10})\] /y;
-// name, optional (args) (no spaces inside unless dovecot's <session> follows), optional [pid], optional <...>, optional colon.
-const TAG = /(?:\[([\w.\/-]{1,64})\]|([A-Za-z_][\w.\/-]{0,63})(?:\(([^()\s]{0,200})\))?(?:\[(\d{1,10})\])?(?:<[^>\s]{0,64}>)?)(:?)(?: +|$)/y;
+const TIMES = [BSD_TIME, ISO_TIME, TAI_TIME];
 // RFC 5424 after PRI: VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP
 const RFC5424 = /1 (\S+) (\S+) (\S+) (\S+) (\S+) /y;
 
@@ -43,7 +42,7 @@ export function parseSyslogHeader(line: string): SyslogHeader | null {
   const vsftpd = VSFTPD_LOG.exec(line);
   if (vsftpd) return { time: vsftpd[1]!, host: null, program: 'vsftpd', pid: vsftpd[2]!, args: null, message: line.slice(VSFTPD_LOG.lastIndex) };
   let time: string | null = null;
-  for (const re of [BSD_TIME, ISO_TIME, TAI_TIME]) {
+  for (const re of TIMES) {
     re.lastIndex = i;
     const m = re.exec(line);
     if (m) {
@@ -73,12 +72,67 @@ export function parseSyslogHeader(line: string): SyslogHeader | null {
 
 interface Tag { name: string; pid: string | null; args: string | null; colon: boolean; bracketed: boolean; end: number }
 
+/** Name char: A-Z a-z 0-9 _ . / - */
+function nameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === 45;
+}
+
+/**
+ * `name[(args)][[pid]][<session>][:]` or `[name][:]` at `i`, followed by spaces or the end; null otherwise.
+ * Hand-written (this runs on every syslog line): each part is bounded, so it is linear.
+ */
 function readTag(line: string, i: number): Tag | null {
-  TAG.lastIndex = i;
-  const m = TAG.exec(line);
-  if (!m) return null;
-  const bracketed = m[1] !== undefined;
-  return { name: bracketed ? m[1]! : m[2]!, pid: m[4] ?? null, args: m[3] ?? null, colon: m[5] === ':', bracketed, end: TAG.lastIndex };
+  const n = line.length;
+  let j = i;
+  let name: string;
+  let args: string | null = null;
+  let pid: string | null = null;
+  let bracketed = false;
+  if (line.charCodeAt(j) === 91 /* [ */) {
+    j++;
+    while (j < n && j - i <= 64 && nameChar(line.charCodeAt(j))) j++;
+    if (j === i + 1 || line.charCodeAt(j) !== 93) return null;
+    name = line.slice(i + 1, j);
+    j++;
+    bracketed = true;
+  } else {
+    const c0 = line.charCodeAt(j);
+    if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95)) return null;
+    while (j < n && j - i < 64 && nameChar(line.charCodeAt(j))) j++;
+    name = line.slice(i, j);
+    if (line.charCodeAt(j) === 40 /* ( */) {
+      const a = j + 1;
+      let k = a;
+      while (k < n && k - a <= 200) {
+        const c = line.charCodeAt(k);
+        if (c === 41 || c === 40 || c === 32 || c === 9) break;
+        k++;
+      }
+      if (line.charCodeAt(k) !== 41) return null;
+      args = line.slice(a, k);
+      j = k + 1;
+    }
+    if (line.charCodeAt(j) === 91 /* [ */) {
+      const a = j + 1;
+      let k = a;
+      while (k < n && k - a < 10 && line.charCodeAt(k) >= 48 && line.charCodeAt(k) <= 57) k++;
+      if (k === a || line.charCodeAt(k) !== 93) return null;
+      pid = line.slice(a, k);
+      j = k + 1;
+    }
+    if (line.charCodeAt(j) === 60 /* < */) {
+      const a = j + 1;
+      let k = a;
+      while (k < n && k - a <= 64 && line.charCodeAt(k) !== 62 && line.charCodeAt(k) !== 32) k++;
+      if (line.charCodeAt(k) !== 62) return null;
+      j = k + 1;
+    }
+  }
+  const colon = line.charCodeAt(j) === 58;
+  if (colon) j++;
+  if (j < n && line.charCodeAt(j) !== 32) return null;
+  while (line.charCodeAt(j) === 32) j++;
+  return { name, pid, args, colon, bracketed, end: j };
 }
 
 function rfc5424(line: string, i: number, r: RegExpExecArray): SyslogHeader {
