@@ -13,7 +13,7 @@ export function parseClf(line: string, out: ParsedLine): boolean {
   if (!m) {
     // vhost_combined: one more field first; taken only when the second field is an address.
     const sp = line.indexOf(' ');
-    if (sp < 1) return false;
+    if (sp < 1 || line.charCodeAt(sp - 1) === 58 /* a `time: ` stamp, not host:port */) return false;
     m = CLF.exec(line.slice(sp + 1));
     if (!m || normaliseIp(m[1]!) === null) return false;
     vhost = true;

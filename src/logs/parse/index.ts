@@ -11,6 +11,9 @@ export type { FormatOption, LineFormat, ParsedLine } from './parsed.js';
 export { AuthOutcome, SshdKind } from './parsed.js';
 export { KNOWN_PROGRAMS } from './message.js';
 
+// The prefix the supervisor writes before captured lines with `logs.timestamps: true` (PM2's `time`).
+const CAPTURE_STAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:?\d{2})?): /;
+
 function parseSyslog(line: string, out: ParsedLine): boolean {
   const h = parseSyslogHeader(line);
   if (h === null) return false;
@@ -58,6 +61,17 @@ export function parseLine(line: string, format: FormatOption): ParsedLine {
         break;
       }
       if (line.indexOf('] "') > 0 && parseClf(line, out)) return out;
+      if (c >= 48 && c <= 57 && line.charCodeAt(i + 10) === 84 /* T */) {
+        // A stamped captured line: read what the app wrote; the stamp is its time when the line has none.
+        const m = CAPTURE_STAMP.exec(line);
+        if (m) {
+          const inner = parseLine(line.slice(m[0].length), 'auto');
+          if (inner.format !== 'text') {
+            inner.timeRaw ??= m[1]!;
+            return inner;
+          }
+        }
+      }
       if (c >= 48 && c <= 57 && looksLikeNginxError(line) && parseNginxError(line, out)) return out;
       if ((c === 27 || (c >= 65 && c <= 90)) && line.indexOf(' ms') > 0 && parseMorganShort(line, out)) return out;
       // Syslog shapes start with a time, `<PRI>` or `@` (TAI64N); journald's `host name[pid]: ` has a `]: `.

@@ -107,3 +107,12 @@ test('sshd: the address comes from where OpenSSH writes it, whatever the user na
     assert.deepEqual([p.ip, p.user], [ip, user], msg);
   }
 });
+
+test('captured lines stamped by logs.timestamps (PM2 `time: true`) are read as what the app wrote', () => {
+  const j = parseLine('2024-10-10T13:55:36: {"msg":"blocked","category":"malicious-traffic","ip":"198.51.100.30"}', 'auto');
+  assert.deepEqual([j.format, j.ip, time(j.timeRaw)], ['json', '198.51.100.30', '2024-10-10T13:55:36.000Z']);
+  const c = parseLine('2024-10-10T13:55:37: 198.51.100.31 - - [10/Oct/2024:13:55:36 +0000] "GET /.env HTTP/1.1" 404 1 "-" "x"', 'auto');
+  assert.deepEqual([c.format, c.ip, c.url], ['clf', '198.51.100.31', '/.env']);
+  const t = parseLine('2024-10-10T13:55:38: Login failed for user bob from 198.51.100.32', 'auto');
+  assert.deepEqual([t.format, time(t.timeRaw)], ['text', '2024-10-10T13:55:38.000Z']);
+});
