@@ -28,7 +28,7 @@ export function textIdentity(out: ParsedLine): void {
   if (out.ip === null) {
     let ip: string | null = null;
     IP_NEAR.lastIndex = 0;
-    for (let m = IP_NEAR.exec(text); m !== null; m = IP_NEAR.exec(text)) ip = normaliseIp(m[1]!);
+    for (let m = IP_NEAR.exec(text); m !== null; m = IP_NEAR.exec(text)) ip = normaliseIp(m[1]!.replace(/\.+$/, '')); // `from 1.2.3.4.`
     out.ip = ip;
   }
   if (out.user === null) {

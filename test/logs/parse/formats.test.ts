@@ -116,3 +116,16 @@ test('captured lines stamped by logs.timestamps (PM2 `time: true`) are read as w
   const t = parseLine('2024-10-10T13:55:38: Login failed for user bob from 198.51.100.32', 'auto');
   assert.deepEqual([t.format, time(t.timeRaw)], ['text', '2024-10-10T13:55:38.000Z']);
 });
+
+test('plain text: the address after from/ip/rhost is a whole token (a sentence may end after it); host names are not cut', async () => {
+  const { textIdentity } = await import('../../../src/logs/parse/text.js');
+  const read = (line: string) => {
+    const p = parseLine(line, 'text');
+    textIdentity(p);
+    return p.ip;
+  };
+  assert.equal(read('Login failed for user bob from 198.51.100.40.'), '198.51.100.40');
+  assert.equal(read('Login failed for user bob from 198.51.100.41-dsl.example.net'), null);
+  assert.equal(read('authentication failure; rhost=061092085098.ctinets.com user=root'), null);
+  assert.equal(read('Login failed for user x from 6.6.6.6 from 198.51.100.42'), '198.51.100.42', 'the last address: user names come first');
+});
