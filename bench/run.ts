@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const SECTIONS: { name: string; title: string }[] = [
   { name: 'supervisors', title: 'Supervision: bulwark vs PM2 vs forever vs a bare spawn loop' },
   { name: 'scan', title: 'Detection: offline scan throughput' },
+  { name: 'quality', title: 'Detection quality: peer suites (fail2ban sample logs, loghub)' },
   { name: 'tail', title: 'Log tailing' },
   { name: 'forward', title: 'Forwarding to syslog' },
 ];

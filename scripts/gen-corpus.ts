@@ -107,14 +107,14 @@ for (let i = 0; i < 500; i++) {
   if (rnd() < 0.15) add('app.jsonl', t, winston({ level: 'warn', event: 'login_failed', user, ip, reason: 'bad_password' }));
   add('app.jsonl', t + 8000, winston({ event: 'login_success', user, ip }));
 }
-// A few failures below the threshold (4 within 60 s, or 5 spread over 10 minutes).
+// A few failures below the threshold (4 within 60 s, or 5 spread over 11 minutes, above the 10 minutes window).
 for (let i = 0; i < 25; i++) {
   const ip = visitorIp();
   const user = `forgetful${i}`;
   const t = at();
   const spread = rnd() < 0.5;
   const n = spread ? 5 : 4;
-  for (let k = 0; k < n; k++) add('app.jsonl', t + k * (spread ? 150_000 : 10_000), winston({ level: 'warn', msg: 'Login failed', username: user, ip }));
+  for (let k = 0; k < n; k++) add('app.jsonl', t + k * (spread ? 160_000 : 10_000), winston({ level: 'warn', msg: 'Login failed', username: user, ip }));
 }
 // Office behind one NAT address: many users, spaced out, one typo now and then.
 {
@@ -224,12 +224,12 @@ for (let s = 0; s < 25; s++) {
   const n = int(5, 8);
   for (let k = 0; k < n; k++) add('app.jsonl', t + k * 7000, winston({ level: 'warn', event: 'auth.failure', user, ip: attackerIp() }), k === 4 ? ['brute-force'] : []);
 }
-// Credential stuffing: one address, distinct users 20 s apart (never 5 in 60 s): the 5th distinct user fires.
+// Credential stuffing: one address, distinct users 20 s apart: the 5th distinct user fires, and 5 failures within 10 minutes are brute force too.
 for (let s = 0; s < 30; s++) {
   const ip = attackerIp();
   const t = at();
   const n = int(5, 10);
-  for (let k = 0; k < n; k++) add('app.jsonl', t + k * 20_000, winston({ level: 'warn', event: 'login_failed', user: `victim${s}-${k}@mail.example`, ip }), k === 4 ? ['credential-stuffing'] : []);
+  for (let k = 0; k < n; k++) add('app.jsonl', t + k * 20_000, winston({ level: 'warn', event: 'login_failed', user: `victim${s}-${k}@mail.example`, ip }), k === 4 ? ['credential-stuffing', 'brute-force'] : []);
 }
 // sshd user enumeration: one address, a new user name every 2 s: the 5th line is both brute force and stuffing.
 for (let s = 0; s < 20; s++) {

@@ -5,6 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { SecurityConfig } from '../config/schema/index.js';
 import type { LogLine, SecurityEvent } from '../events/types.js';
 import { Detector } from './detect/detector.js';
+import { explainLine, type ExplainRow } from './explain.js';
 import type { FormatOption } from './parse/index.js';
 import { MAX_LINE_CHARS, type InputCounters } from './parse/hostile.js';
 
@@ -34,6 +35,8 @@ export interface ScanOptions {
   security: SecurityConfig;
   /** Called for every detection, in file and line order. */
   onMatch(m: ScanMatch): void | Promise<void>;
+  /** `--explain`: called for every line, in order, with what the detector made of it and the events it fired. */
+  onLine?(row: ExplainRow, events: readonly SecurityEvent[]): void | Promise<void>;
 }
 
 const CHUNK = 1 << 20;
@@ -48,7 +51,9 @@ export function toMatch(e: SecurityEvent, file: string, lineNo: number): ScanMat
 /** Runs detection over the files in order (one detector: thresholds and login history span files). */
 export async function scanFiles(opts: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
-  const detector = new Detector(opts.security, {});
+  // A line without a time takes the previous timed line's (never the file's mtime, unless no line has one).
+  const explain = opts.onLine;
+  const detector = new Detector(opts.security, { carryTime: true, parseAll: explain !== undefined });
   const summary: ScanSummary = {
     files: 0, lines: 0, events: 0, byKind: {}, byRule: {}, input: detector.counters, ignored: 0, elapsedMs: 0,
   };
@@ -67,12 +72,22 @@ export async function scanFiles(opts: ScanOptions): Promise<ScanSummary> {
       }
     };
     // Synchronous for the (usual) line without events: no promise per line.
-    const handle = (text: string): Promise<void> | undefined => {
-      lineNo++;
-      logLine.line = text;
-      const events = detector.inspect(logLine, opts.format);
-      return events.length === 0 ? undefined : report(events, lineNo);
-    };
+    const handle = explain === undefined
+      ? (text: string): Promise<void> | undefined => {
+        lineNo++;
+        logLine.line = text;
+        const events = detector.inspect(logLine, opts.format);
+        return events.length === 0 ? undefined : report(events, lineNo);
+      }
+      : (text: string): Promise<void> | undefined => {
+        lineNo++;
+        logLine.line = text;
+        const ignored = detector.ignored;
+        const events = detector.inspect(logLine, opts.format);
+        const r = explain(explainLine(detector, opts.security, logLine, events, ignored, file, lineNo), events);
+        const m = events.length === 0 ? undefined : report(events, lineNo);
+        return r === undefined ? m : m === undefined ? r : Promise.all([r, m]).then(() => undefined);
+      };
     await readLines(file, handle);
     summary.lines += lineNo;
   }

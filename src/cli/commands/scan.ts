@@ -5,10 +5,12 @@ import { renderTable } from '../format.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import { loadConfigFile } from '../../config/load.js';
 import { securitySchema, type SecurityConfig } from '../../config/schema/security.js';
+import { LOG_FORMATS } from '../../config/schema/apps.js';
 import type { FormatOption } from '../../logs/parse/index.js';
 import { scanFiles, type ScanMatch, type ScanSummary } from '../../logs/scan.js';
+import { addToSummary, newExplainSummary, type ExplainSummary } from '../../logs/explain.js';
 
-interface Args { file: string[]; format: FormatOption; json?: boolean; config?: string }
+interface Args { file: string[]; format: FormatOption; json?: boolean; explain?: boolean; config?: string }
 
 /** Output is gathered and written in chunks of about this size (one write per line would dominate). */
 const OUT_CHUNK = 64 * 1024;
@@ -25,8 +27,9 @@ const scan: BulwarkCommand<Args> = {
   describe: 'detect attacks in log files offline (like fail2ban-regex)',
   builder: (y) => y
     .positional('file', { type: 'string', array: true, describe: 'log files to read, in order' })
-    .option('format', { choices: ['auto', 'json', 'text', 'clf', 'sshd'] as const, default: 'auto' as const, describe: 'line format (auto picks per line)' })
+    .option('format', { choices: LOG_FORMATS, default: 'auto' as const, describe: 'line format (auto picks per line)' })
     .option('json', { type: 'boolean', describe: 'one JSON event per line, then a summary line' })
+    .option('explain', { type: 'boolean', describe: 'what each line was read as: with --json one object per input line, else a summary' })
     .option('config', { type: 'string', describe: 'read the security: section of this bulwark.yml' }),
   run: async (argv, io) => {
     let security: SecurityConfig;
@@ -40,20 +43,25 @@ const scan: BulwarkCommand<Args> = {
 
     let pending = '';
     const rows: ScanMatch[] = [];
+    const explained = argv.explain ? newExplainSummary() : null;
+    const write = (text: string): void => {
+      pending += text;
+      if (pending.length >= OUT_CHUNK) {
+        io.out(pending);
+        pending = '';
+      }
+    };
     let summary: ScanSummary;
     try {
       summary = await scanFiles({
         files: argv.file,
         format: argv.format,
         security,
-        onMatch: argv.json
-          ? (m) => {
-            pending += JSON.stringify(m) + '\n';
-            if (pending.length >= OUT_CHUNK) {
-              io.out(pending);
-              pending = '';
-            }
-          }
+        onLine: explained === null ? undefined : argv.json
+          ? (row) => write(JSON.stringify(row) + '\n')
+          : (row, events) => addToSummary(explained, row, events),
+        onMatch: explained !== null ? () => {} : argv.json
+          ? (m) => write(JSON.stringify(m) + '\n')
           : (m) => { if (rows.length < TABLE_ROWS) rows.push(m); },
       });
     } catch (err) {
@@ -70,6 +78,11 @@ const scan: BulwarkCommand<Args> = {
       throw err;
     }
 
+    if (explained !== null) {
+      if (!argv.json) io.out(renderExplainSummary(explained, summary));
+      else if (pending) io.out(pending);
+      return EXIT.OK;
+    }
     if (argv.json) {
       io.out(pending + JSON.stringify({ summary }) + '\n');
       return EXIT.OK;
@@ -93,3 +106,19 @@ const scan: BulwarkCommand<Args> = {
   },
 };
 export default scan;
+
+/** fail2ban-regex-like: lines read, per format, per signal, per rule matched, and lines missed by format. */
+function renderExplainSummary(s: ExplainSummary, scan: ScanSummary): string {
+  const table = (title: string, rec: Record<string, number>): string => {
+    const rows = Object.entries(rec).sort((a, b) => b[1] - a[1]);
+    return rows.length === 0 ? `${title}: none` : renderTable([title, 'lines'], rows);
+  };
+  const parts = [
+    `Lines: ${s.lines} read in ${scan.files} file(s), ${scan.events} event(s), ${scan.ignored} allow-listed, ${scan.elapsedMs} ms`, '',
+    table('format', s.byFormat), '',
+    table('signal', s.bySignal), '',
+    Object.keys(s.byRule).length === 0 ? 'rules matched: none' : renderTable(['rule', 'events'], Object.entries(s.byRule).sort((a, b) => b[1] - a[1])), '',
+    table('missed (no signal, no kind) by format', s.missedByFormat),
+  ];
+  return parts.join('\n');
+}

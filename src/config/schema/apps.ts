@@ -55,11 +55,14 @@ const watch = z.strictObject({
   debounce: duration.default(500),
 });
 
+/** `logs.format`: `auto` picks a parser per line (docs/detection.md lists what each reads). */
+export const LOG_FORMATS = ['auto', 'json', 'journal', 'text', 'clf', 'vhost', 'morgan', 'sshd', 'syslog', 'nginx-error', 'apache-error'] as const;
+
 const logs = z.strictObject({
   rotate: z.strictObject({ size: size.default(10 * 1024 * 1024), keep: z.number().int().min(0).default(5) })
     .default({ size: 10 * 1024 * 1024, keep: 5 }),
   tail: z.array(z.string()).default([]),
-  format: z.enum(['auto', 'json', 'text', 'clf', 'sshd']).default('auto'),
+  format: z.enum(LOG_FORMATS).default('auto'),
   /** Prefix every captured line with the time it was read: true (ISO local time) or a PM2/moment format. */
   timestamps: z.union([z.boolean(), z.string().min(1)]).default(false),
 });

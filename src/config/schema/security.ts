@@ -24,10 +24,16 @@ export const securitySchema = z.strictObject({
   }).prefault({}),
   rules: z.enum(['default', 'none']).default('default'),
   custom: z.array(customRule).default([]),
+  // At least as strict as fail2ban's jail defaults (5 failures within 10m per address), plus a long
+  // window for slow guessing that stays under a short window's threshold (null turns it off).
   thresholds: z.strictObject({
-    bruteForce: z.strictObject({ maxretry: z.number().int().min(1).default(5), findtime: duration.default(60_000) }).prefault({}),
+    bruteForce: z.strictObject({
+      maxretry: z.number().int().min(1).default(5),
+      findtime: duration.default(600_000),
+      slow: z.strictObject({ maxretry: z.number().int().min(1).default(10), findtime: duration.default(3_600_000) }).nullable().prefault({}),
+    }).prefault({}),
     credentialStuffing: z.strictObject({ users: z.number().int().min(2).default(5), findtime: duration.default(300_000) }).prefault({}),
-    probes: z.strictObject({ maxretry: z.number().int().min(1).default(3), findtime: duration.default(60_000) }).prefault({}),
+    probes: z.strictObject({ maxretry: z.number().int().min(1).default(3), findtime: duration.default(600_000) }).prefault({}),
   }).prefault({}),
   newIpLogin: z.boolean().default(true),
   ignore: z.array(z.string()).default([]),

@@ -1,6 +1,6 @@
 // What the app says happened to an account: login success/failure, account changes, breached passwords.
 // Read from the app's event name (JSON event/action) first, then from its message.
-import { AuthOutcome, type ParsedLine } from '../parse/index.js';
+import { AuthOutcome, KNOWN_PROGRAMS, type ParsedLine } from '../parse/index.js';
 
 /** Without one of these words a line cannot be an auth or account event (cheap gate). */
 const GATE = /log|sign|auth|pass|mail|mfa|2fa|factor|totp|breach|pwned/i;
@@ -21,10 +21,23 @@ const LOGIN_PATH = /(?:^|\/)(?:log_?in|sign_?in|sign-in|signin|session|sessions|
 
 export const enum AccountSignal { None = 0, AccountChange = 1, BreachedPassword = 2 }
 
+/**
+ * Lines whose reader decided the login outcome itself (sshd, FTP and mail daemons, web server error
+ * logs, access logs): their text is not searched for "login failed" wording or `from <ip>`.
+ */
+function readByItsParser(p: ParsedLine): boolean {
+  return p.format === 'clf' || p.format === 'vhost' || p.format === 'morgan' || (p.program !== null && KNOWN_PROGRAMS.has(p.program));
+}
+
+/** True when ip and user are to be read from the message text (plain text, syslog of other programs). */
+export function identityFromText(p: ParsedLine): boolean {
+  return (p.format === 'text' || p.format === 'syslog' || p.format === 'journal') && !readByItsParser(p);
+}
+
 /** Login outcome of this line. Access-log lines count only as failures: a 200 may be a form re-render. */
 export function loginOutcome(p: ParsedLine): AuthOutcome {
   if (p.auth !== AuthOutcome.None) return p.auth;
-  if (p.format === 'sshd') return AuthOutcome.None;
+  if (p.program !== null && KNOWN_PROGRAMS.has(p.program)) return AuthOutcome.None;
   const e = p.event;
   if (e !== null && e.length <= 100) {
     if (EVENT_FAILURE.test(e)) return AuthOutcome.Failure;
@@ -44,7 +57,7 @@ export function loginOutcome(p: ParsedLine): AuthOutcome {
 
 /** Account changes and breached-password reports, from JSON and text lines (never access logs). */
 export function accountSignal(p: ParsedLine): AccountSignal {
-  if (p.format === 'clf' || p.format === 'sshd') return AccountSignal.None;
+  if (readByItsParser(p)) return AccountSignal.None;
   const e = p.event;
   if (e !== null && e.length <= 100) {
     if (EVENT_BREACHED.test(e)) return AccountSignal.BreachedPassword;
@@ -76,5 +89,5 @@ export function mayNameAuth(message: string): boolean {
 /** Quick gate: could this line carry an auth or account event at all? */
 export function mayBeAuth(p: ParsedLine): boolean {
   return p.auth !== AuthOutcome.None || p.event !== null || p.status === 401 || p.status === 403
-    || (p.message !== null && p.format !== 'clf' && mayNameAuth(p.message));
+    || (p.message !== null && p.format !== 'clf' && (p.program === null || !KNOWN_PROGRAMS.has(p.program)) && mayNameAuth(p.message));
 }

@@ -4,16 +4,17 @@ import type { SecurityConfig, SecurityKind, Severity } from '../../config/schema
 import type { LogLine, SecurityEvent } from '../../events/types.js';
 import { newEventId } from '../../events/id.js';
 import { formatDuration } from '../../common/units.js';
-import { AuthOutcome, parseLine, type FormatOption, type ParsedLine } from '../parse/index.js';
+import { AuthOutcome, parseLine, SshdKind, type FormatOption, type ParsedLine } from '../parse/index.js';
 import { parseLogTime } from '../parse/time.js';
 import { textIdentity } from '../parse/text.js';
 import { countBinary, newInputCounters, sanitiseLine, type InputCounters } from '../parse/hostile.js';
 import type { OffenderBook } from '../offenders.js';
 import { AllowList } from './allow-list.js';
-import { AccountSignal, accountSignal, loginOutcome, mayBeAuth } from './auth-events.js';
+import { AccountSignal, accountSignal, identityFromText, loginOutcome, mayBeAuth } from './auth-events.js';
 import { compileRules, fieldValue, type CompiledRule } from './custom-rules.js';
 import { KnownIps } from './known-ips.js';
 import { QuietJson } from './quiet-json.js';
+import { SshdSessions } from './sshd-sessions.js';
 import { TagMatcher } from './tagged.js';
 import { WebInspector } from './web.js';
 import { CountWindow, DistinctWindow } from './window.js';
@@ -23,6 +24,10 @@ export interface DetectorOptions {
   stateDir?: string;
   /** Every event is also recorded here. */
   offenders?: OffenderBook;
+  /** A line without a time of its own takes the time of the previous timed line of its source (scan), not its read time. */
+  carryTime?: boolean;
+  /** Parse every line, also those the JSON prefilter could skip (scan --explain reports each line). */
+  parseAll?: boolean;
 }
 
 const SEVERITY: Record<Exclude<SecurityKind, 'custom'>, Severity> = {
@@ -57,6 +62,13 @@ export class Detector {
   private readonly web: WebInspector;
   private readonly bruteIp: CountWindow;
   private readonly bruteUser: CountWindow;
+  private readonly bruteIpSlow: CountWindow | null;
+  private readonly sessions = new SshdSessions();
+  private readonly carryTime: boolean;
+  private lastTimeRaw: string | number | null = null;
+  private lastTimeSource = '';
+  /** The parsed form of the line `inspect` saw last (null when the JSON prefilter skipped it). */
+  lastParsed: ParsedLine | null = null;
   private readonly stuffing: DistinctWindow;
   private readonly probes: CountWindow;
   private readonly known: KnownIps | null;
@@ -76,11 +88,13 @@ export class Detector {
     const t = cfg.thresholds;
     this.bruteIp = new CountWindow(t.bruteForce.maxretry, t.bruteForce.findtime);
     this.bruteUser = new CountWindow(t.bruteForce.maxretry, t.bruteForce.findtime);
+    this.bruteIpSlow = t.bruteForce.slow === null ? null : new CountWindow(t.bruteForce.slow.maxretry, t.bruteForce.slow.findtime);
+    this.carryTime = opts.carryTime === true;
     this.stuffing = new DistinctWindow(t.credentialStuffing.users, t.credentialStuffing.findtime);
     this.probes = new CountWindow(t.probes.maxretry, t.probes.findtime);
     this.known = cfg.newIpLogin ? new KnownIps(opts.stateDir ? join(opts.stateDir, 'known-ips.json') : undefined) : null;
     this.offenders = opts.offenders;
-    this.quietJson = this.custom.length === 0 && cfg.ignore.length === 0 ? new QuietJson(this.tags, this.web, cfg.tags.fields) : null;
+    this.quietJson = this.custom.length === 0 && cfg.ignore.length === 0 && opts.parseAll !== true ? new QuietJson(this.tags, this.web, cfg.tags.fields) : null;
   }
 
   /**
@@ -89,12 +103,19 @@ export class Detector {
    */
   inspect(line: LogLine, format: FormatOption): readonly SecurityEvent[] {
     const text = sanitiseLine(line.line, this.counters);
+    this.lastParsed = null;
     if (this.quietJson !== null && (format === 'json' || (format === 'auto' && startsObject(text))) && this.quietJson.quiet(text)) {
       // sanitiseLine returns its input unchanged when it had nothing to cut (no CR, NUL, overlong).
       if (text === line.line) line.clean = true;
       return NONE;
     }
     const p = parseLine(text, format);
+    this.lastParsed = p;
+    if (p.timeRaw !== null) {
+      this.lastTimeRaw = p.timeRaw;
+      this.lastTimeSource = line.source;
+    }
+    if (p.sshd !== SshdKind.None) this.sessions.settle(p, line.source);
     if (p.format !== 'json') countBinary(text, this.counters);
     if (p.ip !== null && this.allow.has(p.ip)) {
       this.ignored++;
@@ -144,7 +165,7 @@ export class Detector {
       const outcome = loginOutcome(p);
       const signal = outcome === AuthOutcome.None ? accountSignal(p) : AccountSignal.None;
       if (outcome !== AuthOutcome.None || signal !== AccountSignal.None) {
-        if (p.format === 'text') {
+        if (identityFromText(p)) {
           textIdentity(p);
           if (p.ip !== null && this.allow.has(p.ip)) {
             this.ignored++;
@@ -170,11 +191,13 @@ export class Detector {
     const window = formatDuration(this.cfg.thresholds.bruteForce.findtime);
     let firedIp = false;
     if (p.ip !== null) {
-      const n = this.bruteIp.hit(p.ip, time);
-      if (n > 0) {
+      const n = this.bruteIp.hit(p.ip, time, p.attempts);
+      // The long window reports slow guessing; an address the short window already reports stays one event.
+      const slow = this.bruteIpSlow === null ? 0 : this.bruteIpSlow.hit(p.ip, time, p.attempts);
+      if (n > 0 || (slow > 0 && !this.bruteIp.firing(p.ip))) {
         firedIp = true;
         (out ??= []).push(this.event(line, text, p, time, 'brute-force', 'brute-force-ip', SEVERITY['brute-force'],
-          `${n} failed logins from ${p.ip} within ${window}`, n));
+          `${n > 0 ? n : slow} failed logins from ${p.ip} within ${n > 0 ? window : formatDuration(this.cfg.thresholds.bruteForce.slow!.findtime)}`, n > 0 ? n : slow));
       }
       if (p.user !== null) {
         const u = this.stuffing.hit(p.ip, p.user, time);
@@ -185,7 +208,7 @@ export class Detector {
       }
     }
     if (p.user !== null) {
-      const n = this.bruteUser.hit(p.user, time);
+      const n = this.bruteUser.hit(p.user, time, p.attempts);
       // An attacker on one account from one address reaches both thresholds: report the address only.
       if (n > 0 && !firedIp && (p.ip === null || !this.bruteIp.firing(p.ip))) {
         (out ??= []).push(this.event(line, text, p, time, 'brute-force', 'brute-force-user', SEVERITY['brute-force'],
@@ -205,8 +228,10 @@ export class Detector {
     return out;
   }
 
-  private timeOf(p: ParsedLine, line: LogLine): number {
-    const t = parseLogTime(p.timeRaw, line.readAt);
+  /** The line's own time; else (carryTime) the previous timed line's of the same source; else its read time. */
+  timeOf(p: ParsedLine, line: LogLine): number {
+    const raw = p.timeRaw ?? (this.carryTime && line.source === this.lastTimeSource ? this.lastTimeRaw : null);
+    const t = parseLogTime(raw, line.readAt);
     // Out-of-range times (garbage in a time field) fall back to read time: Date would throw on them.
     return t > -8.64e15 && t < 8.64e15 ? t : line.readAt;
   }

@@ -7,7 +7,7 @@
 // rules apply. FLAT_OBJECT accepts a subset of what JSON.parse accepts, so a quiet line is JSON, and
 // with no escapes each member's value is the parsed string itself. Checking every member (not only
 // the first of each kind, as the parser keeps) makes the test a superset of what the rules see.
-import { fieldSlot, requestTarget, Slot, typeNamesEvent } from '../parse/json.js';
+import { fieldSlot, requestTarget, ruleReadKeys, Slot, typeNamesEvent } from '../parse/json.js';
 import { mayNameAuth } from './auth-events.js';
 import type { TagMatcher } from './tagged.js';
 import type { WebInspector } from './web.js';
@@ -19,10 +19,7 @@ import type { WebInspector } from './web.js';
 const FLAT_OBJECT = /^\{(?:"[^"\\\x00-\x1f\x7f]*":(?:"[^"\\\x00-\x1f\x7f]*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?:,|\}$))+$/;
 
 // Keys whose string value the rules read (json.ts slots); tag fields are added per detector.
-const RULE_KEYS = [
-  'event', 'action', 'evt', 'activity', 'audit', 'eventName', 'event_type', 'eventType', 'type',
-  'url', 'originalUrl', 'path', 'uri', 'request_uri', 'request', 'msg', 'message', 'method', 'http_method',
-];
+const RULE_KEYS = ruleReadKeys();
 
 export class QuietJson {
   /** Keys whose string value a rule reads, by length (a key is compared in place, not sliced out). */
@@ -66,6 +63,7 @@ export class QuietJson {
     if (this.tags.tags(key, value)) return false;
     switch (fieldSlot(key)) {
       case Slot.Event: return false;
+      case Slot.Journal: return false; // a journald entry is a syslog line: sshd sessions need every one
       case Slot.Type: return !typeNamesEvent(value);
       case Slot.Message: return !mayNameAuth(value);
       case Slot.Method: return value !== 'POST';

@@ -22,8 +22,11 @@ export class CountWindow {
   private readonly keys = new Map<string, CountState>();
   constructor(readonly threshold: number, readonly findtime: number) {}
 
-  /** Records an event; returns the count in the window when this event starts an episode, else 0. */
-  hit(key: string, time: number): number {
+  /**
+   * Records `weight` events at `time` (a line that stands for several attempts); returns the count
+   * in the window when this line starts an episode, else 0.
+   */
+  hit(key: string, time: number, weight = 1): number {
     let s = this.keys.get(key);
     if (s === undefined) {
       if (this.keys.size >= MAX_KEYS) sweep(this.keys, time, this.findtime);
@@ -37,9 +40,11 @@ export class CountWindow {
       s.firing = false;
     }
     s.last = t;
-    if (s.times.length < this.threshold) s.times.push(t);
-    else s.times[s.next] = t;
-    s.next = (s.next + 1) % this.threshold;
+    for (let i = Math.min(weight, this.threshold); i > 0; i--) {
+      if (s.times.length < this.threshold) s.times.push(t);
+      else s.times[s.next] = t;
+      s.next = (s.next + 1) % this.threshold;
+    }
     if (s.firing) return 0;
     const from = t - this.findtime;
     let n = 0;

@@ -1,6 +1,11 @@
-// Client addresses as logs write them -> one canonical string per address.
+// Client addresses as logs write them -> one canonical string per address, or nothing.
+import { isIPv6 } from 'node:net';
 
-/** Strips the IPv4-mapped IPv6 prefix, brackets, a zone and an IPv4 `:port`; lower-cases IPv6. */
+/**
+ * Strips the IPv4-mapped IPv6 prefix, brackets, a zone and an IPv4 `:port`; lower-cases IPv6.
+ * Returns null unless what is left is a valid address (net.isIP rules): an `ip` field never holds a
+ * host name, a fragment of one (`061092085098.`), or an octal-looking `192.030.0.6`.
+ */
 export function normaliseIp(raw: string): string | null {
   let ip = raw.trim();
   if (ip.length === 0 || ip === '-' || ip.length > 64) return null;
@@ -13,7 +18,31 @@ export function normaliseIp(raw: string): string | null {
   if (colon > 0 && ip.indexOf('.') > 0 && ip.indexOf(':', colon + 1) < 0) ip = ip.slice(0, colon); // 1.2.3.4:5678
   const zone = ip.indexOf('%');
   if (zone > 0) ip = ip.slice(0, zone);
-  return colon >= 0 ? ip.toLowerCase() : ip;
+  if (colon < 0 || ip.indexOf(':') < 0) return isIPv4(ip) ? ip : null;
+  ip = ip.toLowerCase();
+  return isIPv6(ip) ? ip : null;
+}
+
+/** Dotted quad with octets 0-255 and no leading zeros (what net.isIPv4 accepts), without a RegExp. */
+export function isIPv4(s: string): boolean {
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let dots = 0;
+  let octet = 0;
+  let digits = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return false;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return false; // leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return false;
+    } else return false;
+  }
+  return dots === 3 && digits > 0;
 }
 
 /** First hop of an X-Forwarded-For value ("client, proxy1, proxy2"). */

@@ -1,7 +1,8 @@
 // JSON log lines: winston (timestamp/message/level), pino (time/msg/level), pino-http (req/res),
-// Bunyan, ECS-ish shapes and the usual field aliases.
+// Bunyan, ECS-ish shapes, Caddy and Traefik access logs, `journalctl -o json`, and the usual aliases.
 import { AuthOutcome, type ParsedLine } from './parsed.js';
 import { firstForwardedHop, normaliseIp } from './ip.js';
+import { readJournalEntry } from './message.js';
 
 type Obj = Record<string, unknown>;
 
@@ -11,21 +12,23 @@ function obj(v: unknown): Obj | null {
 
 // Field aliases -> what they hold. One pass over the object's own keys with one Map lookup per key
 // is much cheaper than probing dozens of absent properties on every line.
-export const enum Slot { Time = 1, Message, Ip, ForwardedFor, User, Url, Request, Method, Status, UserAgent, Event, Type, Outcome, Nested, Client }
+export const enum Slot { Time = 1, Message, Ip, ForwardedFor, User, Url, Request, Method, Status, UserAgent, Event, Type, Outcome, Nested, Client, Journal }
 
 const SLOTS = new Map<string, Slot>([
-  ...['time', 'timestamp', '@timestamp', 'ts', 'date', 'datetime'].map((k) => [k, Slot.Time] as const),
+  ...['time', 'timestamp', '@timestamp', 'ts', 'date', 'datetime', 'StartUTC'].map((k) => [k, Slot.Time] as const),
   ...['msg', 'message'].map((k) => [k, Slot.Message] as const),
   ...['ip', 'remoteAddress', 'remote_addr', 'client_ip', 'clientIp', 'clientIP', 'remote_ip', 'remoteIp', 'src_ip',
-    'source_ip', 'ip_address', 'ipAddress', 'ipaddr'].map((k) => [k, Slot.Ip] as const),
+    'source_ip', 'ip_address', 'ipAddress', 'ipaddr', 'ClientHost'].map((k) => [k, Slot.Ip] as const),
   ...['x-forwarded-for', 'x_forwarded_for', 'xForwardedFor', 'forwardedFor'].map((k) => [k, Slot.ForwardedFor] as const),
   ...['user', 'username', 'userName', 'user_name', 'userId', 'user_id', 'login', 'email', 'account', 'target_user',
-    'targetUser', 'principal'].map((k) => [k, Slot.User] as const),
-  ...['url', 'originalUrl', 'path', 'uri', 'request_uri'].map((k) => [k, Slot.Url] as const),
+    'targetUser', 'principal', 'ClientUsername'].map((k) => [k, Slot.User] as const),
+  ...['url', 'originalUrl', 'path', 'uri', 'request_uri', 'RequestPath'].map((k) => [k, Slot.Url] as const),
   ['request', Slot.Request],
-  ...['method', 'http_method'].map((k) => [k, Slot.Method] as const),
-  ...['status', 'statusCode', 'status_code'].map((k) => [k, Slot.Status] as const),
-  ...['userAgent', 'user_agent', 'ua', 'http_user_agent', 'user-agent'].map((k) => [k, Slot.UserAgent] as const),
+  ...['method', 'http_method', 'RequestMethod'].map((k) => [k, Slot.Method] as const),
+  ...['status', 'statusCode', 'status_code', 'DownstreamStatus'].map((k) => [k, Slot.Status] as const),
+  ...['userAgent', 'user_agent', 'ua', 'http_user_agent', 'user-agent', 'User-Agent', 'request_User-Agent'].map((k) => [k, Slot.UserAgent] as const),
+  // `journalctl -o json`: the entry is a syslog message (message.ts reads it like one).
+  ['MESSAGE', Slot.Journal],
   ...['event', 'action', 'evt', 'activity', 'audit', 'eventName', 'event_type', 'eventType'].map((k) => [k, Slot.Event] as const),
   ['type', Slot.Type],
   ...['success', 'outcome', 'result', 'ok'].map((k) => [k, Slot.Outcome] as const),
@@ -36,6 +39,12 @@ const SLOTS = new Map<string, Slot>([
 /** What the parser reads from a key (any depth it looks at), or undefined for keys it ignores. */
 export function fieldSlot(key: string): Slot | undefined {
   return SLOTS.get(key);
+}
+
+/** Keys whose string value a rule can read (the JSON prefilter must look at each of them). */
+export function ruleReadKeys(): string[] {
+  const read = new Set([Slot.Event, Slot.Type, Slot.Url, Slot.Request, Slot.Message, Slot.Method, Slot.Journal]);
+  return [...SLOTS].filter(([, slot]) => read.has(slot)).map(([key]) => key);
 }
 
 // `type` is often the tag field (category/type); it names an event only when it looks like one.
@@ -74,6 +83,7 @@ function collect(o: Obj, out: ParsedLine, found: Found, depth: number): void {
         if (out.user === null) {
           const u = obj(v);
           out.user = u ? scalarText(u.name ?? u.username ?? u.login ?? u.email ?? u.id) : scalarText(v);
+          if (out.user === '-') out.user = null;
         }
         break;
       case Slot.Url:
@@ -91,7 +101,10 @@ function collect(o: Obj, out: ParsedLine, found: Found, depth: number): void {
         if (out.status === 0) out.status = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) || 0 : 0;
         break;
       case Slot.UserAgent:
-        if (out.userAgent === null && typeof v === 'string') out.userAgent = v;
+        if (out.userAgent === null) {
+          if (typeof v === 'string') out.userAgent = v;
+          else if (Array.isArray(v) && typeof v[0] === 'string') out.userAgent = v[0]; // Caddy: header values are arrays
+        }
         break;
       case Slot.Event:
         if (out.event === null) {
@@ -117,6 +130,8 @@ function collect(o: Obj, out: ParsedLine, found: Found, depth: number): void {
         if (out.ip === null && c && typeof c.ip === 'string') out.ip = normaliseIp(c.ip);
         break;
       }
+      case Slot.Journal:
+        break;
     }
   }
 }
@@ -131,8 +146,9 @@ export function parseJson(line: string, out: ParsedLine): boolean {
   }
   const o = obj(value);
   if (!o) return false;
-  out.format = 'json';
   out.json = o;
+  if (typeof o.MESSAGE === 'string' && readJournalEntry(o, out)) return true;
+  out.format = 'json';
   const found: Found = { xff: null, outcome: undefined };
   collect(o, out, found, 0);
   // A direct client address wins: X-Forwarded-For is written by whoever sends the request.

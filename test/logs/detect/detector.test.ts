@@ -11,19 +11,31 @@ const line = (text: string) => ({ app: 'api', source: 'stdout', line: text, read
 const fail = (s: number, ip: string, user = 'root') => `{"time":${Date.UTC(2024, 9, 10) + s * 1000},"event":"login_failed","user":"${user}","ip":"${ip}"}`;
 const ok = (s: number, ip: string, user: string) => `{"time":${Date.UTC(2024, 9, 10) + s * 1000},"event":"login_success","user":"${user}","ip":"${ip}"}`;
 
-test('brute force: 5 failures in 60 s fire one event carrying the SPEC fields; nothing for 4 or for the spread case', () => {
+test('brute force: 5 failures in 10 min (fail2ban\'s default) fire one event carrying the SPEC fields; nothing for 4 or for the spread case', () => {
   const d = new Detector(securitySchema.parse({}));
-  const fired = [0, 15, 30, 45, 60, 61, 62].map((s) => d.inspect(line(fail(s, '192.0.2.1')), 'auto'));
+  const fired = [0, 150, 300, 450, 600, 601, 602].map((s) => d.inspect(line(fail(s, '192.0.2.1')), 'auto'));
   assert.deepEqual(fired.map((e) => e.length), [0, 0, 0, 0, 1, 0, 0]);
   const e = fired[4]![0]!;
   assert.deepEqual({ kind: e.kind, rule: e.rule, ip: e.ip, user: e.user, count: e.count, severity: e.severity, app: e.app, source: e.source, at: e.at },
-    { kind: 'brute-force', rule: 'brute-force-ip', ip: '192.0.2.1', user: 'root', count: 5, severity: 'high', app: 'api', source: 'stdout', at: '2024-10-10T00:01:00.000Z' });
+    { kind: 'brute-force', rule: 'brute-force-ip', ip: '192.0.2.1', user: 'root', count: 5, severity: 'high', app: 'api', source: 'stdout', at: '2024-10-10T00:10:00.000Z' });
   assert.equal(e.type, 'security');
   assert.ok(e.id.length > 0 && e.message.length > 0);
 
   const spread = new Detector(securitySchema.parse({}));
-  assert.deepEqual([0, 15, 30, 45].map((s) => spread.inspect(line(fail(s, '192.0.2.2')), 'auto').length), [0, 0, 0, 0]);
-  assert.equal(spread.inspect(line(`{"time":${Date.UTC(2024, 9, 10) + 60_001},"event":"login_failed","user":"root","ip":"192.0.2.2"}`), 'auto').length, 0);
+  assert.deepEqual([0, 150, 300, 450].map((s) => spread.inspect(line(fail(s, '192.0.2.2')), 'auto').length), [0, 0, 0, 0]);
+  assert.equal(spread.inspect(line(`{"time":${Date.UTC(2024, 9, 10) + 600_001},"event":"login_failed","user":"root","ip":"192.0.2.2"}`), 'auto').length, 0);
+});
+
+test('slow brute force: 10 failures 5 min apart fire once on the long window (10 in 1 h); a fast attack stays one event', () => {
+  const d = new Detector(securitySchema.parse({}));
+  const fired = Array.from({ length: 14 }, (_, k) => d.inspect(line(fail(k * 300, '192.0.2.9')), 'auto'));
+  assert.deepEqual(fired.map((e) => e.length), [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+  assert.match(fired[9]![0]!.message, /10 failed logins from 192\.0\.2\.9 within 1h/);
+  const fast = new Detector(securitySchema.parse({}));
+  const burst = Array.from({ length: 30 }, (_, k) => fast.inspect(line(fail(k * 2, '192.0.2.10')), 'auto').length);
+  assert.equal(burst.reduce((a, b) => a + b, 0), 1, 'the short window reports it; the long one, reached during that episode, does not add a second event');
+  const off = new Detector(securitySchema.parse({ thresholds: { bruteForce: { slow: null } } }));
+  assert.equal(Array.from({ length: 14 }, (_, k) => off.inspect(line(fail(k * 300, '192.0.2.11')), 'auto').length).reduce((a, b) => a + b, 0), 0);
 });
 
 test('thresholds come from config', () => {
