@@ -34,6 +34,9 @@ export class StderrTail {
 // "KeyboardInterrupt", Java's "Exception in thread ...", Go's "panic: ...".
 const ERROR_LINE = /^(?:Uncaught )?(?:[A-Za-z_$][\w$.]*)?(?:Error|Exception|Interrupt|Exit)\b(?: \[[\w.-]+\])?(?::|$)|^Exception in thread |^panic: |^fatal error: |^FATAL ERROR: /;
 const NODE_FRAME = /^\s+at /;
+const NODE_INTERNAL_FRAME = /^\s+at (?:.* \()?node:/;
+/** Node's own header above an uncaught error: "/srv/app/server.js:12". */
+const NODE_LOCATION = /^(?:\/|file:|\[eval\]|[A-Za-z]:\\)\S*:\d+$/;
 const PYTHON_FRAME = /^\s+File "/;
 /** Lines that say nothing: punctuation left by an error's properties, Node's banner, a caret. */
 const NOISE = /^\s*[{}[\]^(),]*\s*$|^Node\.js v\d|^\s+\w+: .*,?$|^\s*\.\.\. \d+ more/;
@@ -46,9 +49,16 @@ export function summarizeStderr(lines: readonly string[]): string[] {
     if (!ERROR_LINE.test(line)) continue;
     const out = [line];
     const next = useful[i + 1];
-    if (next !== undefined && NODE_FRAME.test(next)) out.push(next);
+    const above = useful.slice(Math.max(0, i - 4), i).reverse();
+    if (next !== undefined && NODE_FRAME.test(next) && !NODE_INTERNAL_FRAME.test(next)) {
+      out.push(next); // where it was thrown
+    } else {
+      // A SyntaxError's frames are all Node's own: its location is the header above the message.
+      const where = above.find((l) => NODE_LOCATION.test(l));
+      if (where !== undefined) out.push(`    at ${where}`);
+    }
     // Python prints the frame (and its source line) above the message.
-    const frame = useful.slice(Math.max(0, i - 3), i).reverse().find((l) => PYTHON_FRAME.test(l));
+    const frame = above.find((l) => PYTHON_FRAME.test(l));
     if (frame !== undefined) out.unshift(frame);
     return out.map(clip);
   }
