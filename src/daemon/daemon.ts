@@ -290,14 +290,15 @@ export class Daemon {
     });
     h.set('delete', async (args) => {
       const names = this.targets(args.name);
-      const owners = names.map((n) => (this.owners && ownerOf(this.owners, n)?.label) ?? null);
+      // The files that declared them: starting one of those again brings its app back.
+      const files = [...new Set(names.map((n) => (this.owners && ownerOf(this.owners, n)?.id) ?? '').filter((id) => id.startsWith('/')))];
       await Promise.all(names.map((n) => this.supervisor.remove(n)));
       if (this.owners) this.owners = names.reduce(withoutApp, this.owners);
       this.recordCurrent();
       await this.followApps();
       // A deleted app must not come back at the next daemon start (PM2 keeps it in its dump).
       const unsaved = this.table.forgetSaved(names);
-      return { names, owners, unsaved };
+      return { names, unsaved, files };
     });
     h.set('status', (args) => {
       if (args.name !== undefined) this.targets(args.name);
