@@ -152,6 +152,11 @@ export function planResurrect(current: Owners, saved: Owners): { owners: Owners;
   return { owners: { ...current, sources }, apps };
 }
 
+/** The owners with one app's config replaced where it is owned (`restart --update-env`). */
+export function withApp(owners: Owners, app: AppConfig): Owners {
+  return { ...owners, sources: owners.sources.map((s) => (s.apps.some((a) => a.name === app.name) ? { ...s, apps: s.apps.map((a) => (a.name === app.name ? app : a)) } : s)) };
+}
+
 /** Who owns an app (for messages and for `delete`). */
 export function ownerOf(owners: Owners, app: string): ConfigSource | undefined {
   return owners.sources.find((s) => namesOf(s, 'app').includes(app));

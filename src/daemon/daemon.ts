@@ -11,7 +11,7 @@ import { LogPipeline } from '../logs/pipeline.js';
 import { Forwarder } from '../forward/index.js';
 import { AlertManager } from '../alerts/index.js';
 import { AppTableStore } from './app-table.js';
-import { mergeOwners, ownerOf, planResurrect, planStart, sourceOf, withoutApp, type Clash, type Defaults, type Owners } from './config-owners.js';
+import { mergeOwners, ownerOf, planResurrect, planStart, sourceOf, withApp, withoutApp, type Clash, type Defaults, type Owners } from './config-owners.js';
 import { ControlServer, type Handler } from './control-server.js';
 import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
 import { createDaemonLogger, type DaemonLogger } from './logger.js';
@@ -284,7 +284,9 @@ export class Daemon {
         throw new ControlError('EBADREQ', 'callerEnv must map names to strings');
       }
       return each(async (n) => {
-        await this.supervisor.replace({ ...this.supervisor.config(n), callerEnv: callerEnv as Record<string, string> });
+        const app = { ...this.supervisor.config(n), callerEnv: callerEnv as Record<string, string> };
+        if (this.owners) this.owners = withApp(this.owners, app); // what current.json and `save` keep
+        await this.supervisor.replace(app);
         if (this.supervisor.status(n)[0]!.state === 'stopped') await this.supervisor.start(n); // restart starts a stopped app
       })(args);
     });

@@ -243,6 +243,8 @@ export class AppProcess {
         // The config's fault (no such script, not executable): retrying cannot help, so no crash loop.
         const why = `cannot start: ${err.message} (${err.hint})`;
         this.pushError(why);
+        this.lastExit = { code: null, signal: null, at: new Date().toISOString(), cause: 'spawn-failed', uptimeMs: 0 };
+        this.lastStderr = why;
         this.transition(kind, 'errored', why, probe === undefined ? {} : { probe });
         reject(new SupervisorError('ESPAWN', `cannot start "${this.cfg.name}": ${err.message}; hint: ${err.hint}`));
         return;

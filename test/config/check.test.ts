@@ -15,7 +15,7 @@ test('config check finds in one run every error start would hit, each naming the
     '    script: ok.cjs',
     '    cron: "61 * * * *"',                   // 4: minute 61
     '  - name: gone',                           // 5
-    '    script: missing.cjs',                  // 6
+    '    script: ./missing.cjs',                // 6
     '  - name: tool',                           // 7
     '    script: tool',                         // 8
     '  - name: py',                             // 9
@@ -36,7 +36,7 @@ test('config check finds in one run every error start would hit, each naming the
   const expect: [number, string, RegExp][] = [
     [4, 'apps[0].cron', /not a valid cron expression\n\s+hint: node-cron syntax: 5 fields/],
     [6, 'apps[1].script', /\S+missing\.cjs does not exist/],
-    [8, 'apps[2].script', /\S+tool is not executable\n\s+hint: chmod \+x/],
+    [8, 'apps[2].script', /\S+tool is not executable[^\n]*\n\s+hint: chmod \+x/],
     [10, 'apps[3].cmd[0]', /"no-such-binary-bulwark" is not on PATH\n\s+hint: install it, or write its absolute path; PATH is /],
     [13, 'apps[4].stop.timeout', /5 has no unit\n\s+hint: write "5s"/],
     [14, 'apps[5]', /an app needs exactly one of `script` or `cmd`/],
