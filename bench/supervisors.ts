@@ -106,7 +106,7 @@ async function startCrashApp(ctx: Ctx, peer: Peer, name: string, file: string): 
       const cfg = join(ctx.dir, `${name}.yml`);
       writeFileSync(cfg, [
         'apps:', `  - name: ${name}`, `    script: ${script}`, `    env: { TS_FILE: "${file}" }`,
-        '    restart: { policy: always, backoff: { initial: 0ms, max: 1s, factor: 1, jitter: 0 }, minUptime: 100ms, maxRestarts: 1000, window: 60s }',
+        '    restart: { policy: always, backoff: { initial: 0ms, max: 1s, factor: 1, jitter: 0 }, minUptime: 100ms, maxRestarts: 1000 }',
         '',
       ].join('\n'));
       return must(await cli(ctx, 'bulwark', ['start', cfg]), 'bulwark start');

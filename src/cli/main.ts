@@ -6,6 +6,7 @@ interface CommandEntry { name: string; describe: string; load: () => Promise<{ d
 
 const COMMANDS: CommandEntry[] = [
   { name: 'start', describe: 'start the apps of a config file, a script, or a stopped app', load: () => import('./commands/start.js') },
+  { name: 'apply', describe: 'start a config file as the owner of its apps and sections; --replace makes it the only one', load: () => import('./commands/apply.js') },
   { name: 'stop', describe: 'stop an app (or all) and wait for it to exit', load: () => import('./commands/stop.js') },
   { name: 'restart', describe: 'restart an app (or all)', load: () => import('./commands/restart.js') },
   { name: 'delete', describe: 'stop an app (or all) and forget it', load: () => import('./commands/delete.js') },
@@ -21,7 +22,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'kill', describe: 'stop all apps, then the daemon', load: () => import('./commands/kill.js') },
   { name: 'save', describe: 'persist the app table (restored when the daemon starts)', load: () => import('./commands/save.js') },
   { name: 'resurrect', describe: 'start the saved apps that are not running', load: () => import('./commands/resurrect.js') },
-  { name: 'startup', describe: 'print or install a hardened systemd unit for the daemon', load: () => import('./commands/startup.js') },
+  { name: 'startup', describe: 'print, install or uninstall a hardened systemd unit for the daemon', load: () => import('./commands/startup.js') },
   { name: 'import', describe: 'convert a PM2 ecosystem file: `import pm2 <file>`', load: () => import('./commands/import.js') },
 ];
 
@@ -49,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
     .help()
     .alias('h', 'help')
     .version(false)
-    .parserConfiguration({ 'populate--': true })
+    // Arguments after `--` belong to the app: kept verbatim, never turned into numbers.
+    .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false })
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;

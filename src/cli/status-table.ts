@@ -4,11 +4,14 @@ import type { EndpointStatus } from '../forward/endpoint.js';
 import type { PipelineStats } from '../logs/pipeline.js';
 import { bytes, duration, percent, renderTable } from './format.js';
 import { statusTable } from './commands/forward.js';
+import { escapeControl } from '../forward/format/escape.js';
 
 export interface DaemonStatus { apps: AppStatus[]; forward: EndpointStatus[]; pipeline: PipelineStats | null }
 
 export function renderDaemonStatus(all: DaemonStatus): string {
   const parts = [all.apps.length ? renderStatusTable(all.apps) : 'no apps (start some with `bulwark start <config|script>`)'];
+  const why = exitNotes(all.apps);
+  if (why) parts[0] += `\n${why}`;
   if (all.forward.length) parts.push(statusTable(all.forward));
   const p = all.pipeline;
   if (p) {
@@ -26,7 +29,17 @@ export function renderStatusTable(apps: AppStatus[]): string {
   );
 }
 
+/** "crash code 1", "hang SIGKILL", "stop SIGTERM", "spawn-failed": the cause first, then how it ended. */
 function lastExit(e: AppStatus['lastExit']): string {
   if (!e) return '-';
-  return e.signal ? e.signal : `code ${e.code}`;
+  const how = e.signal ? e.signal : e.code === null ? '' : `code ${e.code}`;
+  return [e.cause, how].filter(Boolean).join(' ');
+}
+
+/** Under the table, for each app that is down after a crash: the line that says why. */
+function exitNotes(apps: AppStatus[]): string {
+  return apps
+    .filter((a) => (a.state === 'backoff' || a.state === 'errored') && a.lastExit?.stderr?.length)
+    .map((a) => `${a.name} (${a.state}): ${escapeControl(a.lastExit!.stderr!.find((l) => !/^\s/.test(l)) ?? a.lastExit!.stderr![0]!)}`)
+    .join('\n');
 }

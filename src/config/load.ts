@@ -1,11 +1,12 @@
 // Load bulwark.yml / .json (or a PM2 ecosystem file), expand ${ENV}, validate, and locate every error.
 import { readFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type BulwarkConfig } from './schema/index.js';
+import { configSchema, type AppConfig, type BulwarkConfig } from './schema/index.js';
+import { appSchema } from './schema/apps.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
-import { hintFor } from './hints.js';
+import { describeIssue, unwrapUnion } from './hints.js';
 import { isPm2Document } from './pm2/detect.js';
 import { parseDataFile } from './pm2/read.js';
 
@@ -16,9 +17,20 @@ export interface LoadedConfig {
   warnings: string[];
   /** A PM2 file carries only apps; a bulwark file also owns security, forward and alerts. */
   kind?: 'pm2' | 'bulwark';
+  /**
+   * What the file wrote itself, as opposed to defaults: top-level sections, and `alerts.<key>` per
+   * alerts key (the daemon's ownership of sections across files goes by this). Always set by loadConfigFile.
+   */
+  declared?: string[];
 }
 
-export interface LoadOptions {
+/** Checks beyond the schema, injected by the caller (config never reaches into the supervisor). */
+export interface ValidateOptions {
+  /** Problems that would stop one valid app from being spawned (`start` and `config check` pass the supervisor's). */
+  checkApp?: (app: AppConfig) => { path: (string | number)[]; message: string; hint?: string }[];
+}
+
+export interface LoadOptions extends ValidateOptions {
   /** `--env NAME`: envs.NAME (PM2: env_NAME) is merged over each app's env. */
   envName?: string | undefined;
   /** Where relative paths of a PM2 file resolve from, as in PM2: the caller's cwd. */
@@ -30,7 +42,7 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   const file = resolve(path);
   if (/\.[cm]?js$/.test(file)) {
     const { loadPm2Ecosystem } = await import('./pm2.js');
-    return { ...await loadPm2Ecosystem(file, env, opts), kind: 'pm2' };
+    return pm2Loaded(await loadPm2Ecosystem(file, env, opts), opts);
   }
   let text: string;
   try {
@@ -41,10 +53,19 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   const pm2Doc = pm2Document(file, text);
   if (pm2Doc !== undefined) {
     const { loadPm2Document } = await import('./pm2.js');
-    return { ...loadPm2Document(pm2Doc, file, env, opts), kind: 'pm2' };
+    return pm2Loaded(loadPm2Document(pm2Doc, file, env, opts), opts);
   }
-  const config = parseConfigText(text, file, env);
-  return { file, config, warnings: selectEnv(config, opts.envName), kind: 'bulwark' };
+  const { raw, locate } = readDocument(text, file);
+  const config = validateConfig(raw, file, env, locate, opts);
+  return { file, config, warnings: [...deprecations(config, file), ...selectEnv(config, opts.envName)], kind: 'bulwark', declared: declaredOf(raw) };
+}
+
+/** A PM2 file declares only apps; they get the same spawn checks as a bulwark file's. */
+function pm2Loaded(loaded: LoadedConfig, opts: ValidateOptions): LoadedConfig {
+  const check = opts.checkApp;
+  const issues = check === undefined ? [] : loaded.config.apps.flatMap((app, i) => appIssues(app, i, loaded.file, check, () => undefined));
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { ...loaded, kind: 'pm2', declared: ['apps'] };
 }
 
 /** The parsed document when the text is a PM2 process file (the rule in ./pm2/detect.ts). */
@@ -66,8 +87,31 @@ function selectEnv(config: BulwarkConfig, name: string | undefined): string[] {
   return missing.length === 0 ? [] : [`--env ${name}: ${missing.join(', ')} define${missing.length === 1 ? 's' : ''} no envs.${name}; ${missing.length === 1 ? 'its' : 'their'} env is used`];
 }
 
+function declaredOf(raw: unknown): string[] {
+  const doc = raw as Record<string, unknown>;
+  return Object.keys(doc).flatMap((k) => {
+    const alerts = doc[k];
+    return k === 'alerts' && alerts && typeof alerts === 'object' ? Object.keys(alerts).map((a) => `alerts.${a}`) : [k];
+  });
+}
+
+/** Keys that still load but no longer do anything. */
+function deprecations(config: BulwarkConfig, file: string): string[] {
+  return config.apps.flatMap((a, i) => a.restart.window === undefined ? [] : [
+    `${file}: apps[${i}].restart.window is ignored: maxRestarts now counts failed starts in a row (runs shorter than restart.minUptime), as PM2 does; remove it`,
+  ]);
+}
+
 /** Parses YAML (JSON is YAML) text and validates it. */
-export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): BulwarkConfig {
+export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env, opts: ValidateOptions = {}): BulwarkConfig {
+  const { raw, locate } = readDocument(text, file);
+  return validateConfig(raw, file, env, locate, opts);
+}
+
+type Locate = (path: readonly PropertyKey[]) => { line: number; column: number } | undefined;
+
+/** The YAML (or JSON) document as plain data, and where each path of it is; syntax errors and an empty file throw. */
+function readDocument(text: string, file: string): { raw: unknown; locate: Locate } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -76,39 +120,65 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
       return { file, path: '', line: pos.line, column: pos.col, message: e.message.split('\n')[0]!, hint: 'fix the YAML syntax (indentation uses spaces; quote strings containing ": ")' };
     }));
   }
-  const raw = doc.toJS() ?? {};
-  return validateConfig(raw, file, env, (p) => locate(doc, lineCounter, p), extname(file) === '.json' ? 'json' : 'yaml');
+  const raw: unknown = doc.toJS();
+  if (raw === null || raw === undefined) {
+    throw new ConfigError([{ file, path: '', message: 'the file is empty', hint: 'a config declares at least one of apps, security, forward or alerts (see examples/bulwark.yml)' }]);
+  }
+  return { raw, locate: (p) => locate(doc, lineCounter, p) };
 }
 
 /** Validates an already-parsed object (also used for PM2 files and `start script`). */
 export function validateConfig(
   raw: unknown, file: string, env: NodeJS.ProcessEnv,
   locateFn: (path: readonly PropertyKey[]) => { line: number; column: number } | undefined = () => undefined,
-  _kind = 'yaml',
+  opts: ValidateOptions = {},
 ): BulwarkConfig {
   const issues: ConfigIssue[] = [];
   const expanded = expandEnv(raw, env, [], (path, name) => issues.push({
     file, path: formatPath(path), ...locateFn(path), message: `environment variable ${name} is not set`,
     hint: `export ${name}=... before starting bulwark (secrets are read only from the environment)`,
   }));
-  const result = configSchema.safeParse(expanded);
-  if (!result.success) issues.push(...result.error.issues.map((i) => toIssue(i, file, locateFn)));
-  if (issues.length > 0) throw new ConfigError(issues);
-  const config = result.data!;
+  if (expanded === null || typeof expanded !== 'object' || Array.isArray(expanded)) {
+    throw new ConfigError([{ file, path: '', message: `expected a map of sections, got ${Array.isArray(expanded) ? 'a list' : JSON.stringify(expanded)}`, hint: 'start the file with `apps:` (or security, forward, alerts)' }]);
+  }
+  const result = configSchema.safeParse(expanded, { reportInput: true });
+  if (!result.success) issues.push(...result.error.issues.flatMap(unwrapUnion).map((i) => toIssue(i, file, locateFn)));
   const base = dirname(file);
+  if (opts.checkApp !== undefined) {
+    // Every valid app is checked even when another part of the file is wrong: all errors in one run.
+    const apps = result.success ? result.data.apps.map((a, i): [AppConfig, number] => [a, i]) : validApps((expanded as { apps?: unknown }).apps);
+    apps.forEach(([app, i]) => { app.cwd = resolve(base, app.cwd ?? '.'); issues.push(...appIssues(app, i, file, opts.checkApp!, locateFn)); });
+  }
+  if (issues.length > 0) throw new ConfigError(issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  const config = result.data!;
   for (const app of config.apps) app.cwd = resolve(base, app.cwd ?? '.');
   return config;
 }
 
+/** The apps of an invalid file that can still be checked: each alone, else only its keys that say what runs. */
+function validApps(raw: unknown): [AppConfig, number][] {
+  if (!Array.isArray(raw)) return [];
+  const runKeys = ['script', 'cmd', 'args', 'cwd', 'env', 'interpreter'].filter((k) => k in appSchema.shape);
+  return raw.flatMap((a: unknown, i) => {
+    if (!a || typeof a !== 'object') return [];
+    const whole = appSchema.safeParse(a);
+    const r = whole.success ? whole : appSchema.safeParse({ name: 'app', ...Object.fromEntries(Object.entries(a).filter(([k]) => runKeys.includes(k))) });
+    return r.success ? [[r.data, i] as [AppConfig, number]] : [];
+  });
+}
+
+function appIssues(app: AppConfig, i: number, file: string, check: NonNullable<ValidateOptions['checkApp']>, locateFn: (p: readonly PropertyKey[]) => { line: number; column: number } | undefined): ConfigIssue[] {
+  return check(app).map((p) => {
+    const path = ['apps', i, ...p.path];
+    return { file, path: formatPath(path), ...locateFn(path), message: p.message, ...(p.hint !== undefined ? { hint: p.hint } : {}) };
+  });
+}
+
 function toIssue(i: z.core.$ZodIssue, file: string, locateFn: (p: readonly PropertyKey[]) => { line: number; column: number } | undefined): ConfigIssue {
-  let path = i.path;
-  let message = i.message;
-  if (i.code === 'unrecognized_keys') {
-    // Point at the first unknown key itself, so the line number is the offending one.
-    path = [...i.path, i.keys[0]!];
-    message = `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-  }
-  return { file, path: formatPath(path), ...(locateFn(path) ?? locateFn(i.path)), message, hint: hintFor(i, path) };
+  // Point at the first unknown key itself, so the line number is the offending one.
+  const path = i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]!] : i.path;
+  const { message, hint } = describeIssue(i, path, configSchema);
+  return { file, path: formatPath(path), ...(locateFn(path) ?? locateFn(i.path)), message, ...(hint !== undefined ? { hint } : {}) };
 }
 
 function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): { line: number; column: number } | undefined {

@@ -4,11 +4,13 @@
 //   if it is still there at start, the last daemon died (SIGKILL, OOM), and it is restored instead,
 //   so a crashed daemon brings back exactly what was running.
 // Both hold validated configs (env values included, so the files are 0600 in the 0700 home); the
-// daemon trusts them and does not load the schema.
+// daemon trusts them and does not load the schema. Each also records which file owns what
+// (config-owners.ts); a table written before owners existed comes back as one source.
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BulwarkConfig } from '../config/schema/index.js';
 import { writeFileAtomic } from '../common/atomic-file.js';
+import { mergeOwners, sourceOf, withoutApp, type Owners } from './config-owners.js';
 
 /** Bumped when the stored config's shape changes; an older table is refused, not misread. */
 const TABLE_VERSION = 1;
@@ -16,7 +18,9 @@ const TABLE_VERSION = 1;
 export interface AppTable {
   version: number;
   savedAt: string;
+  /** The merged config (what `startup systemd` reads for stop timeouts and app directories). */
   config: BulwarkConfig;
+  owners?: Owners;
 }
 
 export class AppTableStore {
@@ -28,23 +32,52 @@ export class AppTableStore {
     this.currentFile = join(stateDir, 'current.json');
   }
 
-  save(config: BulwarkConfig): void { write(this.savedFile, config); }
-  recordCurrent(config: BulwarkConfig): void { write(this.currentFile, config); }
-  clearCurrent(): void { try { unlinkSync(this.currentFile); } catch { /* absent */ } }
+  save(owners: Owners): void { write(this.savedFile, owners); }
+  recordCurrent(owners: Owners): void { write(this.currentFile, owners); }
+  clearCurrent(): void { remove(this.currentFile); }
 
-  /** The table to bring back at daemon start, and why. */
-  loadForStart(): { table: AppTable; from: 'crash' | 'saved' } | null {
+  /** `save --clear` (PM2's cleardump): nothing comes back at the next daemon start. False if nothing was saved. */
+  clearSaved(): boolean { return remove(this.savedFile); }
+
+  /** The owners to bring back at daemon start, and why. */
+  loadForStart(): { owners: Owners; from: 'crash' | 'saved' } | null {
     const current = read(this.currentFile);
-    if (current) return { table: current, from: 'crash' };
+    if (current) return { owners: ownersOf(current), from: 'crash' };
     const saved = read(this.savedFile);
-    return saved ? { table: saved, from: 'saved' } : null;
+    return saved ? { owners: ownersOf(saved), from: 'saved' } : null;
   }
 
-  loadSaved(): AppTable | null { return read(this.savedFile); }
+  loadSaved(): Owners | null {
+    const saved = read(this.savedFile);
+    return saved && ownersOf(saved);
+  }
+
+  /** `delete` drops apps from the saved table too (a deleted app must not come back at boot); the names it dropped. */
+  forgetSaved(names: readonly string[]): string[] {
+    const saved = this.loadSaved();
+    if (saved === null) return [];
+    const had = new Set(saved.sources.flatMap((s) => s.apps.map((a) => a.name)));
+    const dropped = names.filter((n) => had.has(n));
+    if (dropped.length === 0) return [];
+    const left = dropped.reduce(withoutApp, saved);
+    if (left.sources.some((s) => s.apps.length > 0)) this.save(left);
+    else this.clearSaved(); // no app left to bring back
+    return dropped;
+  }
 }
 
-function write(file: string, config: BulwarkConfig): void {
-  writeFileAtomic(file, JSON.stringify({ version: TABLE_VERSION, savedAt: new Date().toISOString(), config } satisfies AppTable));
+function write(file: string, owners: Owners): void {
+  writeFileAtomic(file, JSON.stringify({ version: TABLE_VERSION, savedAt: new Date().toISOString(), config: mergeOwners(owners), owners } satisfies AppTable));
+}
+
+function remove(file: string): boolean {
+  try { unlinkSync(file); return true; } catch { return false; }
+}
+
+/** A table from before owners were recorded: everything in it belongs to one source. */
+function ownersOf(table: AppTable): Owners {
+  const { config } = table;
+  return table.owners ?? { sources: [sourceOf('saved table', 'the saved app table', config, ['*'])], defaults: { security: config.security, alerts: config.alerts } };
 }
 
 function read(file: string): AppTable | null {

@@ -11,12 +11,19 @@ import { LogPipeline } from '../logs/pipeline.js';
 import { Forwarder } from '../forward/index.js';
 import { AlertManager } from '../alerts/index.js';
 import { AppTableStore } from './app-table.js';
+import { mergeOwners, ownerOf, planResurrect, planStart, sourceOf, withApp, withoutApp, type Clash, type Defaults, type Owners } from './config-owners.js';
 import { ControlServer, type Handler } from './control-server.js';
 import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
 import { createDaemonLogger, type DaemonLogger } from './logger.js';
 import { ensureHome, type HomePaths } from './paths.js';
 import { ControlError } from './protocol.js';
+import { settle } from './start-settle.js';
+import { SupervisorError } from '../supervisor/errors.js';
 import { VERSION } from '../version.js';
+
+/** Who started an app, for its `start` event: the user, or the daemon bringing a table back. */
+interface StartCause { reason: string; by: string; /** `start --force`: restart it even when unchanged and running. */ force?: boolean }
+const BY_USER: StartCause = { reason: 'started by user', by: 'user' };
 
 export class Daemon {
   private readonly log: DaemonLogger;
@@ -30,6 +37,8 @@ export class Daemon {
    * validated from the CLI, or from the app table it wrote).
    */
   private settings: Settings | null = null;
+  /** Which started file owns which apps, endpoints, channels and settings (config-owners.ts). */
+  private owners: Owners | null = null;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | null = null;
   private forwarder: Forwarder | null = null;
@@ -123,13 +132,31 @@ export class Daemon {
       return;
     }
     if (!found) return;
-    await this.apply(found.table.config, ['apps', 'security', 'forward', 'alerts']);
-    this.daemonEvent('resurrect', `restored ${found.table.config.apps.length} app(s) from the ${found.from === 'crash' ? 'table of a daemon that died' : 'saved table'}`);
+    const names = found.owners.sources.flatMap((s) => s.apps.map((a) => a.name));
+    const cause = found.from === 'crash'
+      ? { reason: 'restored after the previous daemon died', by: 'resurrect' }
+      : { reason: 'resurrected from the saved table', by: 'resurrect' };
+    await this.reconcile(found.owners, names, cause);
+    this.daemonEvent('resurrect', `restored ${names.length} app(s) from the ${found.from === 'crash' ? 'table of a daemon that died' : 'saved table'}`);
   }
 
-  /** Adds or replaces the given apps and starts them; adopts the listed non-app sections. */
-  private async apply(config: BulwarkConfig, sections: string[]): Promise<string[]> {
-    const { apps, ...rest } = config;
+  /**
+   * Makes the daemon run what `owners` say: apps no source owns any more are removed, the merged
+   * settings are adopted, and the apps in `starting` are added, replaced when their config
+   * changed, or started when down. Other apps are left as they are.
+   */
+  private async reconcile(owners: Owners, starting: readonly string[], cause: StartCause): Promise<void> {
+    const config = mergeOwners(owners);
+    this.owners = owners;
+    const wanted = new Set(config.apps.map((a) => a.name));
+    // Removed first: they may hold the ports the new apps need.
+    for (const name of this.supervisor.names()) if (!wanted.has(name)) await this.supervisor.remove(name);
+    await this.apply(config, config.apps.filter((a) => starting.includes(a.name)), cause);
+  }
+
+  /** Adopts the config's non-app sections, then adds or replaces the given apps and starts them. */
+  private async apply(config: BulwarkConfig, apps: AppConfig[], cause: StartCause): Promise<void> {
+    const rest: Settings = { security: config.security, forward: config.forward, alerts: config.alerts };
     if (!this.settings) {
       // The first config: every section of it (a script started alone carries the defaults).
       this.settings = rest;
@@ -138,25 +165,31 @@ export class Daemon {
     } else {
       const current = this.settings;
       const changed = (Object.keys(rest) as (keyof Settings)[])
-        .filter((key) => sections.includes(key) && JSON.stringify(rest[key]) !== JSON.stringify(current[key]));
+        .filter((key) => JSON.stringify(rest[key]) !== JSON.stringify(current[key]));
       this.settings = { ...current, ...Object.fromEntries(changed.map((k) => [k, rest[k]])) };
       if (changed.includes('security')) this.pipeline?.reconfigure(this.settings.security);
       const sinks = changed.filter((k): k is 'forward' | 'alerts' => k === 'forward' || k === 'alerts');
       if (sinks.length > 0) await this.startSinks(this.settings, sinks);
     }
     for (const app of apps) {
-      if (!this.supervisor.has(app.name)) {
-        this.supervisor.add(app);
-        await this.supervisor.start(app.name);
-      } else if (JSON.stringify(this.supervisor.config(app.name)) !== JSON.stringify(app)) {
-        await this.supervisor.replace(app); // a changed config: stop, swap, start
-      } else if (['stopped', 'errored'].includes(this.supervisor.status(app.name)[0]!.state)) {
-        await this.supervisor.start(app.name); // unchanged but down: start it; running ones are left alone
+      try {
+        if (!this.supervisor.has(app.name)) {
+          this.supervisor.add(app);
+          await this.supervisor.start(app.name, cause.reason, cause.by);
+        } else if (JSON.stringify(this.supervisor.config(app.name)) !== JSON.stringify(app)) {
+          await this.supervisor.replace(app); // a changed config: stop, swap, start
+        } else if (['stopped', 'errored'].includes(this.supervisor.status(app.name)[0]!.state)) {
+          await this.supervisor.start(app.name, cause.reason, cause.by); // unchanged but down: start it; running ones are left alone
+        } else if (cause.force) {
+          await this.supervisor.restart(app.name, 'restarted by start --force');
+        }
+      } catch (err) {
+        // A spawn failure is the app's state (backoff, then errored) and `start` reports it; the other apps still start.
+        if (!(err instanceof SupervisorError && err.code === 'ESPAWN')) throw err;
       }
     }
     await this.followApps();
     this.recordCurrent();
-    return apps.map((a) => a.name);
   }
 
   private newPipeline(settings: Settings): LogPipeline {
@@ -175,7 +208,7 @@ export class Daemon {
   }
 
   private currentConfig(): BulwarkConfig | null {
-    return this.settings && { apps: this.supervisor.names().map((n) => this.supervisor.config(n)), ...this.settings };
+    return this.owners && mergeOwners(this.owners);
   }
 
   private followApps(): Promise<void> {
@@ -183,12 +216,22 @@ export class Daemon {
   }
 
   private recordCurrent(): void {
-    const config = this.currentConfig();
-    if (config) this.table.recordCurrent(config);
+    if (this.owners) this.table.recordCurrent(this.owners);
   }
 
-  private targets(name: unknown): string[] {
+  /** One clash, naming both owners (the CLI adds what to do about it). */
+  private describeClash(c: Clash, incoming: string, create: boolean): string {
+    if (c.what === 'app' && create) {
+      const state = this.supervisor.has(c.name) ? this.supervisor.status(c.name)[0]!.state : 'not running';
+      return `app "${c.name}" already exists (${state}, started from ${c.owner})`;
+    }
+    const what = c.what === 'setting' ? c.name : `${c.what} "${c.name}"`;
+    return `${what} is already declared by ${c.owner}${c.what === 'setting' ? ' with another value' : ''}; ${incoming} declares it too`;
+  }
+
+  private targets(name: unknown, many = false): string[] {
     if (name === 'all') return this.supervisor.names();
+    if (many && Array.isArray(name)) return name.filter((n): n is string => typeof n === 'string' && this.supervisor.has(n));
     if (typeof name !== 'string' || !this.supervisor.has(name)) {
       const known = this.supervisor.names();
       throw new ControlError('EUNKNOWN_APP', `no app named ${JSON.stringify(name)}${known.length ? ` (known: ${known.join(', ')})` : ' (no apps are registered)'}`);
@@ -205,15 +248,33 @@ export class Daemon {
       if (!config || !Array.isArray(config.apps) || !config.security || !Array.isArray(config.forward) || !config.alerts) {
         throw new ControlError('ECONFIG', 'apply needs a validated config (apps, security, forward, alerts)');
       }
-      return { started: await this.apply(config, Array.isArray(args.sections) ? args.sections as string[] : ['apps']) };
+      // `source` names the file (or `cli:<app>`); `declared` what it wrote itself (absent: everything).
+      const source = (args.source ?? {}) as { id?: string; label?: string };
+      const id = source.id ?? 'unnamed';
+      const incoming = sourceOf(id, source.label ?? id, config, Array.isArray(args.declared) ? args.declared as string[] : ['*']);
+      const defaults = (args.defaults as Defaults | undefined) ?? this.owners?.defaults ?? { security: config.security, alerts: config.alerts };
+      const opts = { force: args.force === true, replace: args.replace === true, create: args.create === true };
+      const plan = planStart(this.owners ?? { sources: [], defaults }, incoming, opts, defaults);
+      if (plan.clashes.length > 0) throw new ControlError('ECLASH', plan.clashes.map((c) => this.describeClash(c, incoming.label, opts.create)).join('\n'));
+      const apps = incoming.apps.map((a) => a.name);
+      if (args.dryRun !== true) await this.reconcile(plan.owners, apps, { ...BY_USER, force: opts.force && opts.create });
+      return { changes: plan.changes, apps };
     });
+    h.set('settle', async (args) => ({ outcomes: await settle(this.supervisor, this.targets(args.names ?? 'all', true)) }));
     const each = (fn: (name: string) => Promise<void>) => async (args: Record<string, unknown>) => {
       const names = this.targets(args.name);
       await Promise.all(names.map(fn));
       this.recordCurrent();
       return { names };
     };
-    h.set('start', each((n) => this.supervisor.start(n)));
+    h.set('start', async (args) => {
+      const names = this.targets(args.name);
+      const up = (n: string) => ['online', 'starting'].includes(this.supervisor.status(n)[0]!.state);
+      const already = names.filter(up);
+      await Promise.all(names.filter((n) => !already.includes(n)).map((n) => this.supervisor.start(n)));
+      this.recordCurrent();
+      return { names, already };
+    });
     h.set('stop', each((n) => this.supervisor.stop(n)));
     h.set('restart', async (args) => {
       // --update-env: the caller's environment replaces the one the app was started with.
@@ -223,14 +284,23 @@ export class Daemon {
         throw new ControlError('EBADREQ', 'callerEnv must map names to strings');
       }
       return each(async (n) => {
-        await this.supervisor.replace({ ...this.supervisor.config(n), callerEnv: callerEnv as Record<string, string> });
+        const app = { ...this.supervisor.config(n), callerEnv: callerEnv as Record<string, string> };
+        if (this.owners) this.owners = withApp(this.owners, app); // what current.json and `save` keep
+        await this.supervisor.replace(app);
         if (this.supervisor.status(n)[0]!.state === 'stopped') await this.supervisor.start(n); // restart starts a stopped app
       })(args);
     });
     h.set('delete', async (args) => {
-      const r = await each((n) => this.supervisor.remove(n))(args);
+      const names = this.targets(args.name);
+      // The files that declared them: starting one of those again brings its app back.
+      const files = [...new Set(names.map((n) => (this.owners && ownerOf(this.owners, n)?.id) ?? '').filter((id) => id.startsWith('/')))];
+      await Promise.all(names.map((n) => this.supervisor.remove(n)));
+      if (this.owners) this.owners = names.reduce(withoutApp, this.owners);
+      this.recordCurrent();
       await this.followApps();
-      return r;
+      // A deleted app must not come back at the next daemon start (PM2 keeps it in its dump).
+      const unsaved = this.table.forgetSaved(names);
+      return { names, unsaved, files };
     });
     h.set('status', (args) => {
       if (args.name !== undefined) this.targets(args.name);
@@ -253,15 +323,16 @@ export class Daemon {
     });
     h.set('save', () => {
       const config = this.currentConfig();
-      if (!config || config.apps.length === 0) throw new ControlError('ENOAPPS', 'no apps to save: start some first');
-      this.table.save(config);
+      if (!this.owners || !config || config.apps.length === 0) throw new ControlError('ENOAPPS', 'no apps to save: start some first');
+      this.table.save(this.owners);
       return { file: this.table.savedFile, apps: config.apps.map((a) => a.name) };
     });
     h.set('resurrect', async () => {
       const saved = this.table.loadSaved();
       if (!saved) throw new ControlError('ENOSAVED', 'nothing saved yet: run `bulwark save` first');
-      const missing = saved.config.apps.filter((a) => !this.supervisor.has(a.name));
-      return { started: await this.apply({ ...saved.config, apps: missing }, ['security', 'forward', 'alerts']) };
+      const plan = planResurrect(this.owners ?? { sources: [], defaults: saved.defaults }, saved);
+      if (plan.apps.length > 0) await this.reconcile(plan.owners, plan.apps, { reason: 'resurrected by `bulwark resurrect`', by: 'resurrect' });
+      return { started: plan.apps };
     });
     h.set('kill', () => {
       setImmediate(() => void this.shutdown('bulwark kill').then(() => process.exit(0)));

@@ -2,7 +2,7 @@
 // Pure rendering; finding paths, versions and the app table is the caller's job (cli/commands/startup.ts).
 import { DAEMON_NODE_FLAGS } from './node-flags.js';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export type UnitScope = 'system' | 'user';
 
@@ -58,6 +58,17 @@ export function installCommands(scope: UnitScope, runAs?: string): string[] {
   const cmds = [`${ctl} daemon-reload`, `${ctl} enable --now ${UNIT_NAME}`, `${ctl} status ${UNIT_NAME}`];
   if (scope === 'user') cmds.push(`loginctl enable-linger ${runAs ?? '$USER'}   # keep it running after logout and start it at boot`);
   return cmds;
+}
+
+/** The link `systemctl enable` makes for the unit's WantedBy= (removing it is what `disable` does). */
+export function wantsLinkPath(unitPath: string, scope: UnitScope): string {
+  return join(dirname(unitPath), `${scope === 'system' ? 'multi-user' : 'default'}.target.wants`, UNIT_NAME);
+}
+
+/** The commands an operator runs after `--uninstall` removed the unit (PM2's unstartup). */
+export function uninstallCommands(scope: UnitScope): string[] {
+  const ctl = scope === 'system' ? 'systemctl' : 'systemctl --user';
+  return [`${ctl} stop ${UNIT_NAME}   # stops the daemon, and with it the apps`, `${ctl} daemon-reload`];
 }
 
 export function timeoutStopSec(maxStopTimeoutMs: number): number {

@@ -24,7 +24,7 @@ export interface LifecycleEvent extends EventBase {
   pid?: number;
   code?: number | null;
   signal?: string | null;
-  /** Which probe or limit caused it (heartbeat | http | tcp | silence | cpu | memory | cron | watch | user). */
+  /** Which probe or limit caused it (heartbeat | http | tcp | silence | cpu | memory | cron | watch | user | resurrect). */
   probe?: string;
 }
 

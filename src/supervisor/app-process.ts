@@ -12,6 +12,7 @@ import { newEventId } from '../events/id.js';
 import type { AppState, BulwarkEvent, LifecycleEvent, LogLine } from '../events/types.js';
 import { CronRestart } from './cron-restart.js';
 import { SupervisorError } from './errors.js';
+import { describeExit, StderrTail, summarizeStderr, type ExitCause } from './exit-report.js';
 import { DeadlineProbe } from './health/deadline-probe.js';
 import { httpCheck } from './health/http-check.js';
 import { PeriodicProbe } from './health/periodic-probe.js';
@@ -46,6 +47,15 @@ export interface ExitRecord {
   code: number | null;
   signal: string | null;
   at: string;
+  /** What ended the run (set on the app's lastExit). */
+  cause?: ExitCause;
+  /** How long the run lasted. */
+  uptimeMs?: number;
+}
+
+/** The last exit with the stderr lines that explain it (crashes and failed spawns). */
+export interface ExitReport extends ExitRecord {
+  stderr?: string[];
 }
 
 type EventExtra = Partial<Pick<LifecycleEvent, 'pid' | 'code' | 'signal' | 'probe'>>;
@@ -62,6 +72,9 @@ interface Run {
   silence: DeadlineProbe | null;
   graceTimer: NodeJS.Timeout | undefined;
   limits: ResourceLimits | null;
+  /** Exit cause hook: what this run's stop was for (set by endRun), and its stderr's last bytes. */
+  endCause: ExitCause | null;
+  stderr: StderrTail;
 }
 
 export class AppProcess {
@@ -84,6 +97,8 @@ export class AppProcess {
   private err: RotatingLogFile | null = null;
   private serial: Promise<unknown> = Promise.resolve();
   private removed = false;
+  /** The stderr of the run lastExit belongs to, or the spawn error when there was no run. */
+  private lastStderr: StderrTail | string | null = null;
 
   constructor(app: AppConfig, private readonly deps: AppProcessDeps) {
     this.cfg = app;
@@ -109,15 +124,33 @@ export class AppProcess {
 
   // ---- user operations -------------------------------------------------------------------
 
-  start(): Promise<void> {
+  /** Starts a stopped, errored or backing-off app; `reason`/`cause` say who asked (user, resurrect). */
+  start(reason = 'started by user', cause = 'user'): Promise<void> {
     return this.serialize(async () => {
       await this.startTriggers();
       if (this.state === 'online' || this.state === 'starting') return;
       clearTimeout(this.backoffTimer);
       this.policy.reset();
       await this.watcher?.ready;
-      await this.spawnRun('start', 'started by user', 'user');
+      await this.spawnRun('start', reason, cause);
     });
+  }
+
+  /** The last exit, its cause and the stderr lines that explain a crash (waits briefly for the pipe to drain). */
+  async exitReport(drainMs = 300): Promise<ExitReport | null> {
+    const tail = this.lastStderr;
+    const deadline = Date.now() + drainMs;
+    while (tail instanceof StderrTail && !tail.ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    return this.lastExitReport();
+  }
+
+  lastExitReport(): ExitReport | null {
+    const exit = this.lastExit;
+    if (exit === null) return null;
+    const tail = this.lastStderr;
+    if (exit.cause !== 'crash' && exit.cause !== 'exit' && exit.cause !== 'spawn-failed') return exit;
+    const stderr = typeof tail === 'string' ? [tail] : tail === null ? [] : summarizeStderr(tail.lines());
+    return stderr.length > 0 ? { ...exit, stderr } : exit;
   }
 
   stop(reason = 'stopped by user'): Promise<void> {
@@ -190,6 +223,7 @@ export class AppProcess {
    */
   private async endRun(kind: string, reason: string, probe: string, graceMs: number): Promise<ExitRecord> {
     const run = this.run!;
+    run.endCause = kind === 'hang' || kind === 'cpu' || kind === 'memory' ? kind : 'stop';
     this.transition(kind, 'stopping', reason, { pid: run.pid, probe });
     const { escalated } = await endGroup(run.pid, this.cfg.stop.signal, graceMs, run.exited);
     const exit = await run.exited;
@@ -209,6 +243,8 @@ export class AppProcess {
         // The config's fault (no such script, not executable): retrying cannot help, so no crash loop.
         const why = `cannot start: ${err.message} (${err.hint})`;
         this.pushError(why);
+        this.lastExit = { code: null, signal: null, at: new Date().toISOString(), cause: 'spawn-failed', uptimeMs: 0 };
+        this.lastStderr = why;
         this.transition(kind, 'errored', why, probe === undefined ? {} : { probe });
         reject(new SupervisorError('ESPAWN', `cannot start "${this.cfg.name}": ${err.message}; hint: ${err.hint}`));
         return;
@@ -258,6 +294,7 @@ export class AppProcess {
       child, pid, spawnedAt: Date.now(), exited, exit: null,
       probes: [], heartbeat: null, silence: null, graceTimer: undefined,
       limits: ResourceLimits.needed(this.cfg.limits) ? new ResourceLimits(this.cfg.limits) : null,
+      endCause: null, stderr: new StderrTail(),
     };
     this.run = run;
     this.registryProblem(this.deps.registry.record({ app: this.cfg.name, pgid: pid, pid, startTime: readProcStat(pid)?.startTime ?? 0 }));
@@ -282,6 +319,8 @@ export class AppProcess {
 
   private onSpawnFailed(err: Error): void {
     this.pushError(`spawn failed: ${err.message}`);
+    this.lastExit = { code: null, signal: null, at: new Date().toISOString(), cause: 'spawn-failed', uptimeMs: 0 };
+    this.lastStderr = `spawn failed: ${err.message}`;
     this.run = null;
     this.afterEnd(false, 'crash', `spawn failed: ${err.message}`, { code: null, signal: null }, 0);
   }
@@ -290,6 +329,8 @@ export class AppProcess {
     const { logsDir, onLine } = this.deps;
     const stdout = run.child.stdout!;
     const stderr = run.child.stderr!;
+    stderr.on('data', (chunk: Buffer) => run.stderr.push(chunk));
+    stderr.once('end', () => { run.stderr.ended = true; });
     try {
       this.out ??= new RotatingLogFile(join(logsDir, `${this.cfg.name}.out.log`), this.cfg.logs.rotate);
       this.err ??= new RotatingLogFile(join(logsDir, `${this.cfg.name}.err.log`), this.cfg.logs.rotate);
@@ -380,7 +421,10 @@ export class AppProcess {
     const run = this.run;
     if (run === null || run.child !== child) return;
     run.exit = exit;
-    this.lastExit = exit;
+    const uptimeMs = Date.now() - run.spawnedAt;
+    const cause: ExitCause = this.state === 'stopping' ? run.endCause ?? 'stop' : exit.code === 0 ? 'exit' : 'crash';
+    this.lastExit = { ...exit, cause, uptimeMs };
+    this.lastStderr = run.stderr;
     this.retire(run);
     if (this.state === 'stopping') return; // endRun() owns what happens next
     const clean = exit.code === 0;
@@ -420,13 +464,15 @@ export class AppProcess {
     }
     const verdict = this.policy.next(uptimeMs);
     if (!verdict.restart) {
+      // Errored hook: maxRestarts failed starts in a row. The transition, then the `errored` event alerts hear.
       const why = `gave up: ${verdict.reason}; no more restarts until started again`;
       this.pushError(why);
       this.transition(kind, 'errored', `${reason}; ${why}`, extra);
       this.note('errored', why, extra);
       return;
     }
-    this.transition(kind, 'backoff', `${reason}; restart ${verdict.attempt} in ${formatDuration(verdict.delayMs)}`, extra);
+    const failed = verdict.failedStarts > 0 ? ` (${verdict.failedStarts} failed start${verdict.failedStarts > 1 ? 's' : ''} in a row; errored at ${this.cfg.restart.maxRestarts + 1})` : '';
+    this.transition(kind, 'backoff', `${reason}; restart ${verdict.attempt} in ${formatDuration(verdict.delayMs)}${failed}`, extra);
     const respawn = (): void => {
       void this.serialize(async () => {
         if (this.state !== 'backoff') return;
@@ -520,6 +566,4 @@ function timestamper(setting: boolean | string): (() => string) | undefined {
   return () => format(new Date());
 }
 
-export function describeExit(e: { code: number | null; signal: string | null }): string {
-  return e.signal !== null ? `signal ${e.signal}` : `code ${e.code}`;
-}
+export { describeExit };

@@ -30,14 +30,14 @@ test('SMTP credentials come from ${ENV} in the URL, authenticate, and never appe
   t.after(() => smtp.close());
   const env = { SMTP_PASS: encodeURIComponent(password), BAD_PASS: 'wrong-but-secret-value' };
   const yaml = (v: string) => `alerts:\n  channels:\n    - { type: email, smtp: "smtp://alerts:\${${v}}@127.0.0.1:${smtp.port}", to: ops@example.test }\n`;
-  const good = parseConfigText(yaml('SMTP_PASS'), 'bulwark.yml', env).alerts;
-  const { manager } = await startManager(t, good);
+  // The loader expands ${ENV}; the manager gets the channel as written after expansion.
+  const channel = (v: string) => ({ channels: [{ ...parseConfigText(yaml(v), 'bulwark.yml', env).alerts.channels[0]!, timeout: '10s' }] });
+  const { manager } = await startManager(t, channel('SMTP_PASS'));
   const [ok] = await manager.test();
   assert.equal(ok!.ok, true, ok!.error);
   assert.equal(smtp.messages[0]!.user, 'alerts');
 
-  const bad = parseConfigText(yaml('BAD_PASS'), 'bulwark.yml', env).alerts;
-  const { manager: badManager, events } = await startManager(t, bad);
+  const { manager: badManager, events } = await startManager(t, channel('BAD_PASS'));
   const [failed] = await badManager.test();
   assert.equal(failed!.ok, false);
   assert.ok(!JSON.stringify([failed, events]).includes('wrong-but-secret-value'));

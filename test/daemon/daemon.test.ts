@@ -57,7 +57,8 @@ test('config check lists every error of a file with exit 78, and exits 0 on a va
   assert.match(r.stderr, /bad\.yml:4:\d+: apps\[0\]\.restart\.policy/);
   assert.match(r.stderr, /bad\.yml:5:\d+: apps\[0\]\.stop\.timeout/);
   assert.match(r.stderr, /bad\.yml:6:\d+: apps\[0\]\.helth: unknown key "helth"\n\s+hint: did you mean "health"/);
-  assert.match(r.stderr, /3 error\(s\)/);
+  assert.match(r.stderr, /bad\.yml:3:\d+: apps\[0\]\.script: script "server\.js" is neither a file in \S+ nor a program on PATH/);
+  assert.match(r.stderr, /4 error\(s\)/);
   const ok = await h.run(['config', 'check', familyConfig(h, ['api'])]);
   assert.equal(ok.code, 0, ok.stderr);
 });

@@ -24,16 +24,28 @@ test('backoff grows by factor, is capped at max, jitter stays within its fractio
   assert.equal(backoffDelay(j, 1, () => 1), 220);
 });
 
-test('restart policy: on-failure ignores clean exits, maxRestarts within window gives up, window slides', () => {
-  const p = new RestartPolicy(app({ name: 'p', script: 'x.js', restart: { policy: 'on-failure', maxRestarts: 2, window: '10s' } }).restart);
-  assert.equal(p.wants(true), false);
-  assert.equal(p.wants(false), true);
-  assert.equal(p.next(0, 1_000).restart, true);
-  assert.equal(p.next(0, 2_000).restart, true);
-  const third = p.next(0, 3_000);
-  assert.equal(third.restart, false);
-  assert.match(!third.restart ? third.reason : '', /2 restarts within 10s/);
-  assert.equal(p.next(0, 12_500).restart, true, 'old restarts leave the window');
+test('restart policy: maxRestarts counts failed starts in a row (runs shorter than minUptime), whatever the time between them', () => {
+  // The defaults (minUptime 1s, maxRestarts 10): the 11th failed start in a row gives up, however long the backoff made it take.
+  const p = new RestartPolicy(app({ name: 'p', script: 'x.js' }).restart, () => 0.5);
+  const verdicts = Array.from({ length: 11 }, () => p.next(50));
+  assert.ok(verdicts.slice(0, 10).every((v) => v.restart), 'ten restarts');
+  const last = verdicts[10]!;
+  assert.equal(last.restart, false);
+  assert.match(!last.restart ? last.reason : '', /^11 failed starts in a row \(each run shorter than minUptime 1s; maxRestarts 10\)/);
+  // The backoff doubles per failed start from 100 ms and is capped at 30 s.
+  assert.deepEqual(verdicts.slice(0, 10).map((v) => (v.restart ? v.delayMs : -1)), [100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 30000]);
+
+  // A run of at least minUptime forgives: the count and the backoff start over.
+  const q = new RestartPolicy(app({ name: 'q', script: 'x.js', restart: { policy: 'on-failure', maxRestarts: 2, minUptime: '1s' } }).restart, () => 0.5);
+  assert.equal(q.wants(true), false);
+  assert.equal(q.wants(false), true);
+  assert.equal(q.next(10).restart, true);
+  assert.equal(q.next(10).restart, true);
+  const good = q.next(1_000);
+  assert.ok(good.restart && good.failedStarts === 0 && good.delayMs === 100, JSON.stringify(good));
+  assert.equal(q.next(10).restart, true);
+  assert.equal(q.next(10).restart, true);
+  assert.equal(q.next(10).restart, false, 'the third failed start in a row gives up');
 });
 
 test('a crashing app restarts with growing backoff, and a run past minUptime resets it', async (t) => {
@@ -67,28 +79,34 @@ test('a crashing app restarts with growing backoff, and a run past minUptime res
   assert.ok(st.lastExit !== null);
 });
 
-test('a crash loop ends in errored after maxRestarts, with an event that says so, and stays down', async (t) => {
+test('a crash loop ends in errored after maxRestarts failed starts in a row, says so, and stays down; a good run resets the count', async (t) => {
   const h = harness(t);
   const file = join(h.home, 'runs');
+  // Runs 1-2 fail, run 3 lasts 1.5 s (> minUptime 1 s: forgiven), runs 4-6 fail: errored after 6 runs.
   h.sup.add(app({
-    name: 'loop', script: join(APPS, 'crash.mjs'), env: { RUNS_FILE: file, EXIT_CODE: '3' },
-    restart: { backoff: { initial: 0 }, maxRestarts: 3, window: '1m' },
+    name: 'loop', script: join(APPS, 'crash.mjs'), env: { RUNS_FILE: file, EXIT_CODE: '3', STABLE_RUN: '3', STABLE_FOR: '1500' },
+    restart: { backoff: { initial: 0 }, maxRestarts: 2, minUptime: '1s' },
   }));
   await h.sup.start('loop');
   const errored = await waitFor('errored event', () => h.kinds('errored')[0]);
-  assert.match(errored.reason, /gave up: 3 restarts within 1m/);
+  assert.match(errored.reason, /gave up: 3 failed starts in a row \(each run shorter than minUptime 1s; maxRestarts 2\)/);
+  assert.equal(runs(file), 6, 'the good third run reset the count');
   assert.equal(h.sup.status('loop')[0]!.state, 'errored');
-  assert.equal(h.sup.status('loop')[0]!.restarts, 3);
+  assert.equal(h.sup.status('loop')[0]!.restarts, 5);
   const last = h.kinds('crash').at(-1)!;
   assert.equal(last.to, 'errored');
   assert.equal(last.code, 3);
+  assert.match(h.kinds('crash')[0]!.reason, /1 failed start in a row; errored at 3/);
+  const lastExit = h.sup.status('loop')[0]!.lastExit!;
+  assert.equal(lastExit.cause, 'crash');
+  assert.equal(lastExit.code, 3);
   await sleep(600);
-  assert.equal(runs(file), 4, 'no start after giving up');
+  assert.equal(runs(file), 6, 'no start after giving up');
   assert.ok(h.sup.status('loop')[0]!.errors.some((e) => e.includes('gave up')));
-  // A deliberate start forgives the past.
+  // A deliberate start forgives the past (run 7 onwards: all fail, so errored after 3 more runs).
   await h.sup.start('loop');
   await waitFor('errored again', () => h.kinds('errored').length === 2);
-  assert.equal(runs(file), 8);
+  assert.equal(runs(file), 9);
 });
 
 test('policy on-failure: a clean exit leaves the app stopped; never: a crash leaves it errored', async (t) => {

@@ -1,8 +1,10 @@
 // `bulwark config check <file>`: every error with file, line, path and a hint; exit 78, or 0 when valid.
+// It runs the checks `start` runs (scripts and commands that would not spawn included).
 import type { BulwarkCommand } from '../command.js';
 import { EXIT } from '../command.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import { loadConfigFile } from '../../config/load.js';
+import { runnableProblems } from '../../supervisor/runnable.js';
 
 interface Args { action: string; file: string; json?: boolean }
 
@@ -15,7 +17,7 @@ const config: BulwarkCommand<Args> = {
     .option('json', { type: 'boolean', describe: 'print the errors (or the resolved config) as JSON' }),
   run: async (argv, io) => {
     try {
-      const { config: cfg, warnings } = await loadConfigFile(argv.file);
+      const { config: cfg, warnings } = await loadConfigFile(argv.file, process.env, { checkApp: (app) => runnableProblems(app) });
       for (const w of warnings) io.err(`warning: ${w}`);
       if (argv.json) io.out(JSON.stringify({ valid: true, apps: cfg.apps.map((a) => a.name), warnings }));
       else io.out(`${argv.file}: valid (${cfg.apps.length} app(s), ${cfg.forward.length} forward endpoint(s), ${cfg.alerts.channels.length} alert channel(s))`);

@@ -1,5 +1,7 @@
-// `bulwark start [config|script|name] [--name N] [-- args]`: loads and validates here (so config
-// errors are located and exit 78), starts the daemon if needed, and hands it the validated config.
+// `bulwark start [config|script|name] [--name N] [-f] [-- args]`: loads and validates here (so config
+// errors are located and exit 78), starts the daemon if needed, and hands it the validated config as
+// the share of one owner (the file, or the command line for a script). It answers once every app it
+// started survived restart.minUptime or failed (exit 1, with the exit code or signal and the error).
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import type { BulwarkCommand, CliIO } from '../command.js';
@@ -7,16 +9,12 @@ import { EXIT } from '../command.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import { loadConfigFile, validateConfig } from '../../config/load.js';
 import { isConfigFileName } from '../../config/pm2/detect.js';
-import { spawnCommandFor, SpawnCommandError } from '../../supervisor/spawn-command.js';
-import { callerEnvironment } from '../caller-env.js';
-import type { BulwarkConfig } from '../../config/schema/index.js';
-import type { AppStatus } from '../../supervisor/supervisor.js';
-import { homePaths } from '../../daemon/paths.js';
-import { reportRemoteError, withDaemon } from '../daemon-connection.js';
-import { ensureDaemon } from '../daemon-launcher.js';
-import { renderStatusTable } from '../status-table.js';
+import type { StartOutcome } from '../../daemon/start-settle.js';
+import { runnableProblems } from '../../supervisor/runnable.js';
+import { applyConfig, reportOutcomes, type ApplyRequest } from '../apply-config.js';
+import { withDaemon } from '../daemon-connection.js';
 
-interface Args { target?: string; name?: string; json?: boolean; env?: string; interpreter?: string; '--'?: string[] }
+interface Args { target?: string; name?: string; json?: boolean; force?: boolean; env?: string; interpreter?: string; '--'?: (string | number)[] }
 
 const start: BulwarkCommand<Args> = {
   command: 'start [target]',
@@ -24,82 +22,69 @@ const start: BulwarkCommand<Args> = {
   builder: (y) => y
     .positional('target', { type: 'string', describe: 'bulwark.yml, ecosystem.config.js, a script, or an app name' })
     .option('name', { type: 'string', describe: 'app name when starting a script' })
+    .option('force', { alias: 'f', type: 'boolean', describe: 'replace an app of the same name, or take over names another file declares' })
     .option('json', { type: 'boolean', describe: 'print the status of the started apps as JSON' })
     .option('env', { type: 'string', describe: 'merge envs.NAME (PM2: env_NAME) over each app\'s env' })
     .option('interpreter', { type: 'string', describe: 'what runs the script (node, python3, a path, or none)' })
-    .example('bulwark start bulwark.yml', 'start every app in the file')
-    .example('bulwark start server.js --name api -- --port 3000', 'run one script'),
+    .example('bulwark start bulwark.yml', 'start every app in the file (a second file adds its own apps)')
+    .example('bulwark start server.js --name api -- --port 3000', 'run one script; args after -- reach it as they are'),
   run: async (argv, io) => {
     const target = argv.target ?? (existsSync('bulwark.yml') ? 'bulwark.yml' : undefined);
     if (!target) { io.err('bulwark start: name a config file, a script or an app (no bulwark.yml here)'); return EXIT.USAGE; }
     const isFile = existsSync(target) && statSync(target).isFile();
     if (!isFile) {
       if (isConfigFileName(target) || target.includes('/')) { io.err(`bulwark start: ${target}: no such file`); return EXIT.USAGE; }
-      return withDaemon(io, async (c) => { await c.request('start', { name: target }); io.out(`started ${target}`); return 0; });
+      return startByName(target, io);
     }
-    let config: BulwarkConfig;
-    let sections: string[];
+    let req: ApplyRequest;
     try {
-      ({ config, sections } = await loadTarget(target, argv, io));
+      req = await loadTarget(target, argv, io);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       for (const issue of err.issues) io.err(formatIssue(issue));
       io.err(`${err.issues.length} error(s); nothing was started`);
       return EXIT.CONFIG;
     }
-    const problems = unrunnable(config);
-    if (problems.length > 0) {
-      for (const p of problems) io.err(p);
-      io.err(`${problems.length} error(s); nothing was started`);
-      return EXIT.CONFIG;
-    }
-    const callerEnv = callerEnvironment();
-    for (const app of config.apps) app.callerEnv = callerEnv;
-    const paths = homePaths();
-    let client;
-    try {
-      client = await ensureDaemon(paths);
-    } catch (err) {
-      return reportRemoteError(io, err);
-    }
-    try {
-      const { started } = await client.request<{ started: string[] }>('apply', { config, sections });
-      const status = (await client.request<AppStatus[]>('status')).filter((s) => started.includes(s.name));
-      io.out(argv.json ? JSON.stringify(status) : renderStatusTable(status));
-      return 0;
-    } catch (err) {
-      return reportRemoteError(io, err);
-    } finally {
-      client.close();
-    }
+    const name = req.create ? req.config.apps[0]!.name : '';
+    return applyConfig(req, io, {
+      json: argv.json,
+      clashHint: req.create
+        ? `\`bulwark restart ${name}\` restarts it, \`bulwark start ${name}\` starts it if stopped; add --force (-f) to replace it with this script and these arguments`
+        : `rename it in one file, \`bulwark delete <name>\` first, add --force (-f) to move it to ${target}, or \`bulwark apply ${target} --replace\` to run only this file`,
+    });
   },
 };
 
-async function loadTarget(target: string, argv: Args, io: CliIO): Promise<{ config: BulwarkConfig; sections: string[] }> {
+/** `start NAME`: a stopped or errored app starts; an online one is left alone (exit 0). */
+function startByName(name: string, io: CliIO): Promise<number> {
+  return withDaemon(io, async (c) => {
+    const { names, already } = await c.request<{ names: string[]; already: string[] }>('start', { name });
+    for (const n of already) io.out(`${n} is already online (\`bulwark restart ${n}\` restarts it)`);
+    const started = names.filter((n) => !already.includes(n));
+    if (started.length === 0) return EXIT.OK;
+    io.out(`started ${started.join(', ')}`);
+    const { outcomes } = await c.request<{ outcomes: StartOutcome[] }>('settle', { names: started });
+    return reportOutcomes(io, outcomes);
+  });
+}
+
+async function loadTarget(target: string, argv: Args, io: CliIO): Promise<ApplyRequest> {
+  const checks = { checkApp: (app: Parameters<typeof runnableProblems>[0]) => runnableProblems(app) };
   if (isConfigFileName(target)) {
-    const loaded = await loadConfigFile(target, process.env, { envName: argv.env });
+    const loaded = await loadConfigFile(target, process.env, { ...checks, envName: argv.env });
     for (const w of loaded.warnings) io.err(`warning: ${w}`);
-    // A PM2 file has only apps: the daemon's security, forward and alerts sections stay as they are.
-    return { config: loaded.config, sections: loaded.kind === 'pm2' ? ['apps'] : ['apps', 'security', 'forward', 'alerts'] };
+    return { config: loaded.config, declared: loaded.declared ?? ['*'], source: { id: loaded.file, label: loaded.file }, force: argv.force === true };
   }
   const script = resolve(target);
   const name = argv.name ?? basename(script, extname(script));
-  const app = { name, script, args: argv['--'] ?? [], cwd: process.cwd(), ...(argv.interpreter !== undefined ? { interpreter: argv.interpreter } : {}) };
-  const config = validateConfig({ apps: [app] }, '(command line)', process.env);
-  return { config, sections: ['apps'] };
-}
-
-/** Apps whose program cannot run (10.8): refused here, so none is left failing in the table. */
-function unrunnable(config: BulwarkConfig): string[] {
-  return config.apps.flatMap((app) => {
-    try {
-      spawnCommandFor(app);
-      return [];
-    } catch (err) {
-      if (!(err instanceof SpawnCommandError)) throw err;
-      return [`${app.name}: ${err.message}\n    hint: ${err.hint}`];
-    }
-  });
+  // Arguments after `--` are the app's, verbatim (main.ts keeps yargs from turning them into numbers).
+  const args = (argv['--'] ?? []).map(String);
+  const app = { name, script, args, cwd: process.cwd(), ...(argv.interpreter !== undefined ? { interpreter: argv.interpreter } : {}) };
+  const config = validateConfig({ apps: [app] }, '(command line)', process.env, undefined, checks);
+  return {
+    config, declared: ['apps'], create: true, force: argv.force === true,
+    source: { id: `cli:${name}`, label: `the command line (${script})` },
+  };
 }
 
 export default start;

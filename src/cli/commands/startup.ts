@@ -1,21 +1,23 @@
-// `bulwark startup systemd [--user] [--install]`: print (or install) a hardened unit for the daemon.
+// `bulwark startup systemd [--user] [--install | --uninstall]`: print (or install, or remove) a
+// hardened unit for the daemon.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, lstatSync, readdirSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BulwarkCommand } from '../command.js';
+import type { BulwarkCommand, CliIO } from '../command.js';
 import { EXIT } from '../command.js';
 import { parseDuration } from '../../common/units.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import {
-  installCommands, renderSystemdUnit, unitInstallPath, UNIT_NAME, type FsProtection, type UnitScope,
+  installCommands, renderSystemdUnit, uninstallCommands, unitInstallPath, wantsLinkPath, UNIT_NAME, type FsProtection, type UnitScope,
 } from '../../daemon/systemd-unit.js';
 
 interface StartupArgs {
   init: string;
   user?: boolean;
   install?: boolean;
+  uninstall?: boolean;
   home?: string;
   runAs?: string;
   config?: string;
@@ -37,6 +39,7 @@ const startup: BulwarkCommand<StartupArgs> = {
     .positional('init', { choices: ['systemd'] as const, describe: 'init system' })
     .option('user', { type: 'boolean', describe: 'a user unit (~/.config/systemd/user), run by `systemctl --user`' })
     .option('install', { type: 'boolean', describe: 'write the unit and print the systemctl commands to run' })
+    .option('uninstall', { type: 'boolean', conflicts: 'install', describe: 'remove the installed unit and its enablement (PM2\'s unstartup)' })
     .option('home', { type: 'string', describe: 'BULWARK_HOME for the daemon (default: $BULWARK_HOME or ~/.bulwark of the user it runs as)' })
     .option('run-as', { alias: 'u', type: 'string', describe: 'User= for a system unit' })
     .option('config', { type: 'string', describe: 'read app stop timeouts and working directories from this config (else from the saved app table in the home)' })
@@ -55,6 +58,7 @@ const startup: BulwarkCommand<StartupArgs> = {
       return EXIT.USAGE;
     }
     const scope: UnitScope = argv.user ? 'user' : 'system';
+    if (argv.uninstall) return uninstall(scope, argv.unitDir, io);
     if (scope === 'user' && argv.runAs) {
       io.err('startup: --run-as is for system units; a user unit runs as the user whose `systemctl --user` starts it');
       return EXIT.USAGE;
@@ -116,6 +120,31 @@ const startup: BulwarkCommand<StartupArgs> = {
 };
 
 export default startup;
+
+/** Removes the unit and the link `enable` made (what `systemctl disable` does), then says what to run. */
+function uninstall(scope: UnitScope, unitDir: string | undefined, io: CliIO): number {
+  const target = unitDir ? join(resolve(unitDir), UNIT_NAME) : unitInstallPath(scope);
+  if (!existsSync(target)) {
+    io.out(`no unit at ${target}: nothing to remove`);
+    return EXIT.OK;
+  }
+  const link = wantsLinkPath(target, scope);
+  try {
+    const linked = existsSync(link) || isLink(link);
+    if (linked) unlinkSync(link);
+    unlinkSync(target);
+    io.out(`removed ${target}${linked ? ` and ${link}` : ''}\nnow run:\n${uninstallCommands(scope).map((c) => `  ${c}`).join('\n')}`);
+  } catch (err) {
+    io.err(`startup: cannot remove ${target}: ${(err as Error).message}${scope === 'system' ? ' (system units need root: try sudo)' : ''}`);
+    return EXIT.FAILURE;
+  }
+  io.out('the saved app table stays: `bulwark save --clear` forgets it');
+  return EXIT.OK;
+}
+
+function isLink(p: string): boolean {
+  try { return lstatSync(p).isSymbolicLink(); } catch { return false; }
+}
 
 interface AppFacts { maxStopTimeoutMs?: number; dirs: string[] }
 

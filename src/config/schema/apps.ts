@@ -1,5 +1,6 @@
 // `apps:` — one supervised program each. Defaults are chosen for an operator coming from PM2/systemd
 // (see README "Configuration defaults").
+import cron from 'node-cron';
 import { z } from 'zod';
 import { duration, percent, size } from './units.js';
 import { clusterKeys } from './cluster.js';
@@ -16,9 +17,12 @@ const backoff = z.strictObject({
 const restart = z.strictObject({
   policy: z.enum(['always', 'on-failure', 'never']).default('always'),
   backoff: backoff.default({ initial: 100, max: 30_000, factor: 2, jitter: 0.1 }),
-  minUptime: duration.default(5_000),
+  /** A run shorter than this is a failed start (PM2's min_uptime); a longer one resets the count and the backoff. */
+  minUptime: duration.default(1_000),
+  /** Restarts after failed starts in a row before the app is `errored` (PM2's max_restarts). */
   maxRestarts: z.number().int().min(0).default(10),
-  window: duration.default(60_000),
+  /** No longer used (maxRestarts counts failed starts in a row); accepted with a warning. */
+  window: duration.optional(),
 });
 
 const stop = z.strictObject({
@@ -86,12 +90,17 @@ export const appSchema = z.strictObject({
   stop: stop.prefault({}),
   health: health.prefault({}),
   limits: limits.prefault({}),
-  cron: z.string().optional(),
+  cron: z.string().refine((e) => cron.validate(e), {
+    message: 'not a valid cron expression',
+    params: { hint: 'node-cron syntax: 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; e.g. "0 4 * * *" is 04:00 every day' },
+  }).optional(),
   watch: watch.optional(),
   logs: logs.prefault({}),
   ...clusterKeys,
 }).refine((a) => (a.script === undefined) !== (a.cmd === undefined), {
   message: 'an app needs exactly one of `script` or `cmd`',
+  // Judged on the input even when other keys are wrong, so every error shows in one run.
+  when: (p) => typeof p.value === 'object' && p.value !== null,
 });
 
 export type AppConfig = z.output<typeof appSchema> & {

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { parseDuration, parsePercent, parseSize } from '../../common/units.js';
 
-function unit(parse: (v: string | number) => number | undefined, expected: string) {
+function unit(parse: (v: string | number) => number | undefined, expected: string, check?: (v: string | number, ctx: z.RefinementCtx) => boolean) {
   return z.union([z.string(), z.number()]).transform((v, ctx) => {
+    if (check !== undefined && !check(v, ctx)) return z.NEVER;
     const n = parse(v);
     if (n === undefined) {
       ctx.addIssue({ code: 'custom', message: `expected ${expected}, got ${JSON.stringify(v)}` });
@@ -13,8 +14,20 @@ function unit(parse: (v: string | number) => number | undefined, expected: strin
   });
 }
 
-/** "500ms" | "10s" | "5m" | "1h" | number of ms -> ms */
-export const duration = unit(parseDuration, 'a duration like 500ms, 10s, 5m or 1h');
+/** A duration must say its unit: `timeout: 5` would be 5 ms, which is never what was meant. */
+function hasUnit(v: string | number, ctx: z.RefinementCtx): boolean {
+  const bare = typeof v === 'number' ? v : /^\s*\d+(?:\.\d+)?\s*$/.test(v) ? Number(v) : undefined;
+  if (bare === undefined || bare === 0) return true;
+  ctx.addIssue({
+    code: 'custom',
+    message: `${JSON.stringify(v)} has no unit`,
+    params: { hint: `write "${bare}s" (or "${bare}ms", "${bare}m"); durations need a unit: ms, s, m, h or d` },
+  });
+  return false;
+}
+
+/** "500ms" | "10s" | "5m" | "1h" | 0 -> ms */
+export const duration = unit(parseDuration, 'a duration like 500ms, 10s, 5m or 1h', hasUnit);
 /** "512MB" | "10MB" | number of bytes -> bytes */
 export const size = unit(parseSize, 'a size like 512KB, 10MB or 1GB');
 /** "95%" | 95 -> 95 */
