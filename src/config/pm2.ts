@@ -1,19 +1,16 @@
 // PM2 process files (ecosystem.config.js|cjs|mjs, pm2.json, process.json|yml, any *.config.js) ->
 // bulwark apps that run what PM2 would run: same program, arguments, interpreter, env and cwd.
 // Every PM2 key is mapped, or named in a warning with what to do instead (docs/pm2.md).
-import { dirname, relative, resolve } from 'node:path';
+// This file is the entry (load, import) and the file-level part; ./pm2/app.ts translates one app.
+import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { formatDuration, parseSize } from '../common/units.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { validateConfig, type LoadedConfig } from './load.js';
-import { pm2Command } from './pm2/command.js';
+import { translateApp } from './pm2/app.js';
+import { type Context, note, type Pm2App, type RawApp } from './pm2/context.js';
 import { isPm2Document, isPm2Key } from './pm2/detect.js';
 import { ALIASES, MAPPED, NOTES } from './pm2/keys.js';
-import { ENV_CANARY, readEcosystem } from './pm2/read.js';
-
-type Pm2App = Record<string, unknown>;
-/** A bulwark app as written in bulwark.yml (human units kept), before validation. */
-type RawApp = Record<string, unknown>;
+import { readEcosystem } from './pm2/read.js';
 
 export interface Pm2LoadOptions {
   /** `--env NAME`: env_NAME is merged over env, as `pm2 start FILE --env NAME` does. */
@@ -22,29 +19,11 @@ export interface Pm2LoadOptions {
   cwd?: string | undefined;
 }
 
-// PM2's exponential backoff: x1.5 per restart, capped at 15 s (lib/God.js).
-const PM2_EXP_FACTOR = 1.5;
-const PM2_EXP_MAX_MS = 15_000;
-/** PM2 ignores dotfiles and node_modules when `watch` is on and ignore_watch is not set. */
-const PM2_DEFAULT_IGNORE = ['node_modules', '.*'];
-const SAFE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-
 interface Translation {
   raw: { apps: RawApp[] };
   warnings: string[];
   /** bulwark path prefix -> the PM2 path it came from, so validation errors point at the user's key. */
   origins: Map<string, string>;
-}
-
-interface Context {
-  file: string;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  envName: string | undefined;
-  forYaml: boolean;
-  /** key -> app labels, for one warning line per key. */
-  notes: Map<string, string[]>;
-  warnings: string[];
 }
 
 /** Loads a PM2 file as a bulwark config (validated like bulwark.yml). */
@@ -91,7 +70,7 @@ function translate(doc: unknown, ctx: Context): Translation {
   }
   const apps = list.map((a: unknown, i) => {
     if (!a || typeof a !== 'object' || Array.isArray(a)) return a as RawApp; // validation reports it
-    return translateApp(canonical(a as Pm2App), i, origins, ctx);
+    return translateApp(canonical(a as Pm2App), (to, key) => origins.set(`apps[${i}].${to}`, `apps[${i}].${key}`), ctx);
   });
   if (ctx.envName !== undefined && !list.some((a) => a && typeof a === 'object' && `env_${ctx.envName}` in (a as object))) {
     ctx.warnings.push(`--env ${ctx.envName}: no app defines env_${ctx.envName}; each app's env is used (PM2 says the same)`);
@@ -105,10 +84,6 @@ function noteForUnknown(key: string): string {
   return `not a PM2 key: PM2 ignores it, and so does bulwark${near ? ` (did you mean ${near}?)` : ''}`;
 }
 
-function note(ctx: Context, key: string, where: string): void {
-  ctx.notes.set(key, [...(ctx.notes.get(key) ?? []), where]);
-}
-
 /** PM2's aliases -> canonical keys (the canonical spelling wins when both are there). */
 function canonical(a: Pm2App): Pm2App {
   const out: Pm2App = {};
@@ -119,206 +94,6 @@ function canonical(a: Pm2App): Pm2App {
     if (!(key in out) || key === k) out[key] = v;
   }
   return out;
-}
-
-function translateApp(a: Pm2App, i: number, origins: Map<string, string>, ctx: Context): RawApp {
-  const out: RawApp = {};
-  const from = (bulwarkPath: string, pm2Key: string) => origins.set(`apps[${i}].${bulwarkPath}`, `apps[${i}].${pm2Key}`);
-  const scriptText = typeof a.script === 'string' ? a.script : undefined;
-  const label = appName(a, scriptText, ctx);
-  out.name = label;
-  from('name', 'name');
-  for (const k of Object.keys(a)) {
-    if (MAPPED.has(k) || /^env_\S+$/.test(k)) continue;
-    if (NOTES[k] !== undefined || !isPm2Key(k)) note(ctx, k, label);
-  }
-
-  const cwd = resolve(ctx.cwd, typeof a.cwd === 'string' ? a.cwd : '.');
-  out.cwd = ctx.forYaml ? relative(dirname(ctx.file), cwd) || '.' : cwd;
-  from('cwd', 'cwd');
-
-  const args = a.args === undefined ? undefined : typeof a.args === 'string' ? splitArgs(a.args) : a.args;
-  if (scriptText === undefined) {
-    out.script = a.script; // validation reports it
-  } else {
-    const interp = typeof a.exec_interpreter === 'string' ? a.exec_interpreter : undefined;
-    const cmd = pm2Command(scriptText, interp, cwd, ctx.env);
-    out.script = cmd.script;
-    if (cmd.interpreter !== undefined) out.interpreter = cmd.interpreter;
-    if (cmd.note) ctx.warnings.push(`${label}: ${cmd.note}`);
-    if (cmd.args !== undefined) {
-      if (args !== undefined && (!Array.isArray(args) || args.length > 0)) ctx.warnings.push(`${label}: args are ignored with a command-line script, as PM2 ignores them`);
-      out.args = cmd.args;
-    } else if (args !== undefined) {
-      out.args = args;
-    }
-    const nodeArgs = a.node_args === undefined ? [] : typeof a.node_args === 'string' ? splitArgs(a.node_args) : a.node_args;
-    if (Array.isArray(nodeArgs) && nodeArgs.length > 0) {
-      if (cmd.interpreter === 'none') ctx.warnings.push(`${label}: node_args are ignored with interpreter none, as in PM2`);
-      else out.interpreterArgs = nodeArgs;
-    }
-  }
-  from('script', 'script');
-  from('args', 'args');
-  from('interpreter', 'exec_interpreter');
-  from('interpreterArgs', 'node_args');
-
-  const env = pm2Env(a, label, ctx);
-  if (env.env !== undefined) { out.env = env.env; from('env', 'env'); }
-  if (env.envs !== undefined) out.envs = env.envs;
-
-  const restart: RawApp = {};
-  if (a.autorestart === false || a.autorestart === 'false') restart.policy = 'never';
-  else if (a.stop_exit_codes === 0 || (Array.isArray(a.stop_exit_codes) && a.stop_exit_codes.length === 1 && a.stop_exit_codes[0] === 0)) restart.policy = 'on-failure';
-  if (a.min_uptime !== undefined) { restart.minUptime = duration(a.min_uptime); from('restart.minUptime', 'min_uptime'); }
-  if (a.max_restarts !== undefined) { restart.maxRestarts = a.max_restarts; from('restart.maxRestarts', 'max_restarts'); }
-  if (isPositive(a.exp_backoff_restart_delay)) {
-    // PM2 uses the exponential delay when both are set.
-    restart.backoff = { initial: duration(a.exp_backoff_restart_delay), max: formatDuration(PM2_EXP_MAX_MS), factor: PM2_EXP_FACTOR, jitter: 0 };
-    from('restart.backoff', 'exp_backoff_restart_delay');
-  } else if (a.restart_delay !== undefined) {
-    const d = duration(a.restart_delay);
-    restart.backoff = { initial: d, max: d, factor: 1, jitter: 0 };
-    from('restart.backoff', 'restart_delay');
-  }
-  if (Object.keys(restart).length > 0) out.restart = restart;
-
-  // PM2 stops apps with SIGINT (then SIGKILL after kill_timeout); apps written for PM2 handle SIGINT.
-  out.stop = { signal: 'SIGINT', ...(a.kill_timeout !== undefined ? { timeout: duration(a.kill_timeout) } : {}) };
-  from('stop.timeout', 'kill_timeout');
-
-  if (a.max_memory_restart !== undefined) {
-    out.limits = { memory: { max: size(a.max_memory_restart) } };
-    from('limits.memory', 'max_memory_restart');
-  }
-  if (a.cron_restart !== undefined && a.cron_restart !== 0 && a.cron_restart !== '0') {
-    out.cron = String(a.cron_restart);
-    from('cron', 'cron_restart');
-  }
-  const watch = pm2Watch(a);
-  if (watch !== undefined) {
-    out.watch = watch;
-    from('watch.paths', 'watch');
-    from('watch.ignore', 'ignore_watch');
-    from('watch.debounce', 'watch_delay');
-  }
-  // PM2's `time: true` means log_date_format YYYY-MM-DDTHH:mm:ss, whatever log_date_format says.
-  const timestamps = a.time === true ? true : typeof a.log_date_format === 'string' && a.log_date_format !== '' ? a.log_date_format : undefined;
-  if (timestamps !== undefined) { out.logs = { timestamps }; from('logs.timestamps', a.time === true ? 'time' : 'log_date_format'); }
-  clusterFields(a, out, label, ctx, from);
-  return out;
-}
-
-/** PM2 names an app after its script ("server.js" -> "server"; a command line keeps its text). */
-function appName(a: Pm2App, script: string | undefined, ctx: Context): string {
-  const given = typeof a.name === 'string' && a.name !== '' ? a.name : undefined;
-  const raw = given ?? (script === undefined ? 'app' : /\s/.test(script.trim()) ? script.trim() : (script.split('/').pop() ?? script).replace(/\.[^.]+$/, ''));
-  if (SAFE_NAME.test(raw)) return raw;
-  const safe = raw.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || 'app';
-  ctx.warnings.push(`app name ${JSON.stringify(raw)} is used as "${safe}" (bulwark names go into file names and syslog: A-Z a-z 0-9 . _ -)`);
-  return safe;
-}
-
-/** env, with env_NAME merged when selected; PM2's stringification; the caller's spread env left out. */
-function pm2Env(a: Pm2App, label: string, ctx: Context): { env?: unknown; envs?: Record<string, unknown> } {
-  const selected = ctx.envName !== undefined && !ctx.forYaml ? a[`env_${ctx.envName}`] : undefined;
-  let env = mergeObjects(a.env, selected);
-  if (a.port !== undefined && a.port !== null) env = { ...(isObject(env) ? env : {}), PORT: a.port };
-  if (env !== undefined && !isObject(env)) return { env }; // validation reports it
-  const out = { env: env === undefined ? undefined : cleanEnv(env, label, 'env', ctx) };
-  if (!ctx.forYaml) return out;
-  const envs = Object.fromEntries(Object.keys(a).filter((k) => /^env_\S+$/.test(k) && isObject(a[k]))
-    .map((k) => [k.slice(4), cleanEnv(a[k] as Record<string, unknown>, label, k, ctx)]));
-  return Object.keys(envs).length > 0 ? { ...out, envs } : out;
-}
-
-function mergeObjects(base: unknown, over: unknown): unknown {
-  if (over === undefined) return base;
-  return { ...(isObject(base) ? base : {}), ...(isObject(over) ? over : {}) };
-}
-
-function cleanEnv(env: Record<string, unknown>, label: string, key: string, ctx: Context): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const unset: string[] = [];
-  let fromCaller = 0;
-  const spreads = ENV_CANARY in env;
-  for (const [k, v] of Object.entries(env)) {
-    if (k === ENV_CANARY) continue;
-    if (v === undefined || v === null || typeof v === 'function') { unset.push(k); continue; }
-    // PM2 stringifies numbers and booleans, and JSON-encodes objects.
-    const value = typeof v === 'object' ? JSON.stringify(v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
-    if (spreads && ctx.env[k] === value) { fromCaller++; continue; }
-    out[k] = value;
-  }
-  if (unset.length > 0) ctx.warnings.push(`${label}: ${key} ${unset.join(', ')} ${unset.length > 1 ? 'are' : 'is'} undefined (an unset variable?) and left out, as PM2 leaves ${unset.length > 1 ? 'them' : 'it'} out`);
-  if (spreads) ctx.warnings.push(`${label}: ${key} spreads process.env: the ${fromCaller} variable(s) equal to your environment are not copied into the config (they reach the app from the caller's environment at start)`);
-  return out;
-}
-
-function pm2Watch(a: Pm2App): RawApp | undefined {
-  const w = a.watch;
-  if (w === undefined || w === false || w === 'false') return undefined;
-  const paths = w === true || w === 'true' || (Array.isArray(w) && w.length === 0) ? ['.'] : typeof w === 'string' ? [w] : w;
-  const ignore = a.ignore_watch === undefined ? PM2_DEFAULT_IGNORE : typeof a.ignore_watch === 'string' ? [a.ignore_watch] : a.ignore_watch;
-  return { paths, ignore, ...(a.watch_delay !== undefined ? { debounce: duration(a.watch_delay) } : {}) };
-}
-
-/** instances & co. are parsed into bulwark's fields; until cluster mode lands one process runs. */
-function clusterFields(a: Pm2App, out: RawApp, label: string, ctx: Context, from: (b: string, p: string) => void): void {
-  const n = a.instances;
-  const instances = n === 'max' ? 'max' : typeof n === 'string' && /^-?\d+$/.test(n.trim()) ? Number(n) : n;
-  if (instances !== undefined) { out.instances = instances; from('instances', 'instances'); }
-  for (const k of ['wait_ready', 'listen_timeout', 'instance_var', 'increment_var', 'shutdown_with_message'] as const) {
-    if (a[k] !== undefined) { out[k] = k === 'listen_timeout' ? duration(a[k]) : a[k]; from(k, k); }
-  }
-  const many = instances === 'max' || (typeof instances === 'number' && instances !== 1);
-  const cluster = typeof a.exec_mode === 'string' && a.exec_mode.startsWith('cluster');
-  if (many) ctx.warnings.push(`${label}: instances ${String(instances)} is parsed, but bulwark runs one process per app until cluster mode lands: one ${label} runs`);
-  else if (cluster) ctx.warnings.push(`${label}: exec_mode cluster with one instance runs as one forked process (same program, no cluster master)`);
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** PM2 splits a string `args` like a shell would (whitespace, with '' and "" quoting). */
-export function splitArgs(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quote = '';
-  let inWord = false;
-  for (const ch of s) {
-    if (quote) {
-      if (ch === quote) quote = ''; else cur += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch; inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) { out.push(cur); cur = ''; inWord = false; }
-    } else {
-      cur += ch; inWord = true;
-    }
-  }
-  if (inWord) out.push(cur);
-  return out;
-}
-
-function isPositive(v: unknown): boolean {
-  return (typeof v === 'number' && v > 0) || (typeof v === 'string' && v.trim() !== '' && v.trim() !== '0');
-}
-
-/** PM2 durations are ms numbers or "10s"/"5m"/"1h" strings; keep them human in the YAML. */
-function duration(v: unknown): unknown {
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v % 1000 === 0 && v > 0 ? `${v / 1000}s` : `${v}ms`;
-  return v;
-}
-
-/** PM2 sizes are bytes or "200M"/"1G"/"512K"; write them as bulwark sizes. */
-function size(v: unknown): unknown {
-  if (typeof v !== 'string' && typeof v !== 'number') return v;
-  const bytes = parseSize(v);
-  if (bytes === undefined) return v;
-  for (const [unit, n] of [['GB', 1024 ** 3], ['MB', 1024 ** 2], ['KB', 1024]] as const) {
-    if (bytes >= n && bytes % n === 0) return `${bytes / n}${unit}`;
-  }
-  return bytes;
 }
 
 function validate(t: Translation, file: string, env: NodeJS.ProcessEnv) {
