@@ -28,6 +28,8 @@ export interface LoadedConfig {
 export interface ValidateOptions {
   /** Problems that would stop one valid app from being spawned (`start` and `config check` pass the supervisor's). */
   checkApp?: (app: AppConfig) => { path: (string | number)[]; message: string; hint?: string }[];
+  /** false: leave `${VAR}` as written (a PM2 file's values: PM2 does not expand them). */
+  expandEnv?: boolean;
 }
 
 export interface LoadOptions extends ValidateOptions {
@@ -127,14 +129,18 @@ function readDocument(text: string, file: string): { raw: unknown; locate: Locat
   return { raw, locate: (p) => locate(doc, lineCounter, p) };
 }
 
-/** Validates an already-parsed object (also used for PM2 files and `start script`). */
+/**
+ * Validates an already-parsed object (also used for PM2 files and `start script`). `${VAR}` is
+ * expanded from env unless `opts.expandEnv` is false: PM2 passes its values through untouched, so a
+ * PM2 file's values are not expanded (its JS can read process.env itself).
+ */
 export function validateConfig(
   raw: unknown, file: string, env: NodeJS.ProcessEnv,
   locateFn: (path: readonly PropertyKey[]) => { line: number; column: number } | undefined = () => undefined,
   opts: ValidateOptions = {},
 ): BulwarkConfig {
   const issues: ConfigIssue[] = [];
-  const expanded = expandEnv(raw, env, [], (path, name) => issues.push({
+  const expanded = opts.expandEnv === false ? raw : expandEnv(raw, env, [], (path, name) => issues.push({
     file, path: formatPath(path), ...locateFn(path), message: `environment variable ${name} is not set`,
     hint: `export ${name}=... before starting bulwark (secrets are read only from the environment)`,
   }));
@@ -201,11 +207,13 @@ function keyStart(doc: Document, path: readonly PropertyKey[]): number | undefin
   return pair?.key?.range?.[0];
 }
 
-const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/** `${NAME}`; `$${NAME}` is the escape for a literal `${NAME}` (as in docker compose). */
+const ENV_REF = /\$?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 function expandEnv(v: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[], missing: (p: PropertyKey[], name: string) => void): unknown {
   if (typeof v === 'string') {
-    return v.replace(ENV_REF, (_, name: string) => {
+    return v.replace(ENV_REF, (ref: string, name: string) => {
+      if (ref.startsWith('$$')) return ref.slice(1);
       const value = env[name];
       if (value === undefined) { missing(path, name); return ''; }
       return value;

@@ -19,7 +19,8 @@ const SAFE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 /** bulwark path -> PM2 key, recorded per app so validation errors name the key the user wrote. */
 export type Origin = (bulwarkPath: string, pm2Key: string) => void;
 
-export function translateApp(a: Pm2App, from: Origin, ctx: Context): RawApp {
+/** `probed`: the same app evaluated without the caller's values (import pm2 only, see ./env-origins.ts). */
+export function translateApp(a: Pm2App, from: Origin, ctx: Context, probed?: Pm2App): RawApp {
   const out: RawApp = {};
   const scriptText = typeof a.script === 'string' ? a.script : undefined;
   const label = appName(a, scriptText, ctx);
@@ -60,7 +61,7 @@ export function translateApp(a: Pm2App, from: Origin, ctx: Context): RawApp {
   from('interpreter', 'exec_interpreter');
   from('interpreterArgs', 'node_args');
 
-  const env = pm2Env(a, label, ctx);
+  const env = pm2Env(a, label, ctx, probed);
   if (env.env !== undefined) { out.env = env.env; from('env', 'env'); }
   if (env.envs !== undefined) out.envs = env.envs;
 

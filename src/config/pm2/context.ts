@@ -1,5 +1,6 @@
 // What one translation of a PM2 file carries: where it runs from, whose environment it sees, and
 // the warnings it collects (one line per key, naming the apps that use it).
+import type { EnvProbe } from './env-origins.js';
 
 /** One app as PM2 reads it, after aliases are made canonical. */
 export type Pm2App = Record<string, unknown>;
@@ -15,6 +16,8 @@ export interface Context {
   envName: string | undefined;
   /** Translating for `import pm2` (a bulwark.yml to keep) rather than for `start`. */
   forYaml: boolean;
+  /** For `import pm2` of a JS file: where env values come from (null: the file could not be probed). */
+  probe?: EnvProbe | null;
   /** key -> app labels, for one warning line per key. */
   notes: Map<string, string[]>;
   warnings: string[];
