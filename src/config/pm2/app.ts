@@ -3,10 +3,11 @@
 import { dirname, relative, resolve } from 'node:path';
 import { formatDuration } from '../../common/units.js';
 import { pm2Command } from './command.js';
-import { type Context, note, type Pm2App, type RawApp } from './context.js';
+import { type Context, note, type Origin, type Pm2App, type RawApp } from './context.js';
 import { isPm2Key } from './detect.js';
 import { pm2Env } from './env.js';
 import { MAPPED, NOTES } from './keys.js';
+import { pm2Logs } from './logs.js';
 import { duration, isPositive, size, splitArgs } from './values.js';
 
 // PM2's exponential backoff: x1.5 per restart, capped at 15 s (lib/God.js).
@@ -15,9 +16,6 @@ const PM2_EXP_MAX_MS = 15_000;
 /** PM2 ignores dotfiles and node_modules when `watch` is on and ignore_watch is not set. */
 const PM2_DEFAULT_IGNORE = ['node_modules', '.*'];
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** bulwark path -> PM2 key, recorded per app so validation errors name the key the user wrote. */
-export type Origin = (bulwarkPath: string, pm2Key: string) => void;
 
 /** `probed`: the same app evaluated without the caller's values (import pm2 only, see ./env-origins.ts). */
 export function translateApp(a: Pm2App, from: Origin, ctx: Context, probed?: Pm2App): RawApp {
@@ -100,9 +98,8 @@ export function translateApp(a: Pm2App, from: Origin, ctx: Context, probed?: Pm2
     from('watch.ignore', 'ignore_watch');
     from('watch.debounce', 'watch_delay');
   }
-  // PM2's `time: true` means log_date_format YYYY-MM-DDTHH:mm:ss, whatever log_date_format says.
-  const timestamps = a.time === true ? true : typeof a.log_date_format === 'string' && a.log_date_format !== '' ? a.log_date_format : undefined;
-  if (timestamps !== undefined) { out.logs = { timestamps }; from('logs.timestamps', a.time === true ? 'time' : 'log_date_format'); }
+  const logs = pm2Logs(a, label, ctx, from);
+  if (logs !== undefined) out.logs = logs;
   clusterFields(a, out, label, ctx, from);
   return out;
 }

@@ -7,6 +7,9 @@ export type Pm2App = Record<string, unknown>;
 /** A bulwark app as written in bulwark.yml (human units kept), before validation. */
 export type RawApp = Record<string, unknown>;
 
+/** bulwark path -> PM2 key, recorded per app so validation errors name the key the user wrote. */
+export type Origin = (bulwarkPath: string, pm2Key: string) => void;
+
 export interface Context {
   file: string;
   /** Where relative paths resolve from: the caller's cwd, as in PM2. */
