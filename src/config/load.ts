@@ -7,7 +7,7 @@ import { configSchema, type AppConfig, type BulwarkConfig } from './schema/index
 import { appSchema } from './schema/apps.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { describeIssue, unwrapUnion } from './hints.js';
-import { isPm2Document } from './pm2/detect.js';
+import { isConfigFileName, isPm2Document } from './pm2/detect.js';
 import { parseDataFile } from './pm2/read.js';
 
 export interface LoadedConfig {
@@ -42,16 +42,12 @@ export interface LoadOptions extends ValidateOptions {
 /** Reads and validates a config file; throws ConfigError listing every problem. */
 export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Promise<LoadedConfig> {
   const file = resolve(path);
+  if (!isConfigFileName(file)) throw notAConfig(file);
   if (/\.[cm]?js$/.test(file)) {
     const { loadPm2Ecosystem } = await import('./pm2.js');
     return pm2Loaded(await loadPm2Ecosystem(file, env, opts), opts);
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError([{ file, path: '', message: `cannot read: ${(err as Error).message}`, hint: 'check the path and permissions' }]);
-  }
+  const text = readText(file);
   const pm2Doc = pm2Document(file, text);
   if (pm2Doc !== undefined) {
     const { loadPm2Document } = await import('./pm2.js');
@@ -68,6 +64,31 @@ function pm2Loaded(loaded: LoadedConfig, opts: ValidateOptions): LoadedConfig {
   const issues = check === undefined ? [] : loaded.config.apps.flatMap((app, i) => appIssues(app, i, loaded.file, check, () => undefined));
   if (issues.length > 0) throw new ConfigError(issues);
   return { ...loaded, kind: 'pm2', declared: ['apps'] };
+}
+
+/**
+ * What a file is to `start`, `config check` and `import pm2` (one rule for the three): a script to
+ * run (not a config file name), a PM2 process file (a JS config, or YAML/JSON in PM2's shape, see
+ * ./pm2/detect.ts), or a bulwark config.
+ */
+export function configFileKind(path: string): 'script' | 'pm2' | 'bulwark' {
+  const file = resolve(path);
+  if (!isConfigFileName(file)) return 'script';
+  if (/\.[cm]?js$/.test(file)) return 'pm2';
+  return pm2Document(file, readText(file)) !== undefined ? 'pm2' : 'bulwark';
+}
+
+export function notAConfig(file: string): ConfigError {
+  return new ConfigError([{ file, path: '', message: 'not a config file: a script to run',
+    hint: `\`bulwark start ${file}\` runs it; config files are .yml, .yaml, .json, *.config.js|cjs|mjs and ecosystem*.js (as PM2 reads them)` }]);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ file, path: '', message: `cannot read: ${(err as Error).message}`, hint: 'check the path and permissions' }]);
+  }
 }
 
 /** The parsed document when the text is a PM2 process file (the rule in ./pm2/detect.ts). */

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError, type ConfigIssue } from './errors.js';
-import { validateConfig, type LoadedConfig } from './load.js';
+import { configFileKind, notAConfig, validateConfig, type LoadedConfig } from './load.js';
 import { translateApp } from './pm2/app.js';
 import { type Context, isObject, note, type Pm2App, type RawApp } from './pm2/context.js';
 import { asEvaluated, asWritten, probeEnvOrigins } from './pm2/env-origins.js';
@@ -40,6 +40,12 @@ export function loadPm2Document(doc: unknown, file: string, env: NodeJS.ProcessE
 
 /** The bulwark.yml equivalent of a PM2 file, for `bulwark import pm2`. */
 export async function pm2ToYaml(file: string, env: NodeJS.ProcessEnv = process.env, opts: Pm2LoadOptions = {}): Promise<{ yaml: string; warnings: string[] }> {
+  const kind = configFileKind(file);
+  if (kind === 'script') throw notAConfig(file);
+  if (kind === 'bulwark') {
+    throw new ConfigError([{ file, path: '', message: 'a bulwark config, not a PM2 process file: nothing to import',
+      hint: `\`bulwark start ${file}\` runs it; a PM2 file is a JS *.config.js, or YAML/JSON whose apps use PM2 keys (exec_mode, env_production, a string args, ...)` }]);
+  }
   const ctx = context(file, env, opts, true);
   // Where env values come from (JS only: JSON and YAML cannot read the environment).
   if (/\.[cm]?js$/.test(file)) ctx.probe = probeEnvOrigins(file, ctx.cwd, env);

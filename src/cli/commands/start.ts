@@ -68,7 +68,8 @@ function startByName(name: string, io: CliIO): Promise<number> {
   });
 }
 
-async function loadTarget(target: string, argv: Args, io: CliIO): Promise<ApplyRequest> {
+/** Exported for the test that `start`, `config check` and `import pm2` agree on what a file is. */
+export async function loadTarget(target: string, argv: Args, io: CliIO): Promise<ApplyRequest> {
   const checks = { checkApp: (app: Parameters<typeof runnableProblems>[0]) => runnableProblems(app) };
   if (isConfigFileName(target)) {
     const loaded = await loadConfigFile(target, process.env, { ...checks, envName: argv.env });
