@@ -45,7 +45,11 @@ export class LogPipeline {
   private detector: Detector;
   private readonly offenders: OffenderBook;
   private apps = new Map<string, AppConfig>();
-  /** Per app with `logs.timestamps`: the `<time>: ` prefix its capture files put before each line. */
+  /**
+   * Per app with a custom `logs.timestamps` format: the `<time>: ` prefix its capture files put
+   * before each line, taken off before parsing. The ISO stamp of `true` (PM2's `time`) is left on:
+   * the parser reads past it and uses it as the time of a line that has none.
+   */
   private stamps = new Map<string, RegExp>();
   /** One source for every app's captured output: one watcher and one poll, however many apps. */
   private captured: TailSource | null = null;
@@ -76,7 +80,10 @@ export class LogPipeline {
   /** Follows exactly the given apps' files, starting and stopping sources to match. */
   async setApps(apps: AppConfig[]): Promise<void> {
     this.apps = new Map(apps.map((a) => [a.name, a]));
-    this.stamps = new Map(apps.flatMap((a) => (a.logs.timestamps === false ? [] : [[a.name, timestampPrefix(a.logs.timestamps === true ? PM2_TIME_FORMAT : a.logs.timestamps)]])));
+    this.stamps = new Map(apps.flatMap((a) => {
+      const format = a.logs.timestamps;
+      return typeof format === 'string' && format !== PM2_TIME_FORMAT ? [[a.name, timestampPrefix(format)]] : [];
+    }));
     if (!this.captured) {
       this.captured = new TailSource({
         app: 'captured',

@@ -1,16 +1,17 @@
-// PM2's out_file, error_file, log_file and time, end to end: the app's output lands in the files
-// the ecosystem file names (stamped as PM2 stamps them), `bulwark logs` shows it, and detection
-// still reads the lines as the app wrote them (the timestamp prefix does not hide an attack).
+// PM2's out_file, error_file, log_file and log_date_format, end to end: the app's output lands in
+// the files the ecosystem file names (stamped as PM2 stamps them), `bulwark logs` shows it, and
+// detection still reads the lines as the app wrote them (a custom stamp does not hide an attack).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
 
-const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}: /;
+// log_date_format 'YYYY-MM-DD HH:mm:ss Z', the most common in real files.
+const STAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{2}:\d{2}: /;
 const TAGGED = JSON.stringify({ level: 'warn', message: 'blocked request', category: 'malicious-traffic', ip: '203.0.113.9' });
 
-test('a PM2 app with out_file, error_file, log_file and time writes stamped lines to those files; bulwark logs shows them; detection sees the tagged line', async (t) => {
+test('a PM2 app with out_file, error_file, log_file and log_date_format writes stamped lines to those files; bulwark logs shows them; detection sees the tagged line', async (t) => {
   const h = new TestHome('bulwark-pm2-logs-');
   t.after(() => h.cleanup());
   const app = join(h.dir, 'app');
@@ -24,7 +25,7 @@ test('a PM2 app with out_file, error_file, log_file and time writes stamped line
   h.write('app/ecosystem.config.js', `module.exports = { apps: [{
     name: 'web', script: 'server.js', env: { TAGGED: ${JSON.stringify(TAGGED)} },
     out_file: './logs/pm2-out.log', error_file: './logs/pm2-error.log', log_file: './logs/pm2-combined.log',
-    time: true, merge_logs: true,
+    log_date_format: 'YYYY-MM-DD HH:mm:ss Z', merge_logs: true,
   }] };\n`);
   // PM2 resolves the paths from where it is started: the app's directory here.
   const r = await h.run(['start', 'ecosystem.config.js'], { cwd: app });
@@ -37,7 +38,7 @@ test('a PM2 app with out_file, error_file, log_file and time writes stamped line
   for (const [name, want] of [['pm2-out.log', ['listening on 3000', TAGGED]], ['pm2-error.log', ['deprecation warning']],
     ['pm2-combined.log', ['deprecation warning', 'listening on 3000', TAGGED]]] as const) {
     const got = lines(file(name));
-    assert.ok(got.every((l) => STAMP.test(l)), `${name}: stamped as PM2's time: true (${got.join(' | ')})`);
+    assert.ok(got.every((l) => STAMP.test(l)), `${name}: stamped with log_date_format (${got.join(' | ')})`);
     assert.deepEqual(got.map((l) => l.replace(STAMP, '')).sort(), [...want].sort(), name);
   }
 
