@@ -13,12 +13,12 @@ const KEYS = ['CONFIG_WINS', 'SHARED', 'CALLER_ONLY', 'DAEMON_ONLY', 'CALLER_SEC
 const REPORT = [
   "const fs = require('fs');",
   `const env = Object.fromEntries(${JSON.stringify(KEYS)}.map((k) => [k, process.env[k] ?? null]));`,
-  "fs.writeFileSync(process.env.OUT + '.tmp', JSON.stringify({ pid: process.pid, env }));",
+  "fs.writeFileSync(process.env.OUT + '.tmp', JSON.stringify({ pid: process.pid, env, argv: process.argv.slice(2) }));",
   "fs.renameSync(process.env.OUT + '.tmp', process.env.OUT);",
   'setInterval(() => {}, 60_000);', '',
 ].join('\n');
 
-interface Report { pid: number; env: Record<string, string | null> }
+interface Report { pid: number; env: Record<string, string | null>; argv: string[] }
 
 /** The report of a run other than `notPid`'s. */
 function report(file: string, notPid = 0): Promise<Report> {
@@ -51,10 +51,13 @@ test('an app started from the CLI gets config env over the caller\'s over the da
   const { env } = await report(out);
   assert.deepEqual({ CONFIG_WINS: env.CONFIG_WINS, SHARED: env.SHARED, CALLER_ONLY: env.CALLER_ONLY, DAEMON_ONLY: env.DAEMON_ONLY, CALLER_SECRET: env.CALLER_SECRET },
     { CONFIG_WINS: 'config', SHARED: 'caller', CALLER_ONLY: 'c', DAEMON_ONLY: 'd', CALLER_SECRET: secret });
-  // A script started alone (no config) gets the caller's environment too.
+  // A script started alone (no config) gets the caller's environment too, and its arguments as
+  // given: a quoted ${VAR} is the shell's business, not bulwark's.
   const solo = join(h.dir, 'solo.json');
-  assert.equal((await h.run(['start', 'report.cjs', '--name', 'solo'], { env: { OUT: solo, CALLER_ONLY: 'solo' } })).code, 0);
-  assert.equal((await report(solo)).env.CALLER_ONLY, 'solo');
+  assert.equal((await h.run(['start', 'report.cjs', '--name', 'solo', '--', '${CALLER_ONLY}', '3000'], { env: { OUT: solo, CALLER_ONLY: 'solo' } })).code, 0);
+  const soloRun = await report(solo);
+  assert.equal(soloRun.env.CALLER_ONLY, 'solo');
+  assert.deepEqual(soloRun.argv, ['${CALLER_ONLY}', '3000']);
 
   await h.run(['restart', 'app', '--update-env'], { env: { OUT: out, CALLER_SECRET: secret } }); // through the control socket once more
   await h.run(['kill']); // bulwark.log is flushed and closed

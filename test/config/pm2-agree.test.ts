@@ -4,7 +4,7 @@
 // PM2's `apps: [{name, script}]` shape but must not be read as PM2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import configCommand from '../../src/cli/commands/config.js';
@@ -63,6 +63,7 @@ test('start, config check and import pm2 give the same verdict on every file: re
     for (const w of workspaces) w.cleanup();
     rmSync(dir, { recursive: true, force: true });
     for (const k of Object.keys(EXAMPLE_ENV)) if (saved[k] === undefined) delete process.env[k];
+    process.env.PATH = saved.PATH;
   });
   const write = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
   const cases: [string, Kind][] = [
@@ -89,6 +90,10 @@ test('start, config check and import pm2 give the same verdict on every file: re
   // Scripts must exist (start and config check refuse what could not run); PM2 paths resolve from
   // where the command runs, as in PM2: each real file's workspace, and `dir` for the others.
   writeFileSync(join(dir, 'server.js'), 'setInterval(() => {}, 60_000);\n');
+  // alikia2x-cvsa runs its workers under bun: a stand-in on PATH, so the file is judged, not bun's absence.
+  mkdirSync(join(dir, 'bin'));
+  writeFileSync(join(dir, 'bin', 'bun'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  process.env.PATH = `${join(dir, 'bin')}:${saved.PATH ?? ''}`;
   const from = new Map(workspaces.map((w) => [w.file, w.runFrom]));
   const cwd = process.cwd();
   t.after(() => process.chdir(cwd));

@@ -29,7 +29,7 @@ export const PM2_CASES: Pm2Case[] = [
   { id: 'Romeobluesky-xconnect_verify', file: 'ecosystem.config.js' },
   { id: 'Sebastian-105-Sebastian-105.github.io', file: 'ecosystem.config.js', env: 'production', stubs: ['index.js'] },
   { id: 'Yamamoto-2-tsugu-bangdream-bot', file: 'backend/ecosystem.config.js', stubs: ['backend/logs/'] },
-  { id: 'alikia2x-cvsa', file: 'ecosystem.config.mjs', stubs: ['packages/crawler/src/worker.ts', 'ml/api/start.py'] },
+  { id: 'alikia2x-cvsa', file: 'ecosystem.config.mjs', stubs: ['packages/crawler/src/jobAdder.wrapper.ts', 'packages/crawler/src/worker.ts', 'packages/crawler/src/filterWorker.wrapper.ts', 'ml/api/start.py'] },
   { id: 'code-chat-br-whatsapp-api', file: 'ecosystem.config.mjs' },
   { id: 'ingeniumhq-ingeniumfe', file: 'ecosystem.config.js', env: 'production' },
   { id: 'jiwonio-express-ejs', file: 'ecosystem.config.js', stubs: ['bin/www'] },

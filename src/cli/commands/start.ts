@@ -81,7 +81,8 @@ export async function loadTarget(target: string, argv: Args, io: CliIO): Promise
   // Arguments after `--` are the app's, verbatim (main.ts keeps yargs from turning them into numbers).
   const args = (argv['--'] ?? []).map(String);
   const app = { name, script, args, cwd: process.cwd(), ...(argv.interpreter !== undefined ? { interpreter: argv.interpreter } : {}) };
-  const config = validateConfig({ apps: [app] }, '(command line)', process.env, undefined, checks);
+  // Nothing on the command line is ${VAR}-expanded: the shell already did what the user asked for.
+  const config = validateConfig({ apps: [app] }, '(command line)', process.env, undefined, { ...checks, expandEnv: false });
   return {
     config, declared: ['apps'], create: true, force: argv.force === true,
     source: { id: `cli:${name}`, label: `the command line (${script})` },
