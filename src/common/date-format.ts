@@ -42,3 +42,26 @@ export function compileDateFormat(format: string): (d: Date) => string {
   if (tail) pieces.push(() => tail);
   return (d) => pieces.map((p) => p(d)).join('');
 }
+
+const PATTERNS: Record<string, string> = {
+  YYYY: '\\d{4}', YY: '\\d{2}', MM: '\\d{2}', M: '\\d{1,2}', DD: '\\d{2}', D: '\\d{1,2}', HH: '\\d{2}', H: '\\d{1,2}',
+  hh: '\\d{2}', h: '\\d{1,2}', mm: '\\d{2}', m: '\\d{1,2}', ss: '\\d{2}', s: '\\d{1,2}', SSS: '\\d{3}',
+  Z: '[+-]\\d{2}:\\d{2}', ZZ: '[+-]\\d{4}', A: '(?:AM|PM)', a: '(?:am|pm)',
+};
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The `<time>: ` prefix that capture files with timestamps put before each line (see
+ * OutputCapture), as a RegExp, so readers (detection, forwarding) see the line as the app wrote it.
+ */
+export function timestampPrefix(format: string): RegExp {
+  let source = '';
+  let last = 0;
+  for (const m of format.matchAll(TOKENS)) {
+    source += escapeRegex(format.slice(last, m.index));
+    source += m[1] !== undefined ? escapeRegex(m[1]) : PATTERNS[m[0]]!;
+    last = m.index + m[0].length;
+  }
+  return new RegExp(`^${source}${escapeRegex(format.slice(last))}: `);
+}

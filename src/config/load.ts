@@ -7,7 +7,7 @@ import { configSchema, type AppConfig, type BulwarkConfig } from './schema/index
 import { appSchema } from './schema/apps.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { describeIssue, unwrapUnion } from './hints.js';
-import { isPm2Document } from './pm2/detect.js';
+import { isConfigFileName, isPm2Document } from './pm2/detect.js';
 import { parseDataFile } from './pm2/read.js';
 
 export interface LoadedConfig {
@@ -28,6 +28,8 @@ export interface LoadedConfig {
 export interface ValidateOptions {
   /** Problems that would stop one valid app from being spawned (`start` and `config check` pass the supervisor's). */
   checkApp?: (app: AppConfig) => { path: (string | number)[]; message: string; hint?: string }[];
+  /** false: leave `${VAR}` as written (a PM2 file's values: PM2 does not expand them). */
+  expandEnv?: boolean;
 }
 
 export interface LoadOptions extends ValidateOptions {
@@ -40,16 +42,12 @@ export interface LoadOptions extends ValidateOptions {
 /** Reads and validates a config file; throws ConfigError listing every problem. */
 export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Promise<LoadedConfig> {
   const file = resolve(path);
+  if (!isConfigFileName(file)) throw notAConfig(file);
   if (/\.[cm]?js$/.test(file)) {
     const { loadPm2Ecosystem } = await import('./pm2.js');
     return pm2Loaded(await loadPm2Ecosystem(file, env, opts), opts);
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError([{ file, path: '', message: `cannot read: ${(err as Error).message}`, hint: 'check the path and permissions' }]);
-  }
+  const text = readText(file);
   const pm2Doc = pm2Document(file, text);
   if (pm2Doc !== undefined) {
     const { loadPm2Document } = await import('./pm2.js');
@@ -66,6 +64,31 @@ function pm2Loaded(loaded: LoadedConfig, opts: ValidateOptions): LoadedConfig {
   const issues = check === undefined ? [] : loaded.config.apps.flatMap((app, i) => appIssues(app, i, loaded.file, check, () => undefined));
   if (issues.length > 0) throw new ConfigError(issues);
   return { ...loaded, kind: 'pm2', declared: ['apps'] };
+}
+
+/**
+ * What a file is to `start`, `config check` and `import pm2` (one rule for the three): a script to
+ * run (not a config file name), a PM2 process file (a JS config, or YAML/JSON in PM2's shape, see
+ * ./pm2/detect.ts), or a bulwark config.
+ */
+export function configFileKind(path: string): 'script' | 'pm2' | 'bulwark' {
+  const file = resolve(path);
+  if (!isConfigFileName(file)) return 'script';
+  if (/\.[cm]?js$/.test(file)) return 'pm2';
+  return pm2Document(file, readText(file)) !== undefined ? 'pm2' : 'bulwark';
+}
+
+export function notAConfig(file: string): ConfigError {
+  return new ConfigError([{ file, path: '', message: 'not a config file: a script to run',
+    hint: `\`bulwark start ${file}\` runs it; config files are .yml, .yaml, .json, *.config.js|cjs|mjs and ecosystem*.js (as PM2 reads them)` }]);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ file, path: '', message: `cannot read: ${(err as Error).message}`, hint: 'check the path and permissions' }]);
+  }
 }
 
 /** The parsed document when the text is a PM2 process file (the rule in ./pm2/detect.ts). */
@@ -127,14 +150,18 @@ function readDocument(text: string, file: string): { raw: unknown; locate: Locat
   return { raw, locate: (p) => locate(doc, lineCounter, p) };
 }
 
-/** Validates an already-parsed object (also used for PM2 files and `start script`). */
+/**
+ * Validates an already-parsed object (also used for PM2 files and `start script`). `${VAR}` is
+ * expanded from env unless `opts.expandEnv` is false: PM2 passes its values through untouched, so a
+ * PM2 file's values are not expanded (its JS can read process.env itself).
+ */
 export function validateConfig(
   raw: unknown, file: string, env: NodeJS.ProcessEnv,
   locateFn: (path: readonly PropertyKey[]) => { line: number; column: number } | undefined = () => undefined,
   opts: ValidateOptions = {},
 ): BulwarkConfig {
   const issues: ConfigIssue[] = [];
-  const expanded = expandEnv(raw, env, [], (path, name) => issues.push({
+  const expanded = opts.expandEnv === false ? raw : expandEnv(raw, env, [], (path, name) => issues.push({
     file, path: formatPath(path), ...locateFn(path), message: `environment variable ${name} is not set`,
     hint: `export ${name}=... before starting bulwark (secrets are read only from the environment)`,
   }));
@@ -201,11 +228,13 @@ function keyStart(doc: Document, path: readonly PropertyKey[]): number | undefin
   return pair?.key?.range?.[0];
 }
 
-const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/** `${NAME}`; `$${NAME}` is the escape for a literal `${NAME}` (as in docker compose). */
+const ENV_REF = /\$?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 function expandEnv(v: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[], missing: (p: PropertyKey[], name: string) => void): unknown {
   if (typeof v === 'string') {
-    return v.replace(ENV_REF, (_, name: string) => {
+    return v.replace(ENV_REF, (ref: string, name: string) => {
+      if (ref.startsWith('$$')) return ref.slice(1);
       const value = env[name];
       if (value === undefined) { missing(path, name); return ''; }
       return value;

@@ -7,6 +7,8 @@
 // offset is committed only after the batch's events and lines are fsync'd in the forward spools,
 // so a daemon SIGKILL resumes at the last committed batch and loses no detection.
 import { join } from 'node:path';
+import { capturePatterns, parseCaptureFile } from '../common/capture-files.js';
+import { PM2_TIME_FORMAT, timestampPrefix } from '../common/date-format.js';
 import type { AppConfig, SecurityConfig } from '../config/schema/index.js';
 import type { BulwarkEvent, LogLine } from '../events/types.js';
 import { Detector } from './detect/detector.js';
@@ -43,6 +45,12 @@ export class LogPipeline {
   private detector: Detector;
   private readonly offenders: OffenderBook;
   private apps = new Map<string, AppConfig>();
+  /**
+   * Per app with a custom `logs.timestamps` format: the `<time>: ` prefix its capture files put
+   * before each line, taken off before parsing. The ISO stamp of `true` (PM2's `time`) is left on:
+   * the parser reads past it and uses it as the time of a line that has none.
+   */
+  private stamps = new Map<string, RegExp>();
   /** One source for every app's captured output: one watcher and one poll, however many apps. */
   private captured: TailSource | null = null;
   private readonly capturedWindow: Promise<void>[] = [];
@@ -72,11 +80,15 @@ export class LogPipeline {
   /** Follows exactly the given apps' files, starting and stopping sources to match. */
   async setApps(apps: AppConfig[]): Promise<void> {
     this.apps = new Map(apps.map((a) => [a.name, a]));
+    this.stamps = new Map(apps.flatMap((a) => {
+      const format = a.logs.timestamps;
+      return typeof format === 'string' && format !== PM2_TIME_FORMAT ? [[a.name, timestampPrefix(format)]] : [];
+    }));
     if (!this.captured) {
       this.captured = new TailSource({
         app: 'captured',
         // Rotated names too: a file renamed before the tailer first opened it is still found.
-        patterns: [join(this.opts.logsDir, '*.out.log*'), join(this.opts.logsDir, '*.err.log*')],
+        patterns: capturePatterns(this.opts.logsDir),
         cwd: this.opts.logsDir,
         stateDir: join(this.opts.stateDir, 'captured'),
         pollMs: CAPTURED_POLL_MS,
@@ -134,21 +146,23 @@ export class LogPipeline {
 
   /** Lines of logs/<app>.out.log|.err.log (or their rotated names): app and stream come from the name. */
   private onCapturedBatch(b: TailBatch): Promise<void> | void {
-    const m = CAPTURED.exec(b.path);
-    const app = m ? this.apps.get(m[1]!) : undefined;
+    const file = parseCaptureFile(b.path);
+    const app = file ? this.apps.get(file.app) : undefined;
     if (!app) { this.commitSoon(b.app, b.path, b.commit); return; } // an app deleted since: its old output is not ours to judge
-    return this.handle(b, app, m![2] === 'out' ? 'stdout' : 'stderr', this.capturedWindow);
+    return this.handle(b, app, file!.stream === 'out' ? 'stdout' : 'stderr', this.capturedWindow, this.stamps.get(app.name));
   }
 
   /**
    * Parses and detects synchronously, hands everything to the sinks, then lets reading go on while
    * the sinks make the batch durable: up to MAX_UNFLUSHED batches per source are in flight, and each
    * batch's offset is committed only once the sinks have flushed it (flushes complete in order).
+   * `stamp`: the timestamp prefix of a captured file, taken off so rules see the app's own line.
    */
-  private handle(b: TailBatch, app: AppConfig, source: string, window: Promise<void>[]): Promise<void> | void {
+  private handle(b: TailBatch, app: AppConfig, source: string, window: Promise<void>[], stamp?: RegExp): Promise<void> | void {
     const { sinks } = this.opts;
     const format = app.logs.format;
-    for (const text of b.lines) {
+    for (const raw of b.lines) {
+      const text = stamp === undefined ? raw : raw.replace(stamp, '');
       const line: LogLine = { app: app.name, source, line: text, readAt: b.readAt, clean: false };
       const found = this.detector.inspect(line, format);
       for (const e of found) sinks.publish(e);
@@ -200,8 +214,6 @@ export class LogPipeline {
     return new Detector(security, { stateDir: this.opts.stateDir, offenders: this.offenders });
   }
 }
-
-const CAPTURED = /\/([^/]+)\.(out|err)\.log(?:\.\d+)?$/;
 
 function tailKey(app: AppConfig): string {
   return JSON.stringify([app.cwd, app.logs.tail, app.logs.format]);

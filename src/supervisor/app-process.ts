@@ -4,12 +4,13 @@
 // User operations (start/stop/restart/replace) and supervisor actions (respawn after backoff,
 // hang kill, cron/watch restart) run one at a time through `serial`, so they never interleave.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { compileDateFormat, PM2_TIME_FORMAT } from '../common/date-format.js';
 import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
 import type { AppState, BulwarkEvent, LifecycleEvent, LogLine } from '../events/types.js';
+import { openCaptureWriters, type CaptureWriters } from './capture-writers.js';
 import { CronRestart } from './cron-restart.js';
 import { SupervisorError } from './errors.js';
 import { describeExit, StderrTail, summarizeStderr, type ExitCause } from './exit-report.js';
@@ -25,7 +26,6 @@ import { readProcStat } from './proc-stat.js';
 import { ResourceLimits } from './resource-limits.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import { RestartPolicy } from './restart-policy.js';
-import { RotatingLogFile } from './rotating-log-file.js';
 import { spawnCommandFor, SpawnCommandError, type SpawnCommand } from './spawn-command.js';
 import { WatchRestart } from './watch-restart.js';
 
@@ -93,8 +93,7 @@ export class AppProcess {
   private backoffTimer: NodeJS.Timeout | undefined;
   private cron: CronRestart | null = null;
   private watcher: WatchRestart | null = null;
-  private out: RotatingLogFile | null = null;
-  private err: RotatingLogFile | null = null;
+  private files: CaptureWriters | null = null;
   private serial: Promise<unknown> = Promise.resolve();
   private removed = false;
   /** The stderr of the run lastExit belongs to, or the spawn error when there was no run. */
@@ -332,8 +331,10 @@ export class AppProcess {
     stderr.on('data', (chunk: Buffer) => run.stderr.push(chunk));
     stderr.once('end', () => { run.stderr.ended = true; });
     try {
-      this.out ??= new RotatingLogFile(join(logsDir, `${this.cfg.name}.out.log`), this.cfg.logs.rotate);
-      this.err ??= new RotatingLogFile(join(logsDir, `${this.cfg.name}.err.log`), this.cfg.logs.rotate);
+      if (this.files === null) {
+        this.files = openCaptureWriters(this.cfg, logsDir);
+        for (const p of this.files.problems) this.pushError(p);
+      }
     } catch (e) {
       // Without a capture file the pipes must still drain, or the app blocks on a full pipe.
       this.pushError(`cannot open capture files in ${logsDir}: ${(e as Error).message}`);
@@ -342,8 +343,8 @@ export class AppProcess {
       return;
     }
     const stamp = timestamper(this.cfg.logs.timestamps);
-    const out = new OutputCapture(this.cfg.name, 'stdout', this.out, onLine, stamp);
-    const err = new OutputCapture(this.cfg.name, 'stderr', this.err, onLine, stamp);
+    const out = new OutputCapture(this.cfg.name, 'stdout', this.files.stdout, onLine, stamp);
+    const err = new OutputCapture(this.cfg.name, 'stderr', this.files.stderr, onLine, stamp);
     // A full disk (or a throwing line consumer) must not take the daemon down: note it once per message.
     let lastProblem = '';
     const guarded = (cap: OutputCapture, chunk: Buffer | null): void => {
@@ -514,10 +515,8 @@ export class AppProcess {
   }
 
   private closeFiles(): void {
-    this.out?.close();
-    this.err?.close();
-    this.out = null;
-    this.err = null;
+    this.files?.close();
+    this.files = null;
   }
 
   // ---- events ----------------------------------------------------------------------------

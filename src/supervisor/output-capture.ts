@@ -2,7 +2,7 @@
 // write per chunk) and onLine (one LogLine per line). A partial line waits for its newline; a
 // line longer than MAX_LINE is cut with a marker, so memory per stream stays bounded.
 import type { LogLine } from '../events/types.js';
-import type { RotatingLogFile } from './rotating-log-file.js';
+import type { LineSink } from './capture-writers.js';
 
 export const MAX_LINE = 64 * 1024;
 const NL = 10;
@@ -16,7 +16,7 @@ export class OutputCapture {
   constructor(
     private readonly app: string,
     private readonly source: 'stdout' | 'stderr',
-    private readonly file: RotatingLogFile,
+    private readonly file: LineSink,
     private readonly onLine: ((l: LogLine) => void) | undefined,
     /** When set, each line in the capture file starts with `<stamp()>: ` (PM2's log_date_format / time). */
     private readonly stamp?: () => string,

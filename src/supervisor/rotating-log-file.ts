@@ -2,8 +2,14 @@
 // oldest). Callers write whole lines only, so a rotation never splits a line; the size is a soft
 // limit exceeded by at most one write. Writes are synchronous: page-cache appends take
 // microseconds, and a sync write means a rename can never race a pending write.
-import { closeSync, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+/**
+ * Append, create 0600, and never through a symlink: a copy may live in a directory others can
+ * write (PM2's out_file), where a planted link must not redirect the daemon's writes.
+ */
+const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
 export interface RotateOptions {
   /** Rotate once the file reaches this many bytes. */
@@ -18,7 +24,7 @@ export class RotatingLogFile {
 
   constructor(readonly path: string, private readonly rotate: RotateOptions) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.fd = openSync(path, 'a', 0o600);
+    this.fd = openSync(path, APPEND, 0o600);
     this.size = fstatSync(this.fd).size;
   }
 
@@ -41,7 +47,7 @@ export class RotatingLogFile {
     for (let i = keep - 1; i >= 1; i--) renameIfExists(`${this.path}.${i}`, `${this.path}.${i + 1}`);
     if (keep > 0) renameSync(this.path, `${this.path}.1`);
     else unlinkSync(this.path);
-    this.fd = openSync(this.path, 'a', 0o600);
+    this.fd = openSync(this.path, APPEND, 0o600);
     this.size = 0;
   }
 }

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/errors.js';
-import { pm2ToYaml, splitArgs } from '../../src/config/pm2.js';
+import { pm2ToYaml } from '../../src/config/pm2.js';
+import { splitArgs } from '../../src/config/pm2/values.js';
 import type { BulwarkConfig } from '../../src/config/schema/index.js';
 
 // Three apps covering every mapped PM2 key, plus keys bulwark has no use for (instances, exec_mode,

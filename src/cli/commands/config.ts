@@ -17,9 +17,9 @@ const config: BulwarkCommand<Args> = {
     .option('json', { type: 'boolean', describe: 'print the errors (or the resolved config) as JSON' }),
   run: async (argv, io) => {
     try {
-      const { config: cfg, warnings } = await loadConfigFile(argv.file, process.env, { checkApp: (app) => runnableProblems(app) });
+      const { config: cfg, warnings, kind } = await loadConfigFile(argv.file, process.env, { checkApp: (app) => runnableProblems(app) });
       for (const w of warnings) io.err(`warning: ${w}`);
-      if (argv.json) io.out(JSON.stringify({ valid: true, apps: cfg.apps.map((a) => a.name), warnings }));
+      if (argv.json) io.out(JSON.stringify({ valid: true, kind, apps: cfg.apps.map((a) => a.name), warnings }));
       else io.out(`${argv.file}: valid (${cfg.apps.length} app(s), ${cfg.forward.length} forward endpoint(s), ${cfg.alerts.channels.length} alert channel(s))`);
       return EXIT.OK;
     } catch (err) {

@@ -1,7 +1,7 @@
 // `bulwark logs [name] [-n N] [-f]`: the captured stdout/stderr in $BULWARK_HOME/logs, read directly
 // (so it works even when the daemon is down), following across rotation with -f.
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { appsWithCaptures, captureFile, type CaptureStream } from '../../common/capture-files.js';
 import type { BulwarkCommand } from '../command.js';
 import { EXIT } from '../command.js';
 import { homePaths } from '../../daemon/paths.js';
@@ -21,9 +21,9 @@ const logs: BulwarkCommand<Args> = {
     .option('raw', { type: 'boolean', describe: 'no "app|stream" prefix' }),
   run: async (argv, io) => {
     const { logsDir } = homePaths();
-    const streams = argv.err ? ['err'] : argv.out ? ['out'] : ['out', 'err'];
+    const streams: CaptureStream[] = argv.err ? ['err'] : argv.out ? ['out'] : ['out', 'err'];
     const apps = argv.name ? [argv.name] : appsIn(logsDir);
-    const files = apps.flatMap((app) => streams.map((s) => ({ app, s, path: join(logsDir, `${app}.${s}.log`) })));
+    const files = apps.flatMap((app) => streams.map((s) => ({ app, s, path: captureFile(logsDir, app, s) })));
     const present = files.filter((f) => existsSync(f.path));
     if (argv.name && present.length === 0) { io.err(`bulwark logs: no captured output for ${JSON.stringify(argv.name)} in ${logsDir}`); return EXIT.FAILURE; }
     const prefix = (f: { app: string; s: string }) => (argv.raw ? '' : `${f.app}|${f.s} `);
@@ -44,8 +44,7 @@ const logs: BulwarkCommand<Args> = {
 };
 
 function appsIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return [...new Set(readdirSync(dir).filter((f) => /\.(out|err)\.log$/.test(f)).map((f) => f.replace(/\.(out|err)\.log$/, '')))].sort();
+  return existsSync(dir) ? appsWithCaptures(readdirSync(dir)) : [];
 }
 
 /** The last n lines of a file, reading backwards from the end in blocks. */

@@ -68,7 +68,8 @@ function startByName(name: string, io: CliIO): Promise<number> {
   });
 }
 
-async function loadTarget(target: string, argv: Args, io: CliIO): Promise<ApplyRequest> {
+/** Exported for the test that `start`, `config check` and `import pm2` agree on what a file is. */
+export async function loadTarget(target: string, argv: Args, io: CliIO): Promise<ApplyRequest> {
   const checks = { checkApp: (app: Parameters<typeof runnableProblems>[0]) => runnableProblems(app) };
   if (isConfigFileName(target)) {
     const loaded = await loadConfigFile(target, process.env, { ...checks, envName: argv.env });
@@ -80,7 +81,8 @@ async function loadTarget(target: string, argv: Args, io: CliIO): Promise<ApplyR
   // Arguments after `--` are the app's, verbatim (main.ts keeps yargs from turning them into numbers).
   const args = (argv['--'] ?? []).map(String);
   const app = { name, script, args, cwd: process.cwd(), ...(argv.interpreter !== undefined ? { interpreter: argv.interpreter } : {}) };
-  const config = validateConfig({ apps: [app] }, '(command line)', process.env, undefined, checks);
+  // Nothing on the command line is ${VAR}-expanded: the shell already did what the user asked for.
+  const config = validateConfig({ apps: [app] }, '(command line)', process.env, undefined, { ...checks, expandEnv: false });
   return {
     config, declared: ['apps'], create: true, force: argv.force === true,
     source: { id: `cli:${name}`, label: `the command line (${script})` },

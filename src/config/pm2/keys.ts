@@ -14,15 +14,12 @@ export const ALIASES: Record<string, string> = {
 export const MAPPED = new Set([
   'name', 'script', 'args', 'cwd', 'env', 'exec_interpreter', 'node_args', 'max_memory_restart', 'cron_restart',
   'watch', 'ignore_watch', 'watch_delay', 'min_uptime', 'max_restarts', 'restart_delay', 'exp_backoff_restart_delay',
-  'kill_timeout', 'autorestart', 'port', 'log_date_format', 'time', 'instances', 'exec_mode', 'wait_ready',
+  'kill_timeout', 'autorestart', 'port', 'log_date_format', 'time', 'out_file', 'error_file', 'log_file', 'instances', 'exec_mode', 'wait_ready',
   'listen_timeout', 'instance_var', 'increment_var', 'shutdown_with_message',
 ]);
 
 /** Keys that change nothing in bulwark, or nothing it can honour, with what to do instead. */
 export const NOTES: Record<string, string> = {
-  out_file: 'stdout is captured in $BULWARK_HOME/logs/<name>.out.log (bulwark logs <name>), rotated by logs.rotate',
-  error_file: 'stderr is captured in $BULWARK_HOME/logs/<name>.err.log (bulwark logs <name>)',
-  log_file: 'stdout and stderr are captured in $BULWARK_HOME/logs/<name>.out.log / .err.log; `bulwark logs <name>` shows both',
   merge_logs: 'bulwark writes one capture file per stream for all instances already',
   disable_logs: 'bulwark always captures output (detection reads it); use logs.rotate to bound the size',
   log_type: 'captured lines are kept as written; `bulwark logs --json` gives JSON lines',

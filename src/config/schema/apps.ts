@@ -62,6 +62,9 @@ const watch = z.strictObject({
 /** `logs.format`: `auto` picks a parser per line (docs/detection.md lists what each reads). */
 export const LOG_FORMATS = ['auto', 'json', 'journal', 'text', 'clf', 'vhost', 'morgan', 'sshd', 'syslog', 'nginx-error', 'apache-error'] as const;
 
+/** A file to write, not a directory; `/dev/null` is no copy at all (leave the key out instead). */
+const logPath = z.string().min(1).refine((p) => !p.endsWith('/') && p !== '/dev/null', { message: 'a file path (not a directory, not /dev/null)' });
+
 const logs = z.strictObject({
   rotate: z.strictObject({ size: size.default(10 * 1024 * 1024), keep: z.number().int().min(0).default(5) })
     .default({ size: 10 * 1024 * 1024, keep: 5 }),
@@ -69,6 +72,11 @@ const logs = z.strictObject({
   format: z.enum(LOG_FORMATS).default('auto'),
   /** Prefix every captured line with the time it was read: true (ISO local time) or a PM2/moment format. */
   timestamps: z.union([z.boolean(), z.string().min(1)]).default(false),
+  /**
+   * Also write the captured output to these files, relative to the app's cwd (PM2's out_file,
+   * error_file, log_file); rotated like the capture files. Detection reads bulwark's own files.
+   */
+  copyTo: z.strictObject({ stdout: logPath.optional(), stderr: logPath.optional(), combined: logPath.optional() }).optional(),
 });
 
 const envVars = z.record(z.string(), z.string());

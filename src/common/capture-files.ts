@@ -1,0 +1,43 @@
+// Where an app's captured output lives. The one place that names capture files: the supervisor
+// writes them, the log pipeline reads them (detection, forwarding), `bulwark logs` shows them.
+// $BULWARK_HOME/logs/<app>.out.log and <app>.err.log, rotated to .1 .. .<keep>; `logs.copyTo`
+// (PM2's out_file, error_file, log_file) adds copies where the user wants them.
+import { basename, join, resolve } from 'node:path';
+
+export type CaptureStream = 'out' | 'err';
+
+export function captureFile(logsDir: string, app: string, stream: CaptureStream): string {
+  return join(logsDir, `${app}.${stream}.log`);
+}
+
+/** Globs of every capture file, rotated names included (a file renamed before it was first read). */
+export function capturePatterns(logsDir: string): string[] {
+  return [join(logsDir, '*.out.log*'), join(logsDir, '*.err.log*')];
+}
+
+const CAPTURED = /^(.+)\.(out|err)\.log(?:\.\d+)?$/;
+
+/** The app and stream of a capture file (or one of its rotated names); null for any other file. */
+export function parseCaptureFile(path: string): { app: string; stream: CaptureStream } | null {
+  const m = CAPTURED.exec(basename(path));
+  return m ? { app: m[1]!, stream: m[2] as CaptureStream } : null;
+}
+
+/** Apps with a live capture file among these file names. */
+export function appsWithCaptures(names: readonly string[]): string[] {
+  return [...new Set(names.filter((n) => /\.(out|err)\.log$/.test(n)).map((n) => parseCaptureFile(n)!.app))].sort();
+}
+
+export interface CaptureCopySettings {
+  stdout?: string | undefined;
+  stderr?: string | undefined;
+  combined?: string | undefined;
+}
+
+/** The extra files each stream is also written to (absolute, from the app's cwd), duplicates removed. */
+export function captureCopies(copyTo: CaptureCopySettings | undefined, cwd: string, canonical: Record<CaptureStream, string>): Record<CaptureStream, string[]> {
+  const at = (p: string | undefined) => (p === undefined ? [] : [resolve(cwd, p)]);
+  const pick = (stream: CaptureStream, own: string | undefined) =>
+    [...new Set([...at(own), ...at(copyTo?.combined)])].filter((p) => p !== canonical[stream]);
+  return { out: pick('out', copyTo?.stdout), err: pick('err', copyTo?.stderr) };
+}
