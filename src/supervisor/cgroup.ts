@@ -6,12 +6,18 @@
 // elsewhere it is the cgroup the daemon was started in. No controller is enabled (cgroup.kill and
 // cgroup.freeze are core files), so the daemon may stay in its cgroup beside its apps' ones.
 //
-// A child is born inside its cgroup: the daemon moves itself in, spawns and moves back in one
-// synchronous step (no JS runs in between; Node cannot clone3 into a cgroup). Moving the child in
-// after the spawn would race a grandchild forked in its first microseconds.
+// A child is moved into its cgroup right after the spawn, from the thread pool: a move waits for an
+// RCU grace period (10-15 ms on a busy 2-core host unless cgroup2 is mounted with favordynmods),
+// and neither the event loop nor the app's start may wait for that (Node cannot clone3 straight
+// into a cgroup). Whatever the app forked before its move is moved after it, as long as it is
+// still its descendant. So a process that daemonizes (forks twice, the middle one exits) in the
+// first milliseconds of the app's life, before the move, escapes; the process group still holds it
+// unless it also called setsid.
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readChildren } from './proc-stat.js';
 import type { ProcessScope } from './process-scope.js';
 
 /** Where the unified hierarchy is mounted and which cgroup this process is in, or why unknown. */
@@ -46,10 +52,8 @@ const BULWARK_LEAF = /\/bulwark-[0-9a-f]{12}\/[A-Za-z0-9._-]{1,64}@\d+$/;
 export class CgroupTree {
   /** Leaves created or adopted by this process: anything else under `base` is a previous daemon's. */
   private readonly mine = new Map<string, CgroupScope>();
-  /** Why the daemon could not move back to its own cgroup after a spawn (then cgroup.kill is never used). */
-  stranded: string | null = null;
 
-  private constructor(readonly base: string, readonly home: string) {}
+  private constructor(readonly base: string) {}
 
   /**
    * The tree for the supervisor whose state lives in `stateDir`, or why none can be made here (no
@@ -60,9 +64,9 @@ export class CgroupTree {
     try {
       const home = ownCgroupDir();
       accessSync(home, constants.W_OK);
-      // The daemon moves itself in and out of its apps' cgroups: it must be able to come back.
+      // Moving a child out of the daemon's cgroup needs write access to the common ancestor's procs.
       accessSync(join(home, 'cgroup.procs'), constants.W_OK);
-      return new CgroupTree(join(home, baseName(stateDir)), home);
+      return new CgroupTree(join(home, baseName(stateDir)));
     } catch (err) {
       return (err as Error).message;
     }
@@ -74,7 +78,7 @@ export class CgroupTree {
     if (scope === undefined) {
       const path = join(this.base, leaf);
       mkdirSync(path, { recursive: true });
-      scope = new CgroupScope(path, this);
+      scope = new CgroupScope(path);
       this.mine.set(leaf, scope);
       if (scope.alive()) scope.kill();
     }
@@ -99,7 +103,7 @@ export class CgroupTree {
     const killed: CgroupScope[] = [];
     for (const name of names) {
       if (this.mine.has(name)) continue;
-      const scope = new CgroupScope(join(this.base, name), this);
+      const scope = new CgroupScope(join(this.base, name));
       if (scope.alive()) {
         scope.kill();
         killed.push(scope);
@@ -120,15 +124,6 @@ export class CgroupTree {
       // Still holds a leftover cgroup (an unkillable process): the next daemon deals with it.
     }
   }
-
-  /** Moves this process back to its own cgroup after a spawn. */
-  comeHome(): void {
-    try {
-      writeFileSync(join(this.home, 'cgroup.procs'), '0');
-    } catch (err) {
-      this.stranded = `cannot move the daemon back to ${this.home}: ${(err as Error).message}`;
-    }
-  }
 }
 
 /** A cgroup as a run's process scope. */
@@ -136,29 +131,25 @@ export class CgroupScope implements ProcessScope {
   readonly label: string;
 
   /** `canKill`: cgroup.kill exists (Linux 5.14+); otherwise kill() freezes and kills pid by pid. */
-  constructor(
-    readonly path: string,
-    private readonly tree: Pick<CgroupTree, 'stranded' | 'comeHome'>,
-    private readonly canKill = existsSync(join(path, 'cgroup.kill')),
-  ) {
+  constructor(readonly path: string, private readonly canKill = existsSync(join(path, 'cgroup.kill'))) {
     this.label = `cgroup ${path}`;
   }
 
   /**
-   * Runs `spawn` with this process inside the cgroup, so the child is born there. When the cgroup
-   * cannot be entered, `spawn` runs outside it and `inside` is false (the caller falls back).
+   * Moves a just-spawned process into the cgroup, then what it forked meanwhile (off the event
+   * loop). Resolves with why the process could not be moved, or null.
    */
-  spawnInside<T>(spawn: () => T): { value: T; inside: true } | { value: T; inside: false; why: string } {
+  async adopt(pid: number): Promise<string | null> {
+    const procs = join(this.path, 'cgroup.procs');
     try {
-      writeFileSync(join(this.path, 'cgroup.procs'), '0');
+      await writeFile(procs, String(pid));
     } catch (err) {
-      return { value: spawn(), inside: false, why: `cannot enter ${this.path}: ${(err as Error).message}` };
+      const code = (err as NodeJS.ErrnoException).code;
+      return code === 'ESRCH' ? null : `cannot move pid ${pid} into ${this.path}: ${(err as Error).message}`;
     }
-    try {
-      return { value: spawn(), inside: true };
-    } finally {
-      this.tree.comeHome();
-    }
+    const early = descendants(pid);
+    for (const child of early) await writeFile(procs, String(child)).catch(() => undefined); // gone meanwhile
+    return null;
   }
 
   pids(): number[] {
@@ -174,14 +165,14 @@ export class CgroupScope implements ProcessScope {
   }
 
   kill(): void {
-    if (this.canKill && this.tree.stranded === null) {
+    if (this.canKill) {
       writeFileSync(join(this.path, 'cgroup.kill'), '1');
       return;
     }
-    // Before Linux 5.14 (or with the daemon stuck inside): freeze, so nothing forks while we kill.
+    // Before Linux 5.14: freeze, so nothing forks while we kill.
     const frozen = this.write('cgroup.freeze', '1');
     for (let round = 0; round < 10; round++) {
-      const pids = this.pids().filter((p) => p !== process.pid);
+      const pids = this.pids();
       if (pids.length === 0) break;
       for (const pid of pids) killPid(pid, 'SIGKILL');
     }
@@ -218,12 +209,24 @@ export class CgroupScope implements ProcessScope {
 /** A recorded cgroup path from the orphan registry, if it has the shape only bulwark makes. */
 export function recordedScope(path: string): CgroupScope | null {
   if (!BULWARK_LEAF.test(path) || !existsSync(join(path, 'cgroup.procs'))) return null;
-  return new CgroupScope(path, { stranded: null, comeHome: () => {} });
+  return new CgroupScope(path);
 }
 
 /** The leaf name of an instance's cgroup: `@` is not allowed in app names, so no two collide. */
 export function leafName(app: string, index: number): string {
   return `${app}@${index}`;
+}
+
+/** Every descendant of `pid` (children of its main thread, recursively; bounded). */
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const queue = readChildren(pid);
+  while (queue.length > 0 && out.length < 1024) {
+    const p = queue.shift()!;
+    out.push(p);
+    queue.push(...readChildren(p));
+  }
+  return out;
 }
 
 function killPid(pid: number, signal: NodeJS.Signals): void {

@@ -2,8 +2,9 @@
 // daemon that was SIGKILLed (and could not stop its apps) lets the next daemon end them.
 // Rewritten atomically on every spawn and exit, off the event loop and without fsync: the file
 // guards against a crash of the daemon, and after a power loss no process is left to reap, so an
-// fsync would buy nothing and cost the restart path milliseconds. Writes are coalesced: changes
-// made while one write is in flight go out together in the next.
+// fsync would buy nothing and cost the restart path milliseconds. Writes are coalesced: a write
+// starts on the next turn of the event loop (so a restart's exit and spawn go out as one write,
+// after the new process was spawned), and changes made while one is in flight go out in the next.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicAsync } from '../common/atomic-file.js';
@@ -90,7 +91,7 @@ export class GroupRegistry {
   private persist(): Promise<string | null> {
     this.dirty = true;
     const saved = new Promise<string | null>((resolve) => this.waiters.push(resolve));
-    this.writing ??= this.drain();
+    this.writing ??= new Promise<void>((resolve) => setImmediate(() => void this.drain().then(resolve)));
     return saved;
   }
 

@@ -18,6 +18,21 @@ export interface ProcessScope {
   release(): void;
 }
 
+/**
+ * A run's cgroup and its process group as one scope: the leader reaches its cgroup a moment after
+ * the spawn, and a process that left the cgroup's reach early may still be in the group.
+ */
+export function unionScope(first: ProcessScope, ...more: ProcessScope[]): ProcessScope {
+  const all = [first, ...more];
+  return {
+    label: first.label,
+    signal: (signal) => { for (const s of all) s.signal(signal); },
+    kill: () => { for (const s of all) s.kill(); },
+    alive: () => all.some((s) => s.alive()),
+    release: () => { for (const s of all) s.release(); },
+  };
+}
+
 /** The sub-states of `stopping`: the stop signal was sent; SIGKILL was sent. */
 export type StopPhase = 'stop-sigterm' | 'stop-sigkill';
 

@@ -17,7 +17,7 @@ import type { GroupRegistry } from './orphans.js';
 import { OutputCapture } from './output-capture.js';
 import { readProcStat } from './proc-stat.js';
 import { GroupScope } from './process-group.js';
-import { endScope, type ProcessScope } from './process-scope.js';
+import { endScope, unionScope, type ProcessScope } from './process-scope.js';
 import { ResourceLimits } from './resource-limits.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import type { RotatingLogFile } from './rotating-log-file.js';
@@ -88,16 +88,8 @@ export class Run {
       stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     let child: ChildProcess;
-    let cgroup: CgroupScope | null = null;
     try {
-      if (ctx.cgroup === null) {
-        child = launch();
-      } else {
-        const r = ctx.cgroup.spawnInside(launch);
-        child = r.value;
-        if (r.inside) cgroup = ctx.cgroup;
-        else events.problem(`${r.why}; this run is contained by its process group only`);
-      }
+      child = launch();
     } catch (err) {
       // Synchronous failures (e.g. a cwd that is not a directory in some Node versions).
       return Promise.reject(spawnFailed(ctx.cfg.name, err as Error));
@@ -109,15 +101,17 @@ export class Run {
       });
       child.once('spawn', () => {
         spawned = true;
-        resolve(new Run(ctx, events, child, cgroup));
+        resolve(new Run(ctx, events, child));
       });
     });
   }
 
-  private constructor(private readonly ctx: RunContext, private readonly events: RunEvents, child: ChildProcess, cgroup: CgroupScope | null) {
+  private constructor(private readonly ctx: RunContext, private readonly events: RunEvents, child: ChildProcess) {
     const pid = child.pid!;
     this.pid = pid;
-    this.scope = cgroup ?? new GroupScope(pid);
+    const { cgroup } = ctx;
+    this.scope = cgroup !== null ? unionScope(cgroup, new GroupScope(pid)) : new GroupScope(pid);
+    if (cgroup !== null) void cgroup.adopt(pid).then((why) => { if (why !== null) this.events.problem(`${why}: contained by its process group only`); });
     let resolveExit!: (e: ExitRecord) => void;
     this.exited = new Promise((r) => { resolveExit = r; });
     child.once('exit', (code, signal) => {

@@ -103,9 +103,9 @@ test('without cgroup.kill (Linux before 5.14) a cgroup is frozen and emptied pid
   const tree = CgroupTree.open(join(home, 'state')) as CgroupTree;
   t.after(() => tree.close());
   const path = tree.scope('freeze@0').path;
-  const scope = new CgroupScope(path, tree, false);
-  const r = scope.spawnInside(() => spawn('/bin/sh', ['-c', 'for i in 1 2 3; do setsid sleep 1000 & done; exec sleep 1000'], { stdio: 'ignore', detached: true }));
-  assert.equal(r.inside, true);
+  const scope = new CgroupScope(path, false);
+  const sh = spawn('/bin/sh', ['-c', 'for i in 1 2 3; do setsid sleep 1000 & done; exec sleep 1000'], { stdio: 'ignore', detached: true });
+  assert.equal(await scope.adopt(sh.pid!), null);
   const pids = await waitFor('4 processes in the cgroup', () => scope.pids().length === 4 && scope.pids());
   t.after(() => { for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } } });
   scope.kill();
