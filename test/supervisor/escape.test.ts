@@ -14,10 +14,15 @@ import { APPS, app, harness, hostSupervisor, isDead, waitFor } from './harness.j
 const noCgroup = CgroupTree.open(tmpdir());
 const skip = typeof noCgroup === 'string' ? `no writable cgroup v2 here (${noCgroup}); apps fall back to process groups` : false;
 
+/** What each pids file held when last read (the cleanup runs after the home is gone). */
+const seenRuns = new Map<string, number[][]>();
+
 /** One entry per run of escaper.mjs: [app, detached child, daemonized sleep]. */
 function runsIn(file: string): number[][] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split(' ').map(Number));
+  if (!existsSync(file)) return seenRuns.get(file) ?? [];
+  const runs = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split(' ').map(Number));
+  seenRuns.set(file, runs);
+  return runs;
 }
 
 function survivors(runs: number[][]): number[] {
@@ -80,10 +85,11 @@ test('when an app exits on its own, what it left outside its group is ended befo
 });
 
 test('after a daemon SIGKILL, the next daemon ends the app and everything it left, in its group or not', { skip }, async (t) => {
-  const home = tempHome(t);
+  const home = mkdtempSync(join(tmpdir(), 'bulwark-esc-'));
   const file = join(home, 'pids');
   killLeftovers(t, file);
   const { child: host } = await hostSupervisor(t, home, { name: 'esc', script: join(APPS, 'escaper.mjs'), env: { PIDS_FILE: file } });
+  t.after(() => rmSync(home, { recursive: true, force: true }));
   const [run] = await waitFor('run written', () => runsIn(file).length === 1 && runsIn(file));
   host.kill('SIGKILL');
   await waitFor('host gone', () => host.exitCode !== null || host.signalCode !== null);

@@ -72,16 +72,22 @@ export interface HostedSupervisor {
 /**
  * A Supervisor in a process of its own (helpers/apps/host.ts), for tests that SIGKILL or SIGSTOP
  * it: runs `apps` (app config inputs) with state in `home`; resolves once every app is online.
+ * At the end of the test it is killed and its apps are reaped (remove `home` only after that).
  */
 export async function hostSupervisor(t: TestContext, home: string, apps: object | object[]): Promise<HostedSupervisor> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(APPS, 'host.ts'), home, JSON.stringify(apps)], {
     cwd: resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'],
   });
-  t.after(() => {
+  t.after(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGCONT');
       child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
     }
+    // Its apps outlive it, as after a daemon crash: the next supervisor ends them.
+    const reaper = new Supervisor({ logsDir: join(home, 'logs'), stateDir: join(home, 'state'), emit: () => {} });
+    await reaper.reapOrphans();
+    await reaper.stopAll();
   });
   const events: BulwarkEvent[] = [];
   let ready = false;
