@@ -16,6 +16,7 @@ import { RestartPolicy } from './restart-policy.js';
 import { RestartTriggers } from './restart-triggers.js';
 import { RotatingLogFile } from './rotating-log-file.js';
 import type { CaptureFiles, ExitRecord, Run } from './run.js';
+import { SpawnCommandError } from './spawn-command.js';
 import type { StallWatch } from './stall-watch.js';
 
 export interface AppProcessDeps {
@@ -147,7 +148,7 @@ export class AppProcess {
     try {
       await inst.spawn(kind, reason, probe);
     } catch (err) {
-      if (!(err instanceof SupervisorError)) throw err;
+      if (!(err instanceof SupervisorError) || err.cause instanceof SpawnCommandError) throw err;
       const why = `spawn failed: ${err.cause instanceof Error ? err.cause.message : err.message}`;
       inst.pushError(why);
       this.afterEnd(inst, false, 'crash', why, { code: null, signal: null }, 0);

@@ -8,10 +8,12 @@ import type { AppConfig } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
 import type { AppState, BulwarkEvent, LifecycleEvent, LifecycleKind, LogLine, NoteKind, SubState, TransitionKind } from '../events/types.js';
 import { leafName, type CgroupScope, type CgroupTree } from './cgroup.js';
+import { SupervisorError } from './errors.js';
 import type { GroupRegistry } from './orphans.js';
 import { firstStopPhase } from './process-scope.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import { Run, type CaptureFiles, type ExitRecord, type RunContext, type RunEvents } from './run.js';
+import { spawnCommandFor, SpawnCommandError, type SpawnCommand } from './spawn-command.js';
 import { STATE_OF, assertTransition } from './lifecycle.js';
 import type { StallWatch } from './stall-watch.js';
 
@@ -65,14 +67,29 @@ export class Instance {
     return this.run !== null && this.sub === 'running' ? Date.now() - this.run.spawnedAt : 0;
   }
 
-  /** Enters `start` and spawns a run; resolves once online, rejects (ESPAWN) when it could not spawn. */
+  /**
+   * Enters `start` and spawns a run; resolves once online, rejects (ESPAWN) when it could not
+   * spawn. A configuration that names nothing runnable goes straight to `failed` (cause: a
+   * SpawnCommandError): retrying cannot help, so it is no crash for the policy.
+   */
   async spawn(kind: 'start' | 'restart', reason: string, probe?: string): Promise<void> {
     await this.gone;
-    this.transition(kind, 'start', reason, probe === undefined ? {} : { probe });
-    if (kind === 'restart') this.restarts++;
     const cfg = this.host.config;
+    const extra = probe === undefined ? {} : { probe };
+    let cmd: SpawnCommand;
+    try {
+      cmd = spawnCommandFor(cfg);
+    } catch (err) {
+      if (!(err instanceof SpawnCommandError)) throw err;
+      const why = `cannot start: ${err.message} (${err.hint})`;
+      this.pushError(why);
+      this.transition(kind, 'failed', why, extra);
+      throw new SupervisorError('ESPAWN', `cannot start "${cfg.name}": ${err.message}; hint: ${err.hint}`, { cause: err });
+    }
+    this.transition(kind, 'start', reason, extra);
+    if (kind === 'restart') this.restarts++;
     const ctx: RunContext = {
-      key: this.key, cfg, registry: this.host.registry, sampler: this.host.sampler, stall: this.host.stall,
+      key: this.key, cfg, cmd, registry: this.host.registry, sampler: this.host.sampler, stall: this.host.stall,
       cgroup: this.cgroup(),
       captureFiles: () => this.host.captureFiles(),
       ...(this.host.onLine !== undefined ? { onLine: this.host.onLine } : {}),

@@ -24,10 +24,11 @@ const STOPPING: readonly SubState[] = ['stop-sigterm', 'stop-sigkill'];
 
 /** Which moves each transition kind may make. */
 export const TRANSITIONS: Readonly<Record<TransitionKind, Move>> = {
-  // user start, or a start with a new configuration
-  start: { from: DOWN, to: ['start'] },
+  // user start, or a start with a new configuration; straight to `failed` when the configuration
+  // names nothing that can run (no such script): retrying cannot help
+  start: { from: DOWN, to: ['start', 'failed'] },
   // user/cron/watch restart (after its stop, or of an app that is down), or the respawn after backoff
-  restart: { from: [...DOWN, ...STOPPING], to: ['start'] },
+  restart: { from: [...DOWN, ...STOPPING], to: ['start', 'failed'] },
   online: { from: ['start'], to: ['running'] },
   // the leader ended on its own: code 0 / anything else (a failed spawn is a crash of `start`)
   exit: { from: ['running'], to: ['auto-restart', 'dead', 'failed'] },

@@ -1,9 +1,9 @@
 // Restarts that come from outside the app: a cron schedule and file changes (watch). Alive from an
 // app's start to its stop; loaded on first use (node-cron, chokidar).
+import { resolve } from 'node:path';
 import type { AppConfig } from '../config/schema/index.js';
 import type { AppState } from '../events/types.js';
 import { CronRestart } from './cron-restart.js';
-import { spawnCommandFor } from './spawn-command.js';
 import { WatchRestart } from './watch-restart.js';
 
 export class RestartTriggers {
@@ -16,11 +16,14 @@ export class RestartTriggers {
   async start(cfg: AppConfig): Promise<void> {
     if (cfg.cron !== undefined && this.cron === null) {
       this.cron = await CronRestart.create(cfg.cron, cfg.name, () => {
-        if (this.state() === 'online') this.restart(`scheduled restart (${cfg.cron})`, 'cron');
+        // An app that ended on its own (a job with restart policy never) is started again at each
+        // tick, as PM2 does.
+        const state = this.state();
+        if (state === 'online' || state === 'stopped' || state === 'errored') this.restart(`scheduled restart (${cfg.cron})`, 'cron');
       });
     }
     if (cfg.watch !== undefined && this.watcher === null) {
-      this.watcher = await WatchRestart.create(cfg.watch, spawnCommandFor(cfg).cwd, (why) => {
+      this.watcher = await WatchRestart.create(cfg.watch, resolve(cfg.cwd ?? process.cwd()), (why) => {
         // A fixed file is also how a developer revives a crashed app (nodemon#764).
         const state = this.state();
         if (state !== 'stopped' && state !== 'stopping') this.restart(`watch: ${why}`, 'watch');

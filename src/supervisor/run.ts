@@ -4,6 +4,7 @@
 // ending a run is one abort(). A run decides nothing; it tells its instance (RunEvents), which owns
 // the state machine.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { compileDateFormat, PM2_TIME_FORMAT } from '../common/date-format.js';
 import type { AppConfig } from '../config/schema/index.js';
 import type { LogLine } from '../events/types.js';
 import type { CgroupScope } from './cgroup.js';
@@ -21,7 +22,7 @@ import { endScope, unionScope, type ProcessScope } from './process-scope.js';
 import { ResourceLimits } from './resource-limits.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import type { RotatingLogFile } from './rotating-log-file.js';
-import { spawnCommandFor } from './spawn-command.js';
+import type { SpawnCommand } from './spawn-command.js';
 import type { StallWatch } from './stall-watch.js';
 
 /** Resource numbers for `status` when no limit asks for more: cheap enough for many idle apps. */
@@ -55,6 +56,8 @@ export interface RunContext {
   /** `<app>@<index>`: the key of its orphan record and sampler slot. */
   key: string;
   cfg: AppConfig;
+  /** What to exec (spawnCommandFor(cfg), resolved by the instance: its errors are the config's). */
+  cmd: SpawnCommand;
   registry: GroupRegistry;
   sampler: ResourceSampler;
   stall: StallWatch;
@@ -79,11 +82,12 @@ export class Run {
 
   /** Spawns the app; resolves once the exec succeeded, rejects with ESPAWN when it did not. */
   static start(ctx: RunContext, events: RunEvents): Promise<Run> {
-    const cmd = spawnCommandFor(ctx.cfg);
-    const ipc = ctx.cfg.health.heartbeat !== undefined;
+    const { cmd, cfg } = ctx;
+    const ipc = cfg.health.heartbeat !== undefined;
     const launch = (): ChildProcess => spawn(cmd.file, cmd.args, {
       cwd: cmd.cwd,
-      env: { ...process.env, ...ctx.cfg.env },
+      // Precedence: the app's env, then the interpreter's defaults, the caller's shell, the daemon's.
+      env: { ...process.env, ...cfg.callerEnv, ...cmd.env, ...cfg.env },
       detached: true,
       stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
@@ -223,8 +227,9 @@ export class Run {
       stderr.on('data', () => this.silence?.touch());
       return;
     }
-    const out = new OutputCapture(cfg.name, 'stdout', files.out, onLine);
-    const err = new OutputCapture(cfg.name, 'stderr', files.err, onLine);
+    const stamp = timestamper(cfg.logs.timestamps);
+    const out = new OutputCapture(cfg.name, 'stdout', files.out, onLine, stamp);
+    const err = new OutputCapture(cfg.name, 'stderr', files.err, onLine, stamp);
     // A full disk (or a throwing line consumer) must not take the daemon down: note it once per message.
     let lastProblem = '';
     const guarded = (cap: OutputCapture, chunk: Buffer | null): void => {
@@ -243,6 +248,12 @@ export class Run {
     stdout.once('end', () => guarded(out, null));
     stderr.once('end', () => guarded(err, null));
   }
+}
+
+function timestamper(setting: boolean | string): (() => string) | undefined {
+  if (setting === false) return undefined;
+  const format = compileDateFormat(setting === true ? PM2_TIME_FORMAT : setting);
+  return () => format(new Date());
 }
 
 function spawnFailed(app: string, err: Error): SupervisorError {
