@@ -83,17 +83,15 @@ export class Run {
   /** Spawns the app; resolves once the exec succeeded, rejects with ESPAWN when it did not. */
   static start(ctx: RunContext, events: RunEvents): Promise<Run> {
     const { cmd, cfg } = ctx;
-    const ipc = cfg.health.heartbeat !== undefined;
-    const launch = (): ChildProcess => spawn(cmd.file, cmd.args, {
-      cwd: cmd.cwd,
-      // Precedence: the app's env, then the interpreter's defaults, the caller's shell, the daemon's.
-      env: { ...process.env, ...cfg.callerEnv, ...cmd.env, ...cfg.env },
-      detached: true,
-      stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-    });
     let child: ChildProcess;
     try {
-      child = launch();
+      child = spawn(cmd.file, cmd.args, {
+        cwd: cmd.cwd,
+        // Precedence: the app's env, then the interpreter's defaults, the caller's shell, the daemon's.
+        env: { ...process.env, ...cfg.callerEnv, ...cmd.env, ...cfg.env },
+        detached: true,
+        stdio: cfg.health.heartbeat !== undefined ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+      });
     } catch (err) {
       // Synchronous failures (e.g. a cwd that is not a directory in some Node versions).
       return Promise.reject(spawnFailed(ctx.cfg.name, err as Error));
@@ -115,6 +113,7 @@ export class Run {
     this.pid = pid;
     const { cgroup } = ctx;
     this.scope = cgroup !== null ? unionScope(cgroup, new GroupScope(pid)) : new GroupScope(pid);
+    // Into its cgroup off the event loop (cgroup.ts says why); until then its group holds it.
     if (cgroup !== null) void cgroup.adopt(pid).then((why) => { if (why !== null) this.events.problem(`${why}: contained by its process group only`); });
     let resolveExit!: (e: ExitRecord) => void;
     this.exited = new Promise((r) => { resolveExit = r; });
