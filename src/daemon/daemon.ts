@@ -94,6 +94,8 @@ export class Daemon {
     if (e.type === 'lifecycle') {
       this.log.info(`${e.app}: ${e.kind}${e.to ? ` -> ${e.to}` : ''}: ${e.reason}`);
       if (e.kind === 'errored') this.log.warn(`${e.app} gave up restarting: ${e.reason}`);
+    } else if (e.type === 'daemon' && e.kind === 'stall') {
+      this.log.warn(e.message);
     }
   }
 
