@@ -9,7 +9,8 @@ import type { AppConfig } from '../config/schema/index.js';
 import type { AppState, BulwarkEvent, LogLine, SubState } from '../events/types.js';
 import type { CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
-import { Instance, type EventExtra, type Health, type InstanceHost } from './instance.js';
+import { describeExit } from './exit-report.js';
+import { Instance, type EventExtra, type ExitReport, type Health, type InstanceHost } from './instance.js';
 import type { GroupRegistry } from './orphans.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import { RestartPolicy } from './restart-policy.js';
@@ -59,6 +60,10 @@ export class AppProcess {
   get uptimeMs(): number { return this.main.uptimeMs; }
   get restarts(): number { return this.main.restarts; }
   get lastExit(): ExitRecord | null { return this.main.lastExit; }
+  /** The last exit with its cause and, for a crash, the stderr lines that explain it. */
+  lastExitReport(): ExitReport | null { return this.main.lastExitReport(); }
+  /** The same once the stderr pipe drained (waits at most `drainMs`): `start`'s report of a failed start. */
+  exitReport(drainMs?: number): Promise<ExitReport | null> { return this.main.exitReport(drainMs); }
   get health(): Health { return this.main.health; }
   get usage(): ResourceSample | null { return this.main.usage; }
   get errors(): string[] { return this.main.errors; }
@@ -69,14 +74,15 @@ export class AppProcess {
 
   // ---- user operations -------------------------------------------------------------------
 
-  start(): Promise<void> {
+  /** Starts a stopped, errored or backing-off app; `reason`/`cause` say who asked (user, resurrect). */
+  start(reason = 'started by user', cause = 'user'): Promise<void> {
     return this.serialize(async () => {
       await this.triggers.start(this.cfg);
       const inst = this.main;
       if (inst.state === 'online' || inst.state === 'starting') return;
       inst.cancelRestart();
       this.policy.reset();
-      await this.spawn(inst, 'start', 'started by user', 'user');
+      await this.spawn(inst, 'start', reason, cause);
     });
   }
 
@@ -149,9 +155,7 @@ export class AppProcess {
       await inst.spawn(kind, reason, probe);
     } catch (err) {
       if (!(err instanceof SupervisorError) || err.cause instanceof SpawnCommandError) throw err;
-      const why = `spawn failed: ${err.cause instanceof Error ? err.cause.message : err.message}`;
-      inst.pushError(why);
-      this.afterEnd(inst, false, 'crash', why, { code: null, signal: null }, 0);
+      this.afterEnd(inst, false, 'crash', `spawn failed: ${err.cause instanceof Error ? err.cause.message : err.message}`, { code: null, signal: null }, 0);
       throw err;
     }
   }
@@ -184,13 +188,15 @@ export class AppProcess {
     }
     const verdict = this.policy.next(uptimeMs);
     if (!verdict.restart) {
+      // Errored hook: maxRestarts failed starts in a row. The transition, then the `errored` event alerts hear.
       const why = `gave up: ${verdict.reason}; no more restarts until started again`;
       inst.pushError(why);
       inst.transition(kind, 'failed', `${reason}; ${why}`, extra);
       inst.note('errored', why, extra);
       return;
     }
-    inst.transition(kind, 'auto-restart', `${reason}; restart ${verdict.attempt} in ${formatDuration(verdict.delayMs)}`, extra);
+    const failed = verdict.failedStarts > 0 ? ` (${verdict.failedStarts} failed start${verdict.failedStarts > 1 ? 's' : ''} in a row; errored at ${this.cfg.restart.maxRestarts + 1})` : '';
+    inst.transition(kind, 'auto-restart', `${reason}; restart ${verdict.attempt} in ${formatDuration(verdict.delayMs)}${failed}`, extra);
     inst.scheduleRestart(verdict.delayMs, () => {
       void this.serialize(async () => {
         if (inst.state !== 'backoff') return;
@@ -233,6 +239,4 @@ export class AppProcess {
   }
 }
 
-export function describeExit(e: { code: number | null; signal: string | null }): string {
-  return e.signal !== null ? `signal ${e.signal}` : `code ${e.code}`;
-}
+export type { ExitReport } from './instance.js';

@@ -9,6 +9,7 @@ import { newEventId } from '../events/id.js';
 import type { AppState, BulwarkEvent, LifecycleEvent, LifecycleKind, LogLine, NoteKind, SubState, TransitionKind } from '../events/types.js';
 import { leafName, type CgroupScope, type CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
+import { StderrTail, summarizeStderr, type ExitCause } from './exit-report.js';
 import type { GroupRegistry } from './orphans.js';
 import { firstStopPhase } from './process-scope.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
@@ -21,6 +22,11 @@ const MAX_ERRORS = 5;
 
 export type Health = 'ok' | 'failing' | 'unknown' | 'none';
 export type EventExtra = Partial<Pick<LifecycleEvent, 'pid' | 'code' | 'signal' | 'probe'>>;
+
+/** The last exit with the stderr lines that explain it (crashes and failed spawns). */
+export interface ExitReport extends ExitRecord {
+  stderr?: string[];
+}
 
 /** What the instances of one app share: the supervisor's services and the app they belong to. */
 export interface InstanceHost {
@@ -48,6 +54,8 @@ export class Instance {
   readonly errors: string[] = [];
   /** The previous run's scope is being emptied; a respawn waits for it. */
   gone: Promise<void> = Promise.resolve();
+  /** The stderr of the run lastExit belongs to, or the spawn error when there was no run. */
+  private lastStderr: StderrTail | string | null = null;
   private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly index: number, private readonly host: InstanceHost) {
@@ -83,6 +91,7 @@ export class Instance {
       if (!(err instanceof SpawnCommandError)) throw err;
       const why = `cannot start: ${err.message} (${err.hint})`;
       this.pushError(why);
+      this.spawnFailed(why);
       this.transition(kind, 'failed', why, extra);
       throw new SupervisorError('ESPAWN', `cannot start "${cfg.name}": ${err.message}; hint: ${err.hint}`, { cause: err });
     }
@@ -94,7 +103,15 @@ export class Instance {
       captureFiles: () => this.host.captureFiles(),
       ...(this.host.onLine !== undefined ? { onLine: this.host.onLine } : {}),
     };
-    const run = await Run.start(ctx, this.runEvents(() => run));
+    let run: Run;
+    try {
+      run = await Run.start(ctx, this.runEvents(() => run));
+    } catch (err) {
+      const why = `spawn failed: ${err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err)}`;
+      this.pushError(why);
+      this.spawnFailed(why);
+      throw err;
+    }
     this.run = run;
     // Readiness = spawned: the exec succeeded. Liveness is the health probes' job.
     this.transition('online', 'running', 'spawned', { pid: run.pid });
@@ -109,7 +126,8 @@ export class Instance {
     const { exit, escalated } = await run.stop(signal, graceMs, () => {
       this.transition('kill', 'stop-sigkill', `${signal} not enough after ${formatDuration(graceMs)}: SIGKILL to ${run.scope.label}`, { pid: run.pid });
     });
-    this.lastExit = exit;
+    this.lastExit = exitOf(run, exit, kind);
+    this.lastStderr = run.stderr;
     this.retire(run);
     if (escalated) this.pushError(`${signal} not enough after ${formatDuration(graceMs)}: group SIGKILLed`);
     return exit;
@@ -117,7 +135,8 @@ export class Instance {
 
   /** The run ended on its own: stop what lives with it, and empty its scope before any respawn. */
   ended(run: Run, exit: ExitRecord): void {
-    this.lastExit = exit;
+    this.lastExit = exitOf(run, exit, exit.code === 0 ? 'exit' : 'crash');
+    this.lastStderr = run.stderr;
     this.retire(run);
     this.gone = run.endLeftovers();
   }
@@ -132,6 +151,23 @@ export class Instance {
   cancelRestart(): void {
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
+  }
+
+  /** The last exit, its cause and the stderr lines that explain a crash (waits briefly for the pipe to drain). */
+  async exitReport(drainMs = 300): Promise<ExitReport | null> {
+    const tail = this.lastStderr;
+    const deadline = Date.now() + drainMs;
+    while (tail instanceof StderrTail && !tail.ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    return this.lastExitReport();
+  }
+
+  lastExitReport(): ExitReport | null {
+    const exit = this.lastExit;
+    if (exit === null) return null;
+    const tail = this.lastStderr;
+    if (exit.cause !== 'crash' && exit.cause !== 'exit' && exit.cause !== 'spawn-failed') return exit;
+    const stderr = typeof tail === 'string' ? [tail] : tail === null ? [] : summarizeStderr(tail.lines());
+    return stderr.length > 0 ? { ...exit, stderr } : exit;
   }
 
   /** The app is gone for good: its cgroup goes too. */
@@ -157,6 +193,11 @@ export class Instance {
   pushError(msg: string): void {
     this.errors.push(`${new Date().toISOString()} ${msg}`);
     if (this.errors.length > MAX_ERRORS) this.errors.shift();
+  }
+
+  private spawnFailed(why: string): void {
+    this.lastExit = { code: null, signal: null, at: new Date().toISOString(), cause: 'spawn-failed', uptimeMs: 0 };
+    this.lastStderr = why;
   }
 
   private cgroup(): CgroupScope | null {
@@ -223,4 +264,9 @@ export class Instance {
     const h = this.host.config.health;
     return h.heartbeat || h.http || h.tcp || h.silence !== undefined ? 'unknown' : 'none';
   }
+}
+
+/** A run's exit with what ended it and how long the run lasted. */
+function exitOf(run: Run, exit: ExitRecord, cause: ExitCause): ExitRecord {
+  return { ...exit, cause, uptimeMs: Math.max(0, Date.parse(exit.at) - run.spawnedAt) };
 }

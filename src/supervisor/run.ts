@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/schema/index.js';
 import type { LogLine } from '../events/types.js';
 import type { CgroupScope } from './cgroup.js';
 import { SupervisorError } from './errors.js';
+import { StderrTail, type ExitCause } from './exit-report.js';
 import { DeadlineProbe } from './health/deadline-probe.js';
 import { httpCheck } from './health/http-check.js';
 import { PeriodicProbe } from './health/periodic-probe.js';
@@ -32,6 +33,10 @@ export interface ExitRecord {
   code: number | null;
   signal: string | null;
   at: string;
+  /** What ended the run (set on the instance's lastExit). */
+  cause?: ExitCause;
+  /** How long the run lasted. */
+  uptimeMs?: number;
 }
 
 /** What a run tells its instance. Nothing is reported once the run was aborted. */
@@ -75,6 +80,8 @@ export class Run {
   /** The leader's exit. */
   readonly exited: Promise<ExitRecord>;
   exit: ExitRecord | null = null;
+  /** The last bytes of its stderr, to explain a crash. */
+  readonly stderr = new StderrTail();
   private readonly controller = new AbortController();
   private stopping = false;
   private heartbeat: DeadlineProbe | null = null;
@@ -218,6 +225,8 @@ export class Run {
     const { cfg, onLine } = this.ctx;
     const stdout = child.stdout!;
     const stderr = child.stderr!;
+    stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+    stderr.once('end', () => { this.stderr.ended = true; });
     const files = this.ctx.captureFiles();
     if (typeof files === 'string') {
       // Without a capture file the pipes must still drain, or the app blocks on a full pipe.

@@ -7,7 +7,7 @@ import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
 import type { AppState, BulwarkEvent, LogLine, SubState } from '../events/types.js';
-import { AppProcess } from './app-process.js';
+import { AppProcess, type ExitReport } from './app-process.js';
 import { CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
 import { GroupRegistry } from './orphans.js';
@@ -38,7 +38,8 @@ export interface AppStatus {
   restarts: number;
   cpu: number | null;
   memoryBytes: number | null;
-  lastExit: { code: number | null; signal: string | null; at: string } | null;
+  /** With the exit's cause (crash, exit, hang, cpu, memory, stop, spawn-failed) and, for a crash, the stderr lines that explain it. */
+  lastExit: ExitReport | null;
   health: 'ok' | 'failing' | 'unknown' | 'none';
   /** Last <= 5 problems, newest last, each "<ISO time> <message>". */
   errors: string[];
@@ -99,8 +100,13 @@ export class Supervisor {
     return this.get(app.name).replace(app);
   }
 
-  async start(name: string): Promise<void> {
-    return this.get(name).start();
+  async start(name: string, reason?: string, cause?: string): Promise<void> {
+    return this.get(name).start(reason, cause);
+  }
+
+  /** The last exit of an app, once its stderr has drained (for `start`'s report of a failed start). */
+  async exitReport(name: string): Promise<ExitReport | null> {
+    return this.get(name).exitReport();
   }
 
   async stop(name: string): Promise<void> {
@@ -147,7 +153,7 @@ export class Supervisor {
       restarts: a.restarts,
       cpu: a.usage === null ? null : Math.round(a.usage.cpu * 10) / 10,
       memoryBytes: a.usage?.memoryBytes ?? null,
-      lastExit: a.lastExit,
+      lastExit: a.lastExitReport(),
       health: a.health,
       errors: [...a.errors],
     }));
