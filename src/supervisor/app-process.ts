@@ -3,10 +3,10 @@
 // User operations (start/stop/restart/replace/remove) and supervisor actions (respawn after
 // backoff, hang kill, cron/watch restart) run one at a time through `serial`, so they never
 // interleave; the policy decides what follows the end of a run.
-import { join } from 'node:path';
 import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
 import type { AppState, BulwarkEvent, LogLine, SubState } from '../events/types.js';
+import { openCaptureWriters, type CaptureWriters } from './capture-writers.js';
 import type { CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
 import { describeExit } from './exit-report.js';
@@ -15,7 +15,6 @@ import type { GroupRegistry } from './orphans.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import { RestartPolicy } from './restart-policy.js';
 import { RestartTriggers } from './restart-triggers.js';
-import { RotatingLogFile } from './rotating-log-file.js';
 import type { CaptureFiles, ExitRecord, Run } from './run.js';
 import { SpawnCommandError } from './spawn-command.js';
 import type { StallWatch } from './stall-watch.js';
@@ -39,8 +38,7 @@ export class AppProcess {
     (reason, probe) => void this.restart(reason, probe).catch(() => undefined),
     () => this.state,
   );
-  private out: RotatingLogFile | null = null;
-  private err: RotatingLogFile | null = null;
+  private files: CaptureWriters | null = null;
   private serial: Promise<unknown> = Promise.resolve();
   private removed = false;
 
@@ -210,19 +208,19 @@ export class AppProcess {
   private captureFiles(): CaptureFiles | string {
     const { logsDir } = this.deps;
     try {
-      this.out ??= new RotatingLogFile(join(logsDir, `${this.cfg.name}.out.log`), this.cfg.logs.rotate);
-      this.err ??= new RotatingLogFile(join(logsDir, `${this.cfg.name}.err.log`), this.cfg.logs.rotate);
-      return { out: this.out, err: this.err };
+      if (this.files === null) {
+        this.files = openCaptureWriters(this.cfg, logsDir);
+        for (const p of this.files.problems) this.main.pushError(p);
+      }
+      return { out: this.files.stdout, err: this.files.stderr };
     } catch (e) {
       return `cannot open capture files in ${logsDir}: ${(e as Error).message}`;
     }
   }
 
   private closeFiles(): void {
-    this.out?.close();
-    this.err?.close();
-    this.out = null;
-    this.err = null;
+    this.files?.close();
+    this.files = null;
   }
 
   private host(): InstanceHost {

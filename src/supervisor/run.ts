@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { compileDateFormat, PM2_TIME_FORMAT } from '../common/date-format.js';
 import type { AppConfig } from '../config/schema/index.js';
 import type { LogLine } from '../events/types.js';
+import type { LineSink } from './capture-writers.js';
 import type { CgroupScope } from './cgroup.js';
 import { SupervisorError } from './errors.js';
 import { StderrTail, type ExitCause } from './exit-report.js';
@@ -22,7 +23,6 @@ import { GroupScope } from './process-group.js';
 import { endScope, unionScope, type ProcessScope } from './process-scope.js';
 import { ResourceLimits } from './resource-limits.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
-import type { RotatingLogFile } from './rotating-log-file.js';
 import type { SpawnCommand } from './spawn-command.js';
 import type { StallWatch } from './stall-watch.js';
 
@@ -52,8 +52,8 @@ export interface RunEvents {
 }
 
 export interface CaptureFiles {
-  out: RotatingLogFile;
-  err: RotatingLogFile;
+  out: LineSink;
+  err: LineSink;
 }
 
 /** What a run needs from its instance and the supervisor. */
