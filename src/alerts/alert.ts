@@ -1,6 +1,6 @@
 // What an alert is: one message about one thing that happened, addressed to some channels.
 // Built from a bus event here; everything downstream (dedupe, queue, channels) only sees Alerts.
-import type { LifecycleEvent, SecurityEvent } from '../events/types.js';
+import type { LifecycleEvent, LifecycleKind, SecurityEvent } from '../events/types.js';
 import type { AlertKind } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
 
@@ -55,14 +55,24 @@ export function escapeLine(line: string): string {
   return s;
 }
 
-const FAILURE_SEVERITY: Record<string, Alert['severity']> = {
+/** Lifecycle kinds that are an app failing; a run of them is one flapping episode. */
+export const FAILURE_KINDS = ['crash', 'hang', 'memory', 'cpu', 'health'] as const satisfies readonly (LifecycleKind & AlertKind)[];
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+/** The lifecycle kinds that raise an alert of the same name. */
+export type LifecycleAlertKind = FailureKind | 'errored';
+
+export function isFailureKind(kind: LifecycleKind): kind is FailureKind {
+  return (FAILURE_KINDS as readonly LifecycleKind[]).includes(kind);
+}
+
+const FAILURE_SEVERITY: Record<LifecycleAlertKind, Alert['severity']> = {
   crash: 'critical', hang: 'critical', errored: 'critical', memory: 'warning', cpu: 'warning', health: 'warning',
 };
 
-export function alertFromLifecycle(e: LifecycleEvent, kind: AlertKind, host: string): Alert {
+export function alertFromLifecycle(e: LifecycleEvent, kind: LifecycleAlertKind, host: string): Alert {
   const a: Alert = {
     id: newEventId(), at: e.at, host, app: e.app, kind, reason: e.reason || e.kind,
-    severity: FAILURE_SEVERITY[kind] ?? 'info', eventId: e.id,
+    severity: FAILURE_SEVERITY[kind], eventId: e.id,
   };
   if (e.probe !== undefined) a.probe = e.probe;
   if (e.code !== undefined) a.code = e.code;

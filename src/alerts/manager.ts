@@ -6,12 +6,12 @@
 // normal operation, restarts included, each alert reaches each channel exactly once. A SIGKILL in the
 // few microseconds between the receiver's acknowledgement and that record resends it after restart
 // (at least once); every body carries the alert id so a receiver can drop the duplicate.
-import type { AlertsConfig, AlertKind } from '../config/schema/index.js';
+import type { AlertsConfig } from '../config/schema/index.js';
 import { channelNames } from '../config/names.js';
 import type { AlertEvent, BulwarkEvent, LifecycleEvent, SecurityEvent, ForwardEvent } from '../events/types.js';
 import { newEventId } from '../events/id.js';
 import type { Alert } from './alert.js';
-import { alertFromLifecycle, alertFromSecurity, summaryOf } from './alert.js';
+import { alertFromLifecycle, alertFromSecurity, isFailureKind, summaryOf } from './alert.js';
 import { alertTitle } from './render.js';
 import { createChannel, type AlertChannel, type Forwarder } from './channels/channel.js';
 import { AlertQueue, type PendingAlert } from './queue.js';
@@ -39,9 +39,6 @@ export interface ChannelTestResult {
 
 /** Distinct offenders per detection and app that alert one by one within a dedupe window. */
 const MAX_OFFENDERS = 10;
-
-/** Lifecycle kinds that are an app failing; a run of them is one flapping episode. */
-const FAILURE_KINDS = new Set<string>(['crash', 'hang', 'memory', 'cpu', 'health']);
 
 interface ChannelWorker {
   channel: AlertChannel;
@@ -184,8 +181,8 @@ export class AlertManager {
   }
 
   private acceptLifecycle(e: LifecycleEvent): void {
-    if (FAILURE_KINDS.has(e.kind)) {
-      const kind = e.kind as AlertKind;
+    if (isFailureKind(e.kind)) {
+      const kind = e.kind;
       const channels = this.routes.get(kind);
       if (!channels) return;
       const alert = alertFromLifecycle(e, kind, this.opts.hostname);

@@ -24,7 +24,7 @@ export function renderDaemonStatus(all: DaemonStatus): string {
 export function renderStatusTable(apps: AppStatus[]): string {
   return renderTable(
     ['name', 'pid', 'state', 'uptime', 'restarts', 'cpu', 'memory', 'last exit', 'health'],
-    apps.map((a) => [a.name, a.pid ?? '-', a.state, duration(a.state === 'online' ? a.uptimeMs : null), a.restarts,
+    apps.map((a) => [a.name, a.pid ?? '-', a.state === 'stopping' && a.substate ? `stopping (${a.substate})` : a.state, duration(a.state === 'online' ? a.uptimeMs : null), a.restarts,
       percent(a.cpu), bytes(a.memoryBytes), lastExit(a.lastExit), a.health]),
   );
 }

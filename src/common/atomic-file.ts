@@ -1,7 +1,8 @@
 // Writes that must survive a crash: write a temp file, (fsync it,) rename it over the target.
 // A reader sees the old content or the new one, never a torn file. fsync makes the new content
 // survive a power loss too; without it, a SIGKILL of the writer is still safe.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -23,4 +24,22 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: A
     closeSync(fd);
   }
   renameSync(tmp, path);
+}
+
+/**
+ * writeFileAtomic off the event loop (the thread pool does the I/O). The temp name is per process:
+ * a caller must not run two writes of the same path at once.
+ */
+export async function writeFileAtomicAsync(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+  if (opts.createDir) await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = constants;
+  const file = await open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, opts.mode ?? 0o600);
+  try {
+    await file.writeFile(data);
+    if (opts.fsync ?? true) await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(tmp, path);
 }

@@ -60,7 +60,9 @@ export class Daemon {
   /** Starts serving; resolves once the socket accepts connections. */
   async start(): Promise<void> {
     const reaped = await this.supervisor.reapOrphans();
-    if (reaped > 0) this.daemonEvent('orphans-reaped', `ended ${reaped} process group(s) left by a previous daemon`);
+    if (reaped > 0) this.daemonEvent('orphans-reaped', `ended ${reaped} app run(s) left by a previous daemon`);
+    this.log.info(`apps are contained by ${this.supervisor.containment}`);
+    if (!this.supervisor.cgroupsActive) this.daemonEvent('containment', `apps are contained by ${this.supervisor.containment}`);
     await this.server.listen(this.paths.socket);
     this.daemonEvent('start', `daemon ${VERSION} started (pid ${process.pid})`);
     await this.resurrectAtStart();
@@ -92,6 +94,8 @@ export class Daemon {
     if (e.type === 'lifecycle') {
       this.log.info(`${e.app}: ${e.kind}${e.to ? ` -> ${e.to}` : ''}: ${e.reason}`);
       if (e.kind === 'errored') this.log.warn(`${e.app} gave up restarting: ${e.reason}`);
+    } else if (e.type === 'daemon' && e.kind === 'stall') {
+      this.log.warn(e.message);
     }
   }
 

@@ -97,6 +97,7 @@ export function renderSystemdUnit(o: SystemdUnitOptions): string {
     // SIGTERM to the daemon only: it stops every app gracefully (signal, timeout, SIGKILL to the
     // group); whatever is left in the cgroup after TimeoutStopSec gets SIGKILL from systemd.
     'KillMode=mixed',
+    'Delegate=yes', // the daemon's cgroup is its own to divide: one cgroup per app instance (docs/supervisor.md)
     'KillSignal=SIGTERM',
     `TimeoutStopSec=${timeoutStopSec(o.maxStopTimeoutMs)}s`,
     'Restart=always',

@@ -4,6 +4,21 @@ import type { SecurityKind, Severity } from '../config/schema/index.js';
 
 export type AppState = 'starting' | 'online' | 'stopping' | 'stopped' | 'backoff' | 'errored';
 
+/**
+ * The fine state under each AppState, named like systemd's service sub-states: `stopping` shows
+ * how far the stop went (stop signal sent, then SIGKILL sent). The table of legal moves between
+ * them is src/supervisor/lifecycle.ts.
+ */
+export type SubState = 'dead' | 'failed' | 'auto-restart' | 'start' | 'running' | 'stop-sigterm' | 'stop-sigkill';
+
+/** Kinds of lifecycle events that are a transition (from -> to). */
+export type TransitionKind =
+  | 'start' | 'restart' | 'online' | 'exit' | 'crash' | 'hang' | 'cpu' | 'memory' | 'stop' | 'kill' | 'stopped' | 'backoff';
+/** Kinds of lifecycle events that report something without a transition. */
+export type NoteKind = 'health' | 'recovered' | 'errored' | 'delete';
+/** Every lifecycle event kind: the one vocabulary of the state machine, events and alerts. */
+export type LifecycleKind = TransitionKind | NoteKind;
+
 interface EventBase {
   /** Unique id (used downstream to remove duplicates). */
   id: string;
@@ -16,10 +31,11 @@ interface EventBase {
 export interface LifecycleEvent extends EventBase {
   type: 'lifecycle';
   app: string;
-  /** start | online | exit | crash | hang | memory | cpu | health | restart | stop | stopped | backoff | errored | delete | recovered */
-  kind: string;
+  kind: LifecycleKind;
   from?: AppState;
   to?: AppState;
+  /** Transitions: the sub-state entered (e.g. stop-sigkill when the stop escalated). */
+  substate?: SubState;
   reason: string;
   pid?: number;
   code?: number | null;

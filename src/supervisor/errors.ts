@@ -3,8 +3,8 @@ export type SupervisorErrorCode = 'EEXIST' | 'ENOENT' | 'ESPAWN' | 'EREMOVED';
 
 export class SupervisorError extends Error {
   readonly code: SupervisorErrorCode;
-  constructor(code: SupervisorErrorCode, message: string) {
-    super(message);
+  constructor(code: SupervisorErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'SupervisorError';
     this.code = code;
   }

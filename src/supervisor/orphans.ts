@@ -1,17 +1,27 @@
-// The record of live process groups, kept in stateDir so a daemon that was SIGKILLed (and could
-// not stop its apps) lets the next daemon end them. Rewritten atomically on every spawn/exit.
+// The record of live runs (process group, and cgroup where there is one), kept in stateDir so a
+// daemon that was SIGKILLed (and could not stop its apps) lets the next daemon end them.
+// Rewritten atomically on every spawn and exit, off the event loop and without fsync: the file
+// guards against a crash of the daemon, and after a power loss no process is left to reap, so an
+// fsync would buy nothing and cost the restart path milliseconds. Writes are coalesced: a write
+// starts on the next turn of the event loop (so a restart's exit and spawn go out as one write,
+// after the new process was spawned), and changes made while one is in flight go out in the next.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../common/atomic-file.js';
 import { join } from 'node:path';
+import { writeFileAtomicAsync } from '../common/atomic-file.js';
+import { recordedScope } from './cgroup.js';
 import { listGroupMembers, readProcStat } from './proc-stat.js';
-import { signalGroup } from './process-group.js';
+import { GroupScope, signalGroup } from './process-group.js';
+import type { ProcessScope } from './process-scope.js';
 
 export interface GroupRecord {
+  /** The run's key: `<app>@<instance>` (older files: the app name). */
   app: string;
   pgid: number;
   pid: number;
   /** /proc/<pid>/stat field 22 of the leader at spawn: a recycled pid has another. */
   startTime: number;
+  /** The run's cgroup, when it had one: everything in it is the run's, whatever its group. */
+  cgroup?: string;
 }
 
 export class GroupRegistry {
@@ -19,6 +29,10 @@ export class GroupRegistry {
   private readonly groups = new Map<string, GroupRecord>();
   /** What the previous daemon left, kept in the file until reaped (so an early spawn cannot erase it). */
   private previous: GroupRecord[];
+  private writing: Promise<void> | null = null;
+  private dirty = false;
+  /** Callers waiting for the write that will carry their change. */
+  private waiters: ((problem: string | null) => void)[] = [];
 
   constructor(stateDir: string) {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
@@ -30,45 +44,71 @@ export class GroupRegistry {
     }
   }
 
-  /** Returns why the record could not be saved, or null. Never throws: supervision goes on. */
-  record(g: GroupRecord): string | null {
+  /** Resolves once saved, with why it could not be saved or null. Never rejects: supervision goes on. */
+  record(g: GroupRecord): Promise<string | null> {
     this.groups.set(g.app, g);
     return this.persist();
   }
 
-  forget(app: string, pgid: number): string | null {
-    if (this.groups.get(app)?.pgid !== pgid) return null;
-    this.groups.delete(app);
+  forget(key: string, pgid: number): Promise<string | null> {
+    if (this.groups.get(key)?.pgid !== pgid) return Promise.resolve(null);
+    this.groups.delete(key);
     return this.persist();
   }
 
+  /** Resolves once every change made so far is on disk. */
+  async flushed(): Promise<void> {
+    while (this.writing !== null) await this.writing;
+  }
+
   /**
-   * Ends the groups a previous daemon left (SIGKILL to each). A group counts as ours only if its
-   * leader is alive with the recorded start time, or (leader gone) its members started no earlier
-   * than the leader did; anything else is a recycled id and is left alone. Returns the pgids killed.
+   * Ends what a previous daemon left (SIGKILL): a recorded cgroup whole; a process group only if
+   * its leader is alive with the recorded start time, or (leader gone) its members started no
+   * earlier than the leader did; anything else is a recycled id and is left alone. Returns one
+   * scope per record it killed, to wait on.
    */
-  reapPrevious(): number[] {
+  reapPrevious(): ProcessScope[] {
     const previous = this.previous;
     this.previous = [];
-    const killed: number[] = [];
+    const inUse = new Set([...this.groups.values()].map((g) => g.cgroup));
+    const killed: ProcessScope[] = [];
     for (const g of previous) {
       if (this.groups.get(g.app)?.pgid === g.pgid) continue; // started by this daemon
-      if (isSameGroup(g)) {
-        signalGroup(g.pgid, 'SIGKILL');
-        killed.push(g.pgid);
+      const cgroup = g.cgroup !== undefined && !inUse.has(g.cgroup) ? recordedScope(g.cgroup) : null;
+      const group = isSameGroup(g);
+      if (group) signalGroup(g.pgid, 'SIGKILL');
+      if (cgroup?.alive()) {
+        cgroup.kill();
+        killed.push(cgroup);
+      } else if (group) {
+        killed.push(new GroupScope(g.pgid));
       }
     }
-    this.persist();
+    void this.persist();
     return killed;
   }
 
-  private persist(): string | null {
-    try {
-      writeFileAtomic(this.file, JSON.stringify([...this.groups.values(), ...this.previous]));
-      return null;
-    } catch (err) {
-      return `cannot save ${this.file} (orphan cleanup after a daemon crash): ${(err as Error).message}`;
+  private persist(): Promise<string | null> {
+    this.dirty = true;
+    const saved = new Promise<string | null>((resolve) => this.waiters.push(resolve));
+    this.writing ??= new Promise<void>((resolve) => setImmediate(() => void this.drain().then(resolve)));
+    return saved;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.dirty) {
+      this.dirty = false;
+      const waiters = this.waiters;
+      this.waiters = [];
+      let problem: string | null = null;
+      try {
+        await writeFileAtomicAsync(this.file, JSON.stringify([...this.groups.values(), ...this.previous]), { fsync: false });
+      } catch (err) {
+        problem = `cannot save ${this.file} (orphan cleanup after a daemon crash): ${(err as Error).message}`;
+      }
+      for (const w of waiters) w(problem);
     }
+    this.writing = null;
   }
 }
 

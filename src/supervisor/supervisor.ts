@@ -1,29 +1,39 @@
-// The supervisor: a table of apps, each its own state machine (AppProcess), sharing one group
-// registry (orphan cleanup) and one resource sampler (one timer for all apps).
+// The supervisor: a table of apps, each its own state machine (AppProcess), sharing one orphan
+// registry, one resource sampler (one timer for all apps), one stall watch (the daemon's own
+// stalls do not count against apps) and one cgroup tree (each instance in its own cgroup, where
+// one can be made; process groups otherwise).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
-import type { AppState, BulwarkEvent, LogLine } from '../events/types.js';
+import { newEventId } from '../events/id.js';
+import type { AppState, BulwarkEvent, LogLine, SubState } from '../events/types.js';
 import { AppProcess, type ExitReport } from './app-process.js';
+import { CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
 import { GroupRegistry } from './orphans.js';
-import { isGroupAlive } from './process-group.js';
+import type { ProcessScope } from './process-scope.js';
 import { ResourceSampler } from './resource-sampler.js';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { StallWatch } from './stall-watch.js';
 
 export interface SupervisorOptions {
   /** $BULWARK_HOME/logs: capture files <app>.out.log / <app>.err.log. */
   logsDir: string;
   /** $BULWARK_HOME/state: process-groups.json (orphan cleanup). */
   stateDir: string;
-  /** Every LifecycleEvent. */
+  /** Every LifecycleEvent, and daemon events about supervision (stall, containment). */
   emit(e: BulwarkEvent): void;
   /** Every captured stdout/stderr line. */
   onLine?(l: LogLine): void;
+  /** Put each instance in its own cgroup v2 where possible (default true); false: process groups only. */
+  cgroups?: boolean;
 }
 
 export interface AppStatus {
   name: string;
   pid: number | null;
   state: AppState;
+  /** The fine state (systemd-like): e.g. stop-sigterm / stop-sigkill while stopping. */
+  substate: SubState;
   uptimeMs: number;
   restarts: number;
   cpu: number | null;
@@ -39,17 +49,38 @@ export class Supervisor {
   private readonly apps = new Map<string, AppProcess>();
   private readonly registry: GroupRegistry;
   private readonly sampler = new ResourceSampler();
+  private readonly stall: StallWatch;
+  private readonly cgroups: CgroupTree | null;
+  /** How apps are contained, for the daemon log: one cgroup per instance, or why only process groups. */
+  readonly containment: string;
 
   constructor(private readonly opts: SupervisorOptions) {
     this.registry = new GroupRegistry(opts.stateDir);
+    this.stall = new StallWatch((lostMs) => this.daemonEvent('stall',
+      `the daemon did not run for ${formatDuration(lostMs)} (stopped, suspended, or a blocked event loop); heartbeats and probes get their full timeout again before any hang verdict`));
+    const tree = opts.cgroups === false ? 'cgroups are off' : CgroupTree.open(opts.stateDir);
+    this.cgroups = typeof tree === 'string' ? null : tree;
+    this.containment = typeof tree === 'string'
+      ? `process groups only (${tree}): a child that calls setsid outlives its app's stop`
+      : `cgroups (one per app instance, under ${tree.base})`;
   }
 
-  /** Kills the process groups a previous (SIGKILLed) daemon left; waits up to 5 s for them to go. */
+  get cgroupsActive(): boolean {
+    return this.cgroups !== null;
+  }
+
+  /**
+   * Kills what a previous (SIGKILLed) daemon left: its recorded cgroups and process groups, and any
+   * cgroup under this supervisor's tree it did not make; waits up to 5 s for them to go.
+   */
   async reapOrphans(): Promise<number> {
-    const killed = this.registry.reapPrevious();
+    const killed = new Map<string, ProcessScope>();
+    for (const s of [...this.registry.reapPrevious(), ...(this.cgroups?.killLeftovers() ?? [])]) killed.set(s.label, s);
     const deadline = Date.now() + 5_000;
-    while (killed.some((pgid) => isGroupAlive(pgid)) && Date.now() < deadline) await sleep(25);
-    return killed.length;
+    const scopes = [...killed.values()];
+    while (scopes.some((s) => s.alive()) && Date.now() < deadline) await sleep(25);
+    for (const s of scopes) s.release();
+    return killed.size;
   }
 
   add(app: AppConfig): void {
@@ -58,6 +89,8 @@ export class Supervisor {
       logsDir: this.opts.logsDir,
       registry: this.registry,
       sampler: this.sampler,
+      stall: this.stall,
+      cgroups: this.cgroups,
       emit: this.opts.emit,
       ...(this.opts.onLine !== undefined ? { onLine: this.opts.onLine } : {}),
     }));
@@ -93,6 +126,8 @@ export class Supervisor {
   async stopAll(): Promise<void> {
     await Promise.all([...this.apps.values()].map((a) => a.stop('daemon shutting down')));
     this.sampler.stop();
+    this.cgroups?.close();
+    await this.registry.flushed();
   }
 
   has(name: string): boolean {
@@ -113,6 +148,7 @@ export class Supervisor {
       name: a.name,
       pid: a.pid,
       state: a.state,
+      substate: a.substate,
       uptimeMs: a.uptimeMs,
       restarts: a.restarts,
       cpu: a.usage === null ? null : Math.round(a.usage.cpu * 10) / 10,
@@ -127,5 +163,13 @@ export class Supervisor {
     const app = this.apps.get(name);
     if (app === undefined) throw new SupervisorError('ENOENT', `no app named "${name}"`);
     return app;
+  }
+
+  private daemonEvent(kind: string, message: string): void {
+    try {
+      this.opts.emit({ id: newEventId(), at: new Date().toISOString(), type: 'daemon', kind, message });
+    } catch {
+      // A failing listener must not stop supervision.
+    }
   }
 }

@@ -16,7 +16,10 @@ function familyConfig(h: TestHome, names: string[]): string {
 }
 
 function familyPids(h: TestHome, name: string): number[] {
-  return readFileSync(join(h.dir, `${name}.pids`), 'utf8').split(' ').map(Number);
+  const pids = readFileSync(join(h.dir, `${name}.pids`), 'utf8').split(' ').map(Number);
+  // A read between the writer's truncate and its write sees an empty file: not the pids yet.
+  if (pids.length !== 2 || !pids.every((p) => p > 0)) throw new Error(`${name}.pids is not written yet`);
+  return pids;
 }
 
 test('the home is 0700, the socket 0600, and a second daemon on the same home is refused', async (t) => {

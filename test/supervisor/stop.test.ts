@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { Supervisor } from '../../src/supervisor/index.js';
-import { APPS, app, harness, isDead, waitFor } from './harness.js';
+import { APPS, app, harness, hostSupervisor, isDead, waitFor } from './harness.js';
 
 const pidsIn = (file: string): number[] | null =>
   existsSync(file) && readFileSync(file, 'utf8').includes(' ') ? readFileSync(file, 'utf8').split(' ').map(Number) : null;
@@ -74,13 +74,7 @@ test('groups left by a SIGKILLed supervisor are reaped by the next one, and noth
   const h = harness(t);
   const file = join(h.home, 'pids');
   const cfg = { name: 'orphan', script: join(APPS, 'grandchild.mjs'), env: { PIDS_FILE: file } };
-  const host = spawn(process.execPath, ['--import', 'tsx', join(APPS, 'host.ts'), h.home, JSON.stringify(cfg)], {
-    cwd: resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  t.after(() => { if (host.exitCode === null) host.kill('SIGKILL'); });
-  let out = '';
-  host.stdout.on('data', (c: Buffer) => { out += c; });
-  await waitFor('host ready', () => out.includes('ready'), 30_000);
+  const { child: host } = await hostSupervisor(t, h.home, cfg);
   const [pid, grandchild] = await waitFor('pids written', () => pidsIn(file));
   host.kill('SIGKILL');
   await waitFor('host gone', () => host.exitCode !== null || host.signalCode !== null);

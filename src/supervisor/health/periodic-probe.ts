@@ -1,5 +1,8 @@
 // Runs one check every `interval` (never overlapping itself); `failures` failed checks in a row
-// mean the app is hung. Used by the HTTP and TCP probes.
+// mean the app is hung. Used by the HTTP and TCP probes. A check that failed across a stall of
+// the daemon itself (its timeout fired before the answer waiting in the socket was read) does not
+// count: the next check decides.
+import type { StallWatch } from '../stall-watch.js';
 import type { HealthProbe, ProbeName, ProbeReport } from './probe.js';
 
 export interface PeriodicProbeOptions {
@@ -21,6 +24,7 @@ export class PeriodicProbe implements HealthProbe {
     private readonly opts: PeriodicProbeOptions,
     private readonly check: Check,
     private readonly report: ProbeReport,
+    private readonly stall: StallWatch,
   ) {
     this.schedule();
   }
@@ -37,6 +41,7 @@ export class PeriodicProbe implements HealthProbe {
   }
 
   private async run(): Promise<void> {
+    const began = performance.now();
     try {
       await this.check(this.opts.timeout);
       if (this.stopped) return;
@@ -44,6 +49,10 @@ export class PeriodicProbe implements HealthProbe {
       this.report.ok(this.name);
     } catch (err) {
       if (this.stopped) return;
+      if (this.stall.sinceStall() < performance.now() - began) {
+        this.schedule();
+        return;
+      }
       this.failedInRow++;
       const reason = err instanceof Error ? err.message : String(err);
       if (this.failedInRow >= this.opts.failures) {

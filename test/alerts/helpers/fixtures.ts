@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alertsSchema, type AlertsConfig } from '../../../src/config/schema/alerts.js';
-import type { AlertEvent, LifecycleEvent, SecurityEvent, ForwardEvent } from '../../../src/events/types.js';
+import type { AlertEvent, LifecycleEvent, LifecycleKind, SecurityEvent, ForwardEvent } from '../../../src/events/types.js';
 import { newEventId } from '../../../src/events/id.js';
 import { AlertManager } from '../../../src/alerts/index.js';
 
@@ -34,7 +34,7 @@ export async function startManager(
   return { manager, events, stateDir };
 }
 
-export function lifecycle(app: string, kind: string, extra: Partial<LifecycleEvent> = {}): LifecycleEvent {
+export function lifecycle(app: string, kind: LifecycleKind, extra: Partial<LifecycleEvent> = {}): LifecycleEvent {
   return { id: newEventId(), at: new Date().toISOString(), type: 'lifecycle', app, kind, reason: `${kind} happened`, ...extra };
 }
 

@@ -1,0 +1,272 @@
+// One supervised slot of an app: its state machine (sub-state, checked against lifecycle.ts on
+// every move), its current run, and what `status` shows of it (pid, restarts, last exit, health,
+// usage, errors). An app owns its instances (one today; `instances: N` adds more, each with its
+// own index, run and state); the app decides what to do when a run ends (the policy), the
+// instance carries it out and says so in events.
+import { formatDuration } from '../common/units.js';
+import type { AppConfig } from '../config/schema/index.js';
+import { newEventId } from '../events/id.js';
+import type { AppState, BulwarkEvent, LifecycleEvent, LifecycleKind, LogLine, NoteKind, SubState, TransitionKind } from '../events/types.js';
+import { leafName, type CgroupScope, type CgroupTree } from './cgroup.js';
+import { SupervisorError } from './errors.js';
+import { StderrTail, summarizeStderr, type ExitCause } from './exit-report.js';
+import type { GroupRegistry } from './orphans.js';
+import { firstStopPhase } from './process-scope.js';
+import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
+import { Run, type CaptureFiles, type ExitRecord, type RunContext, type RunEvents } from './run.js';
+import { spawnCommandFor, SpawnCommandError, type SpawnCommand } from './spawn-command.js';
+import { STATE_OF, assertTransition } from './lifecycle.js';
+import type { StallWatch } from './stall-watch.js';
+
+const MAX_ERRORS = 5;
+
+export type Health = 'ok' | 'failing' | 'unknown' | 'none';
+export type EventExtra = Partial<Pick<LifecycleEvent, 'pid' | 'code' | 'signal' | 'probe'>>;
+
+/** The last exit with the stderr lines that explain it (crashes and failed spawns). */
+export interface ExitReport extends ExitRecord {
+  stderr?: string[];
+}
+
+/** What the instances of one app share: the supervisor's services and the app they belong to. */
+export interface InstanceHost {
+  readonly config: AppConfig;
+  registry: GroupRegistry;
+  sampler: ResourceSampler;
+  stall: StallWatch;
+  cgroups: CgroupTree | null;
+  captureFiles(): CaptureFiles | string;
+  emit(e: BulwarkEvent): void;
+  onLine?: (l: LogLine) => void;
+  /** The current run's leader exited on its own. */
+  runExited(inst: Instance, run: Run, exit: ExitRecord): void;
+  /** The current run is hung or over a limit. */
+  runHung(inst: Instance, run: Run, kind: 'hang' | 'cpu' | 'memory', probe: string, reason: string): void;
+}
+
+export class Instance {
+  sub: SubState = 'dead';
+  run: Run | null = null;
+  restarts = 0;
+  lastExit: ExitRecord | null = null;
+  health: Health;
+  usage: ResourceSample | null = null;
+  readonly errors: string[] = [];
+  /** The previous run's scope is being emptied; a respawn waits for it. */
+  gone: Promise<void> = Promise.resolve();
+  /** The stderr of the run lastExit belongs to, or the spawn error when there was no run. */
+  private lastStderr: StderrTail | string | null = null;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(readonly index: number, private readonly host: InstanceHost) {
+    this.health = this.noHealth();
+  }
+
+  get state(): AppState {
+    return STATE_OF[this.sub];
+  }
+
+  /** `<app>@<index>`: the key of its cgroup, orphan record and sampler slot. */
+  get key(): string {
+    return leafName(this.host.config.name, this.index);
+  }
+
+  get uptimeMs(): number {
+    return this.run !== null && this.sub === 'running' ? Date.now() - this.run.spawnedAt : 0;
+  }
+
+  /**
+   * Enters `start` and spawns a run; resolves once online, rejects (ESPAWN) when it could not
+   * spawn. A configuration that names nothing runnable goes straight to `failed` (cause: a
+   * SpawnCommandError): retrying cannot help, so it is no crash for the policy.
+   */
+  async spawn(kind: 'start' | 'restart', reason: string, probe?: string): Promise<void> {
+    await this.gone;
+    const cfg = this.host.config;
+    const extra = probe === undefined ? {} : { probe };
+    let cmd: SpawnCommand;
+    try {
+      cmd = spawnCommandFor(cfg);
+    } catch (err) {
+      if (!(err instanceof SpawnCommandError)) throw err;
+      const why = `cannot start: ${err.message} (${err.hint})`;
+      this.pushError(why);
+      this.spawnFailed(why);
+      this.transition(kind, 'failed', why, extra);
+      throw new SupervisorError('ESPAWN', `cannot start "${cfg.name}": ${err.message}; hint: ${err.hint}`, { cause: err });
+    }
+    this.transition(kind, 'start', reason, extra);
+    if (kind === 'restart') this.restarts++;
+    const ctx: RunContext = {
+      key: this.key, cfg, cmd, registry: this.host.registry, sampler: this.host.sampler, stall: this.host.stall,
+      cgroup: this.cgroup(),
+      captureFiles: () => this.host.captureFiles(),
+      ...(this.host.onLine !== undefined ? { onLine: this.host.onLine } : {}),
+    };
+    let run: Run;
+    try {
+      run = await Run.start(ctx, this.runEvents(() => run));
+    } catch (err) {
+      const why = `spawn failed: ${err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err)}`;
+      this.pushError(why);
+      this.spawnFailed(why);
+      throw err;
+    }
+    this.run = run;
+    // Readiness = spawned: the exec succeeded. Liveness is the health probes' job.
+    this.transition('online', 'running', 'spawned', { pid: run.pid });
+    if (this.health !== 'none') this.health = 'unknown';
+  }
+
+  /** Stops the current run through stop-sigterm (and stop-sigkill); resolves with its exit once its scope is empty. */
+  async stopRun(kind: 'stop' | 'hang' | 'cpu' | 'memory', reason: string, probe: string, graceMs: number): Promise<ExitRecord> {
+    const run = this.run!;
+    const { signal } = this.host.config.stop;
+    this.transition(kind, firstStopPhase(signal, graceMs), reason, { pid: run.pid, probe });
+    const { exit, escalated } = await run.stop(signal, graceMs, () => {
+      this.transition('kill', 'stop-sigkill', `${signal} not enough after ${formatDuration(graceMs)}: SIGKILL to ${run.scope.label}`, { pid: run.pid });
+    });
+    this.lastExit = exitOf(run, exit, kind);
+    this.lastStderr = run.stderr;
+    this.retire(run);
+    if (escalated) this.pushError(`${signal} not enough after ${formatDuration(graceMs)}: group SIGKILLed`);
+    return exit;
+  }
+
+  /** The run ended on its own: stop what lives with it, and empty its scope before any respawn. */
+  ended(run: Run, exit: ExitRecord): void {
+    this.lastExit = exitOf(run, exit, exit.code === 0 ? 'exit' : 'crash');
+    this.lastStderr = run.stderr;
+    this.retire(run);
+    this.gone = run.endLeftovers();
+  }
+
+  /** Runs `respawn` after `delayMs` unless cancelled (a start, stop or restart comes first). */
+  scheduleRestart(delayMs: number, respawn: () => void): void {
+    this.cancelRestart();
+    if (delayMs === 0) respawn();
+    else this.restartTimer = setTimeout(respawn, delayMs);
+  }
+
+  cancelRestart(): void {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+  }
+
+  /** The last exit, its cause and the stderr lines that explain a crash (waits briefly for the pipe to drain). */
+  async exitReport(drainMs = 300): Promise<ExitReport | null> {
+    const tail = this.lastStderr;
+    const deadline = Date.now() + drainMs;
+    while (tail instanceof StderrTail && !tail.ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    return this.lastExitReport();
+  }
+
+  lastExitReport(): ExitReport | null {
+    const exit = this.lastExit;
+    if (exit === null) return null;
+    const tail = this.lastStderr;
+    if (exit.cause !== 'crash' && exit.cause !== 'exit' && exit.cause !== 'spawn-failed') return exit;
+    const stderr = typeof tail === 'string' ? [tail] : tail === null ? [] : summarizeStderr(tail.lines());
+    return stderr.length > 0 ? { ...exit, stderr } : exit;
+  }
+
+  /** The app is gone for good: its cgroup goes too. */
+  release(): void {
+    this.host.cgroups?.release(this.key);
+  }
+
+  resetHealth(): void {
+    this.health = this.noHealth();
+  }
+
+  transition(kind: TransitionKind, to: SubState, reason: string, extra: EventExtra = {}): void {
+    const from = this.sub;
+    assertTransition(kind, from, to);
+    this.sub = to;
+    this.publish(kind, reason, { ...extra, from: STATE_OF[from], to: STATE_OF[to], substate: to });
+  }
+
+  note(kind: NoteKind, reason: string, extra: EventExtra = {}): void {
+    this.publish(kind, reason, extra);
+  }
+
+  pushError(msg: string): void {
+    this.errors.push(`${new Date().toISOString()} ${msg}`);
+    if (this.errors.length > MAX_ERRORS) this.errors.shift();
+  }
+
+  private spawnFailed(why: string): void {
+    this.lastExit = { code: null, signal: null, at: new Date().toISOString(), cause: 'spawn-failed', uptimeMs: 0 };
+    this.lastStderr = why;
+  }
+
+  private cgroup(): CgroupScope | null {
+    try {
+      return this.host.cgroups?.scope(this.key) ?? null;
+    } catch (err) {
+      this.problem(`cannot make a cgroup for ${this.key} (${(err as Error).message}): contained by its process group only`);
+      return null;
+    }
+  }
+
+  private retire(run: Run): void {
+    run.abort();
+    this.usage = null;
+    if (this.run === run) this.run = null;
+    if (this.health !== 'none') this.health = 'unknown';
+  }
+
+  private runEvents(current: () => Run): RunEvents {
+    return {
+      exited: (exit) => {
+        const run = current();
+        if (this.run === run) this.host.runExited(this, run, exit);
+      },
+      healthOk: () => {
+        if (this.health === 'failing') this.note('recovered', 'health probes pass again');
+        this.health = 'ok';
+      },
+      healthFailing: (probe, reason, consecutive) => {
+        if (this.health !== 'failing') {
+          this.pushError(reason);
+          this.note('health', `${probe} check failing (${consecutive} in a row): ${reason}`, { probe });
+        }
+        this.health = 'failing';
+      },
+      hung: (kind, probe, reason) => {
+        if (kind === 'hang') this.health = 'failing';
+        this.host.runHung(this, current(), kind, probe, reason);
+      },
+      sample: (s) => { this.usage = s; },
+      problem: (msg) => this.problem(msg),
+    };
+  }
+
+  /** A problem worth one entry in `errors`, not one per occurrence. */
+  private problem(msg: string): void {
+    if (!this.errors.some((e) => e.endsWith(msg))) this.pushError(msg);
+  }
+
+  private publish(kind: LifecycleKind, reason: string, extra: Omit<Partial<LifecycleEvent>, 'kind'>): void {
+    const now = Date.now();
+    const pid = extra.pid ?? this.run?.pid;
+    try {
+      this.host.emit({
+        id: newEventId(now), at: new Date(now).toISOString(), type: 'lifecycle', app: this.host.config.name,
+        kind, reason, ...(pid !== undefined ? { pid } : {}), ...extra,
+      });
+    } catch {
+      // A failing listener must not leave the state machine half-way through a transition.
+    }
+  }
+
+  private noHealth(): Health {
+    const h = this.host.config.health;
+    return h.heartbeat || h.http || h.tcp || h.silence !== undefined ? 'unknown' : 'none';
+  }
+}
+
+/** A run's exit with what ended it and how long the run lasted. */
+function exitOf(run: Run, exit: ExitRecord, cause: ExitCause): ExitRecord {
+  return { ...exit, cause, uptimeMs: Math.max(0, Date.parse(exit.at) - run.spawnedAt) };
+}

@@ -1,0 +1,269 @@
+// One spawned process of an instance and everything that lives exactly as long as it: the child
+// and its scope (its cgroup, else its process group), its orphan record, output capture, health
+// probes, resource sampling and limits. Every timer and subscription hangs off one AbortController:
+// ending a run is one abort(). A run decides nothing; it tells its instance (RunEvents), which owns
+// the state machine.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { compileDateFormat, PM2_TIME_FORMAT } from '../common/date-format.js';
+import type { AppConfig } from '../config/schema/index.js';
+import type { LogLine } from '../events/types.js';
+import type { LineSink } from './capture-writers.js';
+import type { CgroupScope } from './cgroup.js';
+import { SupervisorError } from './errors.js';
+import { StderrTail, type ExitCause } from './exit-report.js';
+import { DeadlineProbe } from './health/deadline-probe.js';
+import { httpCheck } from './health/http-check.js';
+import { PeriodicProbe } from './health/periodic-probe.js';
+import type { HealthProbe, ProbeName, ProbeReport } from './health/probe.js';
+import { tcpCheck } from './health/tcp-check.js';
+import type { GroupRegistry } from './orphans.js';
+import { OutputCapture } from './output-capture.js';
+import { readProcStat } from './proc-stat.js';
+import { GroupScope } from './process-group.js';
+import { endScope, unionScope, type ProcessScope } from './process-scope.js';
+import { ResourceLimits } from './resource-limits.js';
+import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
+import type { SpawnCommand } from './spawn-command.js';
+import type { StallWatch } from './stall-watch.js';
+
+/** Resource numbers for `status` when no limit asks for more: cheap enough for many idle apps. */
+export const STATUS_SAMPLE_MS = 10_000;
+
+export interface ExitRecord {
+  code: number | null;
+  signal: string | null;
+  at: string;
+  /** What ended the run (set on the instance's lastExit). */
+  cause?: ExitCause;
+  /** How long the run lasted. */
+  uptimeMs?: number;
+}
+
+/** What a run tells its instance. Nothing is reported once the run was aborted. */
+export interface RunEvents {
+  /** The leader exited while nobody was stopping the run. */
+  exited(exit: ExitRecord): void;
+  healthOk(): void;
+  healthFailing(probe: ProbeName, reason: string, consecutive: number): void;
+  /** A probe says the app is hung, or a limit is breached: the run must be killed. */
+  hung(kind: 'hang' | 'cpu' | 'memory', probe: string, reason: string): void;
+  sample(s: ResourceSample): void;
+  problem(message: string): void;
+}
+
+export interface CaptureFiles {
+  out: LineSink;
+  err: LineSink;
+}
+
+/** What a run needs from its instance and the supervisor. */
+export interface RunContext {
+  /** `<app>@<index>`: the key of its orphan record and sampler slot. */
+  key: string;
+  cfg: AppConfig;
+  /** What to exec (spawnCommandFor(cfg), resolved by the instance: its errors are the config's). */
+  cmd: SpawnCommand;
+  registry: GroupRegistry;
+  sampler: ResourceSampler;
+  stall: StallWatch;
+  /** The instance's cgroup, or null where none can be made (then the process group is the scope). */
+  cgroup: CgroupScope | null;
+  /** The app's capture files (opened on first use), or why they cannot be opened. */
+  captureFiles(): CaptureFiles | string;
+  onLine?: (l: LogLine) => void;
+}
+
+export class Run {
+  readonly pid: number;
+  readonly spawnedAt = Date.now();
+  readonly scope: ProcessScope;
+  /** The leader's exit. */
+  readonly exited: Promise<ExitRecord>;
+  exit: ExitRecord | null = null;
+  /** The last bytes of its stderr, to explain a crash. */
+  readonly stderr = new StderrTail();
+  private readonly controller = new AbortController();
+  private stopping = false;
+  private heartbeat: DeadlineProbe | null = null;
+  private silence: DeadlineProbe | null = null;
+
+  /** Spawns the app; resolves once the exec succeeded, rejects with ESPAWN when it did not. */
+  static start(ctx: RunContext, events: RunEvents): Promise<Run> {
+    const { cmd, cfg } = ctx;
+    let child: ChildProcess;
+    try {
+      child = spawn(cmd.file, cmd.args, {
+        cwd: cmd.cwd,
+        // Precedence: the app's env, then the interpreter's defaults, the caller's shell, the daemon's.
+        env: { ...process.env, ...cfg.callerEnv, ...cmd.env, ...cfg.env },
+        detached: true,
+        stdio: cfg.health.heartbeat !== undefined ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (err) {
+      // Synchronous failures (e.g. a cwd that is not a directory in some Node versions).
+      return Promise.reject(spawnFailed(ctx.cfg.name, err as Error));
+    }
+    return new Promise((resolve, reject) => {
+      let spawned = false;
+      child.on('error', (err) => {
+        if (!spawned) reject(spawnFailed(ctx.cfg.name, err)); // later: e.g. a failed kill(); the exit covers the process
+      });
+      child.once('spawn', () => {
+        spawned = true;
+        resolve(new Run(ctx, events, child));
+      });
+    });
+  }
+
+  private constructor(private readonly ctx: RunContext, private readonly events: RunEvents, child: ChildProcess) {
+    const pid = child.pid!;
+    this.pid = pid;
+    const { cgroup } = ctx;
+    this.scope = cgroup !== null ? unionScope(cgroup, new GroupScope(pid)) : new GroupScope(pid);
+    // Into its cgroup off the event loop (cgroup.ts says why); until then its group holds it.
+    if (cgroup !== null) void cgroup.adopt(pid).then((why) => { if (why !== null) this.events.problem(`${why}: contained by its process group only`); });
+    let resolveExit!: (e: ExitRecord) => void;
+    this.exited = new Promise((r) => { resolveExit = r; });
+    child.once('exit', (code, signal) => {
+      this.exit = { code, signal, at: new Date().toISOString() };
+      resolveExit(this.exit);
+      if (!this.stopping) this.events.exited(this.exit);
+    });
+    this.saved(ctx.registry.record({
+      app: ctx.key, pgid: pid, pid, startTime: readProcStat(pid)?.startTime ?? 0, ...(cgroup !== null ? { cgroup: cgroup.path } : {}),
+    }));
+    this.capture(child);
+    if (ctx.cfg.health.heartbeat !== undefined) {
+      child.on('message', (m: unknown) => {
+        if (typeof m === 'object' && m !== null && (m as { bulwark?: unknown }).bulwark === 'heartbeat') this.heartbeat?.touch();
+      });
+    }
+    this.onAbort(ctx.stall.hold());
+    const grace = ctx.cfg.health.grace;
+    if (grace > 0) {
+      const timer = setTimeout(() => this.startProbes(), grace);
+      timer.unref();
+      this.onAbort(() => clearTimeout(timer));
+    } else {
+      this.startProbes();
+    }
+    const limits = ResourceLimits.needed(ctx.cfg.limits) ? new ResourceLimits(ctx.cfg.limits) : null;
+    ctx.sampler.track(ctx.key, pid, limits !== null ? ctx.cfg.limits.sampleEvery : STATUS_SAMPLE_MS, (s) => {
+      if (this.aborted) return;
+      this.events.sample(s);
+      const breach = limits?.judge(s);
+      if (breach) this.events.hung(breach.kind, breach.kind, breach.reason);
+    });
+    this.onAbort(() => ctx.sampler.untrack(ctx.key));
+  }
+
+  get aborted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** Ends everything that lives as long as the run (probes, sampling, timers); not its processes. */
+  abort(): void {
+    this.controller.abort();
+  }
+
+  /**
+   * Stops the run: abort(), the stop signal to the scope, `graceMs`, then SIGKILL (`onKill` just
+   * before). Resolves with the leader's exit once the scope is empty.
+   */
+  async stop(signal: NodeJS.Signals, graceMs: number, onKill: () => void): Promise<{ exit: ExitRecord; escalated: boolean }> {
+    this.stopping = true;
+    this.abort();
+    const { escalated } = await endScope(this.scope, signal, graceMs, this.exited, onKill);
+    const exit = await this.exited;
+    this.saved(this.ctx.registry.forget(this.ctx.key, this.pid));
+    return { exit, escalated };
+  }
+
+  /**
+   * After the leader exited on its own: ends what is left in its scope (a worker, a daemonized
+   * grandchild), so a respawn does not meet EADDRINUSE. Resolves once the scope is empty.
+   */
+  async endLeftovers(): Promise<void> {
+    const { signal, timeout } = this.ctx.cfg.stop;
+    if (this.scope.alive()) {
+      try {
+        const { escalated } = await endScope(this.scope, signal, timeout, Promise.resolve());
+        if (escalated) this.events.problem(`processes left after the exit did not stop on ${signal} within ${timeout}ms: ${this.scope.label} SIGKILLed`);
+      } catch (err) {
+        this.events.problem(`cannot end the rest of ${this.scope.label}: ${(err as Error).message}`);
+      }
+    }
+    this.saved(this.ctx.registry.forget(this.ctx.key, this.pid));
+  }
+
+  private onAbort(fn: () => void): void {
+    this.controller.signal.addEventListener('abort', fn, { once: true });
+  }
+
+  private saved(problem: Promise<string | null>): void {
+    void problem.then((p) => { if (p !== null) this.events.problem(p); });
+  }
+
+  private startProbes(): void {
+    if (this.aborted) return;
+    const h = this.ctx.cfg.health;
+    const stall = this.ctx.stall;
+    const report: ProbeReport = {
+      ok: () => { if (!this.aborted) this.events.healthOk(); },
+      fail: (probe, reason, consecutive) => { if (!this.aborted) this.events.healthFailing(probe, reason, consecutive); },
+      hung: (probe, reason) => { if (!this.aborted) this.events.hung('hang', probe, reason); },
+    };
+    const probes: HealthProbe[] = [];
+    if (h.heartbeat !== undefined) probes.push(this.heartbeat = new DeadlineProbe('heartbeat', h.heartbeat.timeout, report, stall));
+    if (h.silence !== undefined) probes.push(this.silence = new DeadlineProbe('silence', h.silence, report, stall));
+    if (h.http !== undefined) probes.push(new PeriodicProbe('http', h.http, httpCheck(h.http.url), report, stall));
+    if (h.tcp !== undefined) probes.push(new PeriodicProbe('tcp', h.tcp, tcpCheck(h.tcp.host, h.tcp.port), report, stall));
+    this.onAbort(() => { for (const p of probes) p.stop(); });
+  }
+
+  private capture(child: ChildProcess): void {
+    const { cfg, onLine } = this.ctx;
+    const stdout = child.stdout!;
+    const stderr = child.stderr!;
+    stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+    stderr.once('end', () => { this.stderr.ended = true; });
+    const files = this.ctx.captureFiles();
+    if (typeof files === 'string') {
+      // Without a capture file the pipes must still drain, or the app blocks on a full pipe.
+      this.events.problem(files);
+      stdout.on('data', () => this.silence?.touch());
+      stderr.on('data', () => this.silence?.touch());
+      return;
+    }
+    const stamp = timestamper(cfg.logs.timestamps);
+    const out = new OutputCapture(cfg.name, 'stdout', files.out, onLine, stamp);
+    const err = new OutputCapture(cfg.name, 'stderr', files.err, onLine, stamp);
+    // A full disk (or a throwing line consumer) must not take the daemon down: note it once per message.
+    let lastProblem = '';
+    const guarded = (cap: OutputCapture, chunk: Buffer | null): void => {
+      try {
+        if (chunk === null) cap.end();
+        else cap.push(chunk);
+      } catch (e) {
+        const msg = `output capture: ${(e as Error).message}`;
+        if (msg !== lastProblem) this.events.problem(msg);
+        lastProblem = msg;
+      }
+      this.silence?.touch();
+    };
+    stdout.on('data', (chunk: Buffer) => guarded(out, chunk));
+    stderr.on('data', (chunk: Buffer) => guarded(err, chunk));
+    stdout.once('end', () => guarded(out, null));
+    stderr.once('end', () => guarded(err, null));
+  }
+}
+
+function timestamper(setting: boolean | string): (() => string) | undefined {
+  if (setting === false) return undefined;
+  const format = compileDateFormat(setting === true ? PM2_TIME_FORMAT : setting);
+  return () => format(new Date());
+}
+
+function spawnFailed(app: string, err: Error): SupervisorError {
+  return new SupervisorError('ESPAWN', `cannot start "${app}": ${err.message}`, { cause: err });
+}

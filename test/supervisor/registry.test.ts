@@ -1,0 +1,70 @@
+// The orphan registry (state/process-groups.json) guards against a crash of the daemon, not a
+// power loss, so the restart path never fsyncs it, and it is written off the event loop: a crash
+// loop does no synchronous write of it at all (issue 16, break 10; the gap itself is measured in
+// the supervisors bench).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { GroupRegistry, type GroupRecord } from '../../src/supervisor/orphans.js';
+import { APPS, app, harness, waitFor } from './harness.js';
+
+const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+
+/** Counts the synchronous fsyncs and renames made while `t` runs (the builtins are patched in place). */
+function countSyncWrites(t: { after(fn: () => void): void }): { fsync: number; rename: string[] } {
+  const seen = { fsync: 0, rename: [] as string[] };
+  const { fsyncSync, renameSync } = fs;
+  fs.fsyncSync = (fd) => { seen.fsync++; fsyncSync(fd); };
+  fs.renameSync = (from, to) => { seen.rename.push(String(to)); renameSync(from, to); };
+  syncBuiltinESMExports();
+  t.after(() => {
+    fs.fsyncSync = fsyncSync;
+    fs.renameSync = renameSync;
+    syncBuiltinESMExports();
+  });
+  return seen;
+}
+
+const readTable = (file: string): GroupRecord[] => JSON.parse(readFileSync(file, 'utf8')) as GroupRecord[];
+
+test('a crash loop neither fsyncs nor synchronously rewrites the orphan registry, and the file keeps up', async (t) => {
+  const seen = countSyncWrites(t);
+  const h = harness(t);
+  const runs = join(h.home, 'runs');
+  h.sup.add(app({
+    name: 'loop', script: join(APPS, 'crash.mjs'), env: { RUNS_FILE: runs, CRASH_AFTER: '20' },
+    restart: { backoff: { initial: 0 }, maxRestarts: 100 },
+  }));
+  await h.sup.start('loop');
+  await waitFor('10 restarts', () => h.kinds('restart').length >= 10, 30_000);
+  const file = join(h.home, 'state', 'process-groups.json');
+  await waitFor('the running app recorded', () => {
+    const pid = h.sup.status('loop')[0]!.pid;
+    return pid !== null && readTable(file).some((g) => g.pid === pid && g.app === 'loop@0');
+  });
+  await h.sup.stop('loop');
+  await waitFor('the table emptied', () => readTable(file).length === 0);
+  assert.equal(seen.fsync, 0, 'no fsync on the event loop');
+  assert.deepEqual(seen.rename.filter((p) => p.includes('process-groups')), [], 'no synchronous rename of the registry');
+});
+
+test('changes made while a write is in flight go out together, and every caller hears when it is saved', async (t) => {
+  const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
+  const { rename } = fsp;
+  let writes = 0;
+  fsp.rename = (from, to) => { if (String(to).endsWith('process-groups.json')) writes++; return rename(from, to); };
+  syncBuiltinESMExports();
+  t.after(() => { fsp.rename = rename; syncBuiltinESMExports(); });
+  const h = harness(t);
+  const registry = new GroupRegistry(join(h.home, 'state2'));
+  const saved = Array.from({ length: 200 }, (_, i) => registry.record({ app: `a${i}@0`, pgid: 1000 + i, pid: 1000 + i, startTime: i }));
+  void registry.forget('a0@0', 1000);
+  assert.deepEqual(await Promise.all(saved), saved.map(() => null));
+  await registry.flushed();
+  const table = readTable(join(h.home, 'state2', 'process-groups.json'));
+  assert.equal(table.length, 199);
+  assert.ok(writes <= 2, `201 changes in one tick took ${writes} writes`);
+  assert.ok(!table.some((g) => g.app === 'a0@0'));
+});
