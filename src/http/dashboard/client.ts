@@ -1,6 +1,6 @@
 // The dashboard in the browser: one EventSource (/api/stream) feeds everything. Rendering uses
-// createElement and textContent only — no innerHTML anywhere — so a log line's markup is shown,
-// never parsed. Strings arrive already escaped for display (control characters made visible).
+// createElement and textContent only (nothing is ever parsed as HTML), so a log line's markup is
+// shown as written. Strings arrive already escaped for display (control characters made visible).
 // Compiled by tsc with the rest of the package and served as /assets/dashboard.js; no imports.
 
 interface Series { endAt: number; stepMs: number; cpu: (number | null)[]; memoryBytes: (number | null)[] }
