@@ -12,6 +12,7 @@ const SECTIONS: { name: string; title: string }[] = [
   { name: 'quality', title: 'Detection quality: peer suites (fail2ban sample logs, loghub)' },
   { name: 'tail', title: 'Log tailing' },
   { name: 'forward', title: 'Forwarding to syslog' },
+  { name: 'http', title: 'Metrics and dashboard (http)' },
 ];
 /** A section that runs longer than this is reported as failed (and the bench moves on). */
 const SECTION_TIMEOUT_MS = 10 * 60_000;

@@ -62,6 +62,7 @@ export class AlertManager {
   private readonly forwardWatch: ForwardDownWatch;
   private started = false;
   private closed = false;
+  private readonly deduplicated = new Map<string, number>();
 
   constructor(private readonly cfg: AlertsConfig, private readonly opts: AlertManagerOptions) {
     const names = channelNames(cfg.channels);
@@ -158,13 +159,22 @@ export class AlertManager {
     await Promise.allSettled([...this.workers.values()].map((w) => w.channel.close?.()));
   }
 
+  /** Alerts held back by dedupe or a flapping episode, per channel they would have reached. */
+  counters(): { deduplicated: Record<string, number> } {
+    return { deduplicated: Object.fromEntries(this.deduplicated) };
+  }
+
+  private countHeld(channels: Iterable<string>): void {
+    for (const c of channels) this.deduplicated.set(c, (this.deduplicated.get(c) ?? 0) + 1);
+  }
+
   // --- events -> alerts -------------------------------------------------------------------------
 
   private acceptSecurity(e: SecurityEvent): void {
     const channels = this.routes.get('security');
     if (!channels || !severityAtLeast(e.severity, this.cfg.minSeverity)) return;
     const key = securityDedupeKey(e);
-    if (this.deduper.holdsBack(key)) return; // the hot case under attack: no allocation beyond the key
+    if (this.deduper.holdsBack(key)) { this.countHeld(channels); return; } // the hot case under attack: no allocation beyond the key
     const group = `security\u0000${e.kind}\u0000${e.app}\u0000*`;
     if (this.offenderCap.take(group)) {
       const alert = alertFromSecurity(e, this.opts.hostname);
@@ -173,7 +183,7 @@ export class AlertManager {
       return;
     }
     // Too many distinct offenders for one detection: one alert for the crowd, then its summary.
-    if (this.deduper.holdsBack(group)) return;
+    if (this.deduper.holdsBack(group)) { this.countHeld(channels); return; }
     const alert = alertFromSecurity(e, this.opts.hostname);
     alert.reason = `${e.kind} from more than ${MAX_OFFENDERS} sources on ${e.app} within ${Math.round(this.cfg.dedupe / 1000)}s; further sources are summarised: ${alert.reason}`;
     this.deduper.admit(group, alert, [...channels]);
@@ -187,6 +197,7 @@ export class AlertManager {
       if (!channels) return;
       const alert = alertFromLifecycle(e, kind, this.opts.hostname);
       if (this.episodes.failure(e.app, alert, [...channels]) === 'alert') this.enqueue(alert, [...channels]);
+      else this.countHeld(channels);
       return;
     }
     switch (e.kind) {

@@ -23,6 +23,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'save', describe: 'persist the app table (restored when the daemon starts)', load: () => import('./commands/save.js') },
   { name: 'resurrect', describe: 'start the saved apps that are not running', load: () => import('./commands/resurrect.js') },
   { name: 'startup', describe: 'print, install or uninstall a hardened systemd unit for the daemon', load: () => import('./commands/startup.js') },
+  { name: 'monit', describe: 'live terminal view of apps (cpu, memory, state) and recent events', load: () => import('./commands/monit.js') },
   { name: 'import', describe: 'convert a PM2 ecosystem file: `import pm2 <file>`', load: () => import('./commands/import.js') },
 ];
 

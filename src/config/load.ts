@@ -1,5 +1,5 @@
 // Load bulwark.yml / .json (or a PM2 ecosystem file), expand ${ENV}, validate, and locate every error.
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -175,6 +175,18 @@ export function validateConfig(
     // Every valid app is checked even when another part of the file is wrong: all errors in one run.
     const apps = result.success ? result.data.apps.map((a, i): [AppConfig, number] => [a, i]) : validApps((expanded as { apps?: unknown }).apps);
     apps.forEach(([app, i]) => { app.cwd = resolve(base, app.cwd ?? '.'); issues.push(...appIssues(app, i, file, opts.checkApp!, locateFn)); });
+  }
+  const tls = result.success ? result.data.http?.tls : undefined;
+  if (tls !== undefined) {
+    // Relative to the file, like cwd; read now so `config check` finds what the daemon would refuse.
+    tls.cert = resolve(base, tls.cert);
+    tls.key = resolve(base, tls.key);
+    for (const part of ['cert', 'key'] as const) {
+      try { accessSync(tls[part], constants.R_OK); } catch (err) {
+        const path = ['http', 'tls', part];
+        issues.push({ file, path: formatPath(path), ...locateFn(path), message: `cannot read ${tls[part]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: 'a PEM file the daemon can read' });
+      }
+    }
   }
   if (issues.length > 0) throw new ConfigError(issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   const config = result.data!;

@@ -5,7 +5,7 @@
 // never a silent takeover. The daemon's config is the merge of every owner over the defaults.
 // Pure data in, data out: the daemon executes the plan (remove, reconfigure, start).
 import { buildRoutes, unionChannels } from '../alerts/routing.js';
-import type { AlertKind, AlertsConfig, AppConfig, BulwarkConfig, ChannelConfig, ForwardConfig, SecurityConfig } from '../config/schema/index.js';
+import type { AlertKind, AlertsConfig, AppConfig, BulwarkConfig, ChannelConfig, ForwardConfig, HttpConfig, SecurityConfig } from '../config/schema/index.js';
 import { channelNames } from '../config/names.js';
 
 /** One started file's share of the config. Channels carry their (derived) names explicitly. */
@@ -19,7 +19,7 @@ export interface ConfigSource {
   channels: ChannelConfig[];
   /** `alerts.on` as the file wrote it (or the default): it routes alert kinds to this file's channels. */
   on: AlertsConfig['on'];
-  /** Settings the file declared itself: `security` and `alerts.<key>` (other than channels and on). */
+  /** Settings the file declared itself: `security`, `http` and `alerts.<key>` (other than channels and on). */
   settings: Record<string, unknown>;
 }
 
@@ -60,6 +60,8 @@ export function sourceOf(id: string, label: string, config: BulwarkConfig, decla
   const names = channelNames(config.alerts.channels);
   const settings: Record<string, unknown> = {};
   if (declared.includes('security') || declared.includes('*')) settings.security = config.security;
+  // Off unless declared: a file without `http:` claims nothing about it.
+  if (config.http !== undefined && (declared.includes('http') || declared.includes('*'))) settings.http = config.http;
   for (const [key, value] of Object.entries(config.alerts)) {
     if (key !== 'channels' && key !== 'on' && (declared.includes(`alerts.${key}`) || declared.includes('*'))) settings[`alerts.${key}`] = value;
   }
@@ -87,6 +89,7 @@ export function mergeOwners({ sources, defaults }: Owners): BulwarkConfig {
     security: setting('security', defaults.security) as SecurityConfig,
     forward: sources.flatMap((s) => s.forward),
     alerts: { ...alerts, channels: sources.flatMap((s) => s.channels), on } as AlertsConfig,
+    http: setting('http', undefined) as HttpConfig | undefined,
   };
 }
 
@@ -179,6 +182,7 @@ export function diffConfigs(before: BulwarkConfig | null, after: BulwarkConfig):
   named('alert channel', before?.alerts.channels ?? [], after.alerts.channels, (c) => c.name!);
   if (before !== null) {
     if (!same(before.security, after.security)) changes.push({ action: 'changed', what: 'setting', name: 'security' });
+    if (!same(before.http, after.http)) changes.push({ action: before.http === undefined ? 'added' : after.http === undefined ? 'removed' : 'changed', what: 'setting', name: 'http' });
     // Routes follow the channels: `alerts.on` is news only when no channel changed.
     const channelsMoved = changes.some((c) => c.what === 'alert channel');
     for (const key of Object.keys(after.alerts)) {

@@ -36,6 +36,20 @@ export class ControlServer {
     });
   }
 
+  /**
+   * Runs one command as if a client had sent it (the dashboard's actions): the same handler,
+   * without a stream. Rejects with the handler's error.
+   */
+  async invoke(cmd: string, args: Record<string, unknown>): Promise<unknown> {
+    const handler = this.handlers.get(cmd);
+    if (!handler) throw new ControlError('EBADREQ', `unknown command ${JSON.stringify(cmd)}`);
+    return handler(args, { send: () => {}, onClose: () => {}, keepOpen: () => {} });
+  }
+
+  has(cmd: string): boolean {
+    return this.handlers.has(cmd);
+  }
+
   close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
+import { EventCounters } from '../events/counters.js';
 import { EventLog, matches } from '../events/event-log.js';
 import { newEventId } from '../events/id.js';
 import type { BulwarkEvent } from '../events/types.js';
@@ -10,10 +11,12 @@ import { Supervisor } from '../supervisor/supervisor.js';
 import { LogPipeline } from '../logs/pipeline.js';
 import { Forwarder } from '../forward/index.js';
 import { AlertManager } from '../alerts/index.js';
+import type { HttpServer } from '../http/server.js';
 import { AppTableStore } from './app-table.js';
 import { mergeOwners, ownerOf, planResurrect, planStart, sourceOf, withApp, withoutApp, type Clash, type Defaults, type Owners } from './config-owners.js';
 import { ControlServer, type Handler } from './control-server.js';
 import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
+import { daemonView } from './daemon-view.js';
 import { createDaemonLogger, type DaemonLogger } from './logger.js';
 import { ensureHome, type HomePaths } from './paths.js';
 import { ControlError } from './protocol.js';
@@ -44,6 +47,11 @@ export class Daemon {
   private forwarder: Forwarder | null = null;
   private alerts: AlertManager | null = null;
   private pipeline: LogPipeline | null = null;
+  /** Totals over the bus since the daemon started (restarts by cause, detections, deliveries). */
+  private readonly counters = new EventCounters();
+  private http: HttpServer | null = null;
+  /** Where the HTTP server listens (`ping` tells), null when off. */
+  private httpUrl: string | null = null;
 
   constructor(private readonly paths: HomePaths, foreground: boolean) {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
@@ -72,6 +80,7 @@ export class Daemon {
   shutdown(reason: string): Promise<void> {
     this.stopping ??= (async () => {
       this.log.info('shutting down', { reason });
+      await this.http?.close();
       await this.supervisor.stopAll();
       await this.pipeline?.close();
       await this.alerts?.close();
@@ -88,6 +97,7 @@ export class Daemon {
 
   /** The event bus: history first, then every sink. */
   private publish(e: BulwarkEvent): void {
+    this.counters.accept(e);
     this.events.append(e);
     this.forwarder?.accept(e);
     this.alerts?.accept(e);
@@ -113,6 +123,32 @@ export class Daemon {
         stateDir: join(this.paths.stateDir, 'alerts'), hostname: host, emit: (e) => this.publish(e), forwarder: this.forwarder ?? undefined,
       });
       await this.alerts.start();
+    }
+  }
+
+  /**
+   * (Re)starts the HTTP server (/metrics and the dashboard) for `cfg`, or stops it when the section
+   * is gone. A failure (port taken, unreadable certificate) is an event; supervision goes on.
+   */
+  private async startHttp(cfg: Settings['http']): Promise<void> {
+    await this.http?.close();
+    this.http = null;
+    this.httpUrl = null;
+    if (cfg === undefined) return;
+    try {
+      const { HttpServer } = await import('../http/server.js'); // prom-client is loaded only when http is on
+      const view = daemonView({
+        startedAt: this.startedAt, supervisor: this.supervisor, events: this.events, counters: this.counters, control: this.server,
+        pipeline: () => this.pipeline, forwarder: () => this.forwarder, alerts: () => this.alerts,
+      });
+      const server = new HttpServer(cfg, view, { onError: (err) => this.log.warn('http problem', { error: err.message }) });
+      const { url } = await server.start();
+      this.http = server;
+      this.httpUrl = url;
+      this.daemonEvent('http', `serving /metrics and the dashboard on ${url}`);
+    } catch (err) {
+      this.log.error('cannot start the http server', { error: (err as Error).message });
+      this.daemonEvent('http-failed', `cannot serve http on ${cfg.listen}: ${(err as Error).message}`);
     }
   }
 
@@ -160,12 +196,13 @@ export class Daemon {
 
   /** Adopts the config's non-app sections, then adds or replaces the given apps and starts them. */
   private async apply(config: BulwarkConfig, apps: AppConfig[], cause: StartCause): Promise<void> {
-    const rest: Settings = { security: config.security, forward: config.forward, alerts: config.alerts };
+    const rest: Settings = { security: config.security, forward: config.forward, alerts: config.alerts, http: config.http };
     if (!this.settings) {
       // The first config: every section of it (a script started alone carries the defaults).
       this.settings = rest;
       await this.startSinks(rest, ['forward', 'alerts']);
       this.pipeline = this.newPipeline(rest);
+      await this.startHttp(rest.http);
     } else {
       const current = this.settings;
       const changed = (Object.keys(rest) as (keyof Settings)[])
@@ -174,6 +211,7 @@ export class Daemon {
       if (changed.includes('security')) this.pipeline?.reconfigure(this.settings.security);
       const sinks = changed.filter((k): k is 'forward' | 'alerts' => k === 'forward' || k === 'alerts');
       if (sinks.length > 0) await this.startSinks(this.settings, sinks);
+      if (changed.includes('http')) await this.startHttp(this.settings.http);
     }
     for (const app of apps) {
       try {
@@ -245,7 +283,7 @@ export class Daemon {
 
   private handlers(): Map<string, Handler> {
     const h = new Map<string, Handler>();
-    h.set('ping', () => ({ pid: process.pid, version: VERSION, home: this.paths.home, uptimeMs: Date.now() - this.startedAt, host: hostname() }));
+    h.set('ping', () => ({ pid: process.pid, version: VERSION, home: this.paths.home, uptimeMs: Date.now() - this.startedAt, host: hostname(), http: this.httpUrl }));
     h.set('apply', async (args) => {
       // The CLI validated it (the socket admits only this user); check the shape, not every value.
       const config = args.config as BulwarkConfig | undefined;

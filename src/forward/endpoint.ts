@@ -23,6 +23,14 @@ export interface EndpointStatus {
   spooled: number;
   sent: number;
   dropped: number;
+  /** Messages the receiver confirmed (TCP: written and acknowledged by the kernel; RELP: rsp 200). */
+  delivered: number;
+  /** Messages sent again on a new connection: their delivery was not confirmed on the old one. */
+  retried: number;
+  /** Bytes in the spool not yet delivered. */
+  spoolBytes: number;
+  /** When the oldest undelivered message was spooled (ms since epoch), or null when none is. */
+  oldestUndeliveredAt: number | null;
   lastError: string | null;
 }
 
@@ -37,6 +45,10 @@ export class Endpoint {
   private closing = false;
   private loopDone: Promise<void> = Promise.resolve();
   private sent = 0;
+  private delivered = 0;
+  private retried = 0;
+  /** Where the last link stopped sending: a new link resends from the committed mark up to here. */
+  private sentSeq = 0;
   private lastError: string | null = null;
   private everUp = false;
   private down = false;
@@ -88,6 +100,10 @@ export class Endpoint {
       spooled: this.spool.spooled,
       sent: this.sent,
       dropped: this.spool.dropped,
+      delivered: this.delivered,
+      retried: this.retried,
+      spoolBytes: this.spool.bytesAfter(this.spool.committed.pos),
+      oldestUndeliveredAt: this.spool.oldestUndeliveredAt,
       lastError: this.lastError,
     };
   }
@@ -115,7 +131,10 @@ export class Endpoint {
       }
       let downErr: ForwardError | null = null;
       const events: LinkEvents = {
-        delivered: (to) => this.spool.commit(to),
+        delivered: (to) => {
+          this.delivered += Math.max(0, to.seq - this.spool.committed.seq);
+          this.spool.commit(to);
+        },
         drain: () => this.ready.fire(),
         down: (err) => {
           downErr = err;
@@ -163,6 +182,7 @@ export class Endpoint {
   private async pump(link: Link, isDown: () => ForwardError | null): Promise<void> {
     let next: Mark = this.spool.committed;
     this.sentPos = next.pos;
+    if (this.sentSeq > next.seq) this.retried += this.sentSeq - next.seq;
     while (!this.closing && !isDown()) {
       if (next.pos < this.spool.committed.pos) next = this.spool.committed; // oldest were dropped
       const data = this.spool.read(next.pos, BATCH_BYTES);
@@ -176,6 +196,7 @@ export class Endpoint {
       this.sent += ends.length;
       next = to;
       this.sentPos = to.pos;
+      this.sentSeq = to.seq;
       if (!more) await this.ready.wait(); // backpressure: new data must not bypass it
     }
   }

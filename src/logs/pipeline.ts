@@ -26,6 +26,16 @@ export interface PipelineSinks {
   room(): Promise<void> | undefined;
 }
 
+/** One source of one app: `stdout`, `stderr` or a tailed file's path. */
+export interface SourceStats {
+  app: string;
+  source: string;
+  lines: number;
+  bytes: number;
+  /** Bytes in its files not read yet (null: none of its files is open now). */
+  lagBytes: number | null;
+}
+
 export interface PipelineStats {
   lines: number;
   detections: number;
@@ -58,6 +68,8 @@ export class LogPipeline {
   private readonly tailed = new Map<string, { source: TailSource; key: string }>();
   private lines = 0;
   private detections = 0;
+  /** "app\0source" -> lines and bytes read (kept across reconfigure; an app's go when it is deleted). */
+  private readonly perSource = new Map<string, { lines: number; bytes: number }>();
   private readonly persistTimer: NodeJS.Timeout;
   /** Per file, the commit of its newest durable batch (not the batch: its lines can be collected). */
   private readonly toCommit = new Map<string, () => void>();
@@ -84,6 +96,7 @@ export class LogPipeline {
       const format = a.logs.timestamps;
       return typeof format === 'string' && format !== PM2_TIME_FORMAT ? [[a.name, timestampPrefix(format)]] : [];
     }));
+    for (const key of this.perSource.keys()) if (!this.apps.has(key.slice(0, key.indexOf('\0')))) this.perSource.delete(key);
     if (!this.captured) {
       this.captured = new TailSource({
         app: 'captured',
@@ -135,6 +148,37 @@ export class LogPipeline {
     return { lines: this.lines, detections: this.detections, files, rotations, input: { ...hostileInputCounters(), ignored: this.detector.ignored } };
   }
 
+  /** Lines, bytes and lag per app and source (lag: one fstat per followed file). */
+  sourceStats(): SourceStats[] {
+    const out = new Map<string, SourceStats>();
+    const entry = (app: string, source: string): SourceStats => {
+      const key = `${app}\0${source}`;
+      let e = out.get(key);
+      if (e === undefined) {
+        const read = this.perSource.get(key);
+        out.set(key, e = { app, source, lines: read?.lines ?? 0, bytes: read?.bytes ?? 0, lagBytes: null });
+      }
+      return e;
+    };
+    for (const key of this.perSource.keys()) {
+      const [app, source] = key.split('\0') as [string, string];
+      if (this.apps.has(app)) entry(app, source);
+    }
+    for (const { path, bytes } of this.captured?.lag() ?? []) {
+      const file = parseCaptureFile(path);
+      if (!file || !this.apps.has(file.app)) continue;
+      const e = entry(file.app, file.stream === 'out' ? 'stdout' : 'stderr');
+      e.lagBytes = (e.lagBytes ?? 0) + bytes;
+    }
+    for (const [app, t] of this.tailed) {
+      for (const { path, bytes } of t.source.lag()) {
+        const e = entry(app, path);
+        e.lagBytes = (e.lagBytes ?? 0) + bytes;
+      }
+    }
+    return [...out.values()];
+  }
+
   async close(): Promise<void> {
     clearInterval(this.persistTimer);
     await Promise.all(this.allSources().map((s) => s.stop()));
@@ -170,6 +214,10 @@ export class LogPipeline {
       sinks.acceptLine(line);
     }
     this.lines += b.lines.length;
+    const key = `${app.name}\0${source}`;
+    const read = this.perSource.get(key);
+    if (read === undefined) this.perSource.set(key, { lines: b.lines.length, bytes: b.bytes });
+    else { read.lines += b.lines.length; read.bytes += b.bytes; }
     const { app: sourceApp, path, commit } = b; // not `b`: the window would keep every line alive
     const durable = sinks.flushed().then(() => this.commitSoon(sourceApp, path, commit));
     durable.catch(() => { /* reported by the sink; the batch stays uncommitted and is read again */ });

@@ -11,6 +11,7 @@ import type { CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
 import { describeExit } from './exit-report.js';
 import { Instance, type EventExtra, type ExitReport, type Health, type InstanceHost } from './instance.js';
+import type { ProbeResult } from './health/probe.js';
 import type { GroupRegistry } from './orphans.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import { RestartPolicy } from './restart-policy.js';
@@ -65,6 +66,11 @@ export class AppProcess {
   get health(): Health { return this.main.health; }
   get usage(): ResourceSample | null { return this.main.usage; }
   get errors(): string[] { return this.main.errors; }
+
+  /** The last check of each periodic health probe of the current runs. */
+  probeResults(): ProbeResult[] {
+    return this.instances.flatMap((i) => (i.run?.probes ?? []).flatMap((p) => p.last?.() ?? []));
+  }
 
   private get main(): Instance {
     return this.instances[0]!;

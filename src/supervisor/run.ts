@@ -84,6 +84,8 @@ export class Run {
   readonly stderr = new StderrTail();
   private readonly controller = new AbortController();
   private stopping = false;
+  /** The run's health probes; periodic ones remember their last check (metrics). */
+  readonly probes: HealthProbe[] = [];
   private heartbeat: DeadlineProbe | null = null;
   private silence: DeadlineProbe | null = null;
 
@@ -213,7 +215,7 @@ export class Run {
       fail: (probe, reason, consecutive) => { if (!this.aborted) this.events.healthFailing(probe, reason, consecutive); },
       hung: (probe, reason) => { if (!this.aborted) this.events.hung('hang', probe, reason); },
     };
-    const probes: HealthProbe[] = [];
+    const probes = this.probes;
     if (h.heartbeat !== undefined) probes.push(this.heartbeat = new DeadlineProbe('heartbeat', h.heartbeat.timeout, report, stall));
     if (h.silence !== undefined) probes.push(this.silence = new DeadlineProbe('silence', h.silence, report, stall));
     if (h.http !== undefined) probes.push(new PeriodicProbe('http', h.http, httpCheck(h.http.url), report, stall));

@@ -10,6 +10,7 @@ import type { AppState, BulwarkEvent, LogLine, SubState } from '../events/types.
 import { AppProcess, type ExitReport } from './app-process.js';
 import { CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
+import type { ProbeResult } from './health/probe.js';
 import { GroupRegistry } from './orphans.js';
 import type { ProcessScope } from './process-scope.js';
 import { ResourceSampler } from './resource-sampler.js';
@@ -157,6 +158,11 @@ export class Supervisor {
       health: a.health,
       errors: [...a.errors],
     }));
+  }
+
+  /** The last check of each periodic health probe, per app (metrics). */
+  probeResults(name: string): ProbeResult[] {
+    return this.get(name).probeResults();
   }
 
   private get(name: string): AppProcess {

@@ -4,12 +4,15 @@ import { appSchema, type AppConfig } from './apps.js';
 import { securitySchema } from './security.js';
 import { forwardSchema } from './forward.js';
 import { alertsSchema } from './alerts.js';
+import { httpSchema } from './http.js';
 
 export const configSchema = z.strictObject({
   apps: z.array(appSchema).default([]),
   security: securitySchema.prefault({}),
   forward: z.array(forwardSchema).default([]),
   alerts: alertsSchema,
+  /** Off unless present. */
+  http: httpSchema.optional(),
 }).superRefine((c, ctx) => {
   const seen = new Set<string>();
   c.apps.forEach((a, i) => {
@@ -33,3 +36,4 @@ export type { AppConfig } from './apps.js';
 export type { SecurityConfig, SecurityKind, Severity } from './security.js';
 export type { ForwardConfig } from './forward.js';
 export type { AlertsConfig, ChannelConfig, AlertKind } from './alerts.js';
+export type { HttpConfig } from './http.js';

@@ -6,6 +6,7 @@
 import { closeSync, fdatasync, ftruncateSync, mkdirSync, openSync, readSync, unlink, writeSync } from 'node:fs';
 import { CursorFile } from './cursor.js';
 import { completeLength, countLines, listSegments, segmentPath, type Segment } from './segments.js';
+import { WriteTimes } from './write-times.js';
 
 const CURSOR_EVERY_MS = 200;
 /** The append buffer starts this big, doubles as needed, and goes back to this after a big flush. */
@@ -53,6 +54,7 @@ export class Spool {
   dropped = 0;
   private cursorDirty = false;
   private cursorWrittenAt = 0;
+  private readonly writeTimes = new WriteTimes();
 
   constructor(readonly dir: string, private readonly o: SpoolOptions) {
     this.cursor = new CursorFile(dir);
@@ -88,6 +90,13 @@ export class Spool {
     }
     this.committed = { pos: committed, seq: 0 };
     this.end = this.written = { pos: endPos, seq: lines };
+    // What a previous run left undelivered: when it was written is not known, so from now.
+    if (endPos > committed) this.writeTimes.wrote(endPos, Date.now());
+  }
+
+  /** When the oldest undelivered message was written (ms since epoch; about 1 s resolution), or null. */
+  get oldestUndeliveredAt(): number | null {
+    return this.writeTimes.oldestAfter(this.committed.pos);
   }
 
   /** Bytes appended after position `pos` (on disk or about to be). */
@@ -125,6 +134,7 @@ export class Spool {
       while (off < size) off += writeSync(this.writeFd, this.pending, off, size - off);
       this.segments[this.segments.length - 1]!.size += size;
       this.written = { pos: this.written.pos + size, seq: this.written.seq + this.pendingCount };
+      this.writeTimes.wrote(this.written.pos, Date.now());
       this.pendingBytes = 0;
       this.pendingCount = 0;
       if (this.pending.length > PENDING_KEEP_MAX) this.pending = Buffer.allocUnsafe(PENDING_INITIAL);
@@ -157,6 +167,7 @@ export class Spool {
   commit(to: Mark): void {
     if (to.pos <= this.committed.pos) return;
     this.committed = to;
+    this.writeTimes.gone(to.pos);
     this.cursorDirty = true;
     if (Date.now() - this.cursorWrittenAt >= CURSOR_EVERY_MS) this.persistCursor();
   }
@@ -247,6 +258,7 @@ export class Spool {
       this.committed = { pos: segEnd, seq: this.committed.seq + lines };
     }
     if (dropped > 0) {
+      this.writeTimes.gone(this.committed.pos);
       this.cursorDirty = true;
       this.persistCursor();
       this.dropped += dropped;

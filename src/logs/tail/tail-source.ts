@@ -21,6 +21,8 @@ export interface TailBatch {
   /** The name the file had when first followed (e.g. app.log, also for lines read after it became app.log.1). */
   path: string;
   lines: string[];
+  /** Bytes the lines took in the file. */
+  bytes: number;
   /** Date.now() when the bytes were read. */
   readAt: number;
   /** Call once the batch is durably accepted: its end becomes the resume offset (persisted). */
@@ -188,6 +190,17 @@ export class TailSource {
 
   stats(): TailStats {
     return { files: this.followed.size, lines: this.lineCount, truncated: this.truncatedCount, rotations: this.rotationCount };
+  }
+
+  /** Per followed file (by its first name): bytes written to it that were not handed on yet. One fstat each, on demand. */
+  lag(): { path: string; bytes: number }[] {
+    const out: { path: string; bytes: number }[] = [];
+    for (const f of this.followed.values()) {
+      try {
+        out.push({ path: f.record.path, bytes: Math.max(0, fstatSync(f.fd).size - f.emittedPos) });
+      } catch { /* closed under us: gone from the next listing */ }
+    }
+    return out;
   }
 
   // ---- scheduling -------------------------------------------------------------------------
@@ -388,7 +401,7 @@ export class TailSource {
   private async deliver(f: Followed, lines: string[], from: number): Promise<boolean> {
     const record = f.record;
     const end = f.emittedPos;
-    const batch: TailBatch = { app: this.app, path: record.path, lines, readAt: Date.now(), commit: () => this.commit(record, end) };
+    const batch: TailBatch = { app: this.app, path: record.path, lines, bytes: end - from, readAt: Date.now(), commit: () => this.commit(record, end) };
     try {
       const pending = this.onBatch(batch);
       if (pending) await pending;

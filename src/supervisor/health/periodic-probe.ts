@@ -3,7 +3,7 @@
 // the daemon itself (its timeout fired before the answer waiting in the socket was read) does not
 // count: the next check decides.
 import type { StallWatch } from '../stall-watch.js';
-import type { HealthProbe, ProbeName, ProbeReport } from './probe.js';
+import type { HealthProbe, ProbeName, ProbeReport, ProbeResult } from './probe.js';
 
 export interface PeriodicProbeOptions {
   interval: number;
@@ -18,6 +18,7 @@ export class PeriodicProbe implements HealthProbe {
   private timer: NodeJS.Timeout | undefined;
   private failedInRow = 0;
   private stopped = false;
+  private lastResult: ProbeResult | null = null;
 
   constructor(
     private readonly name: ProbeName,
@@ -27,6 +28,10 @@ export class PeriodicProbe implements HealthProbe {
     private readonly stall: StallWatch,
   ) {
     this.schedule();
+  }
+
+  last(): ProbeResult | null {
+    return this.lastResult;
   }
 
   stop(): void {
@@ -42,9 +47,11 @@ export class PeriodicProbe implements HealthProbe {
 
   private async run(): Promise<void> {
     const began = performance.now();
+    const done = (ok: boolean): void => { this.lastResult = { probe: this.name, ok, latencyMs: performance.now() - began, at: Date.now() }; };
     try {
       await this.check(this.opts.timeout);
       if (this.stopped) return;
+      done(true);
       this.failedInRow = 0;
       this.report.ok(this.name);
     } catch (err) {
@@ -53,6 +60,7 @@ export class PeriodicProbe implements HealthProbe {
         this.schedule();
         return;
       }
+      done(false);
       this.failedInRow++;
       const reason = err instanceof Error ? err.message : String(err);
       if (this.failedInRow >= this.opts.failures) {

@@ -9,6 +9,16 @@ export interface ProbeReport {
   hung(probe: ProbeName, reason: string): void;
 }
 
+/** The last check of a periodic probe, for metrics. */
+export interface ProbeResult {
+  probe: ProbeName;
+  ok: boolean;
+  latencyMs: number;
+  at: number;
+}
+
 export interface HealthProbe {
   stop(): void;
+  /** The last check (periodic probes); null before the first or for deadline probes. */
+  last?(): ProbeResult | null;
 }

@@ -1,0 +1,29 @@
+// For tests of the HTTP side: where a test daemon's server listens (the `http` daemon event), a
+// free loopback port, and a fetch that keeps cookies out of it.
+import { createServer } from 'node:net';
+import type { TestHome } from './bulwark-cli.js';
+import { waitFor } from './bulwark-cli.js';
+
+export const TOKEN = 'bulwark-test-token-0123456789abcdef0123';
+
+/** The URL the daemon of `home` serves http on (config `listen: 127.0.0.1:0`). */
+export async function httpUrl(home: TestHome): Promise<string> {
+  return waitFor('the http server', async () => {
+    const r = await home.run(['events', '--type', 'daemon', '-n', '50', '--json']);
+    const events = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; message: string });
+    const started = events.filter((e) => e.kind === 'http').pop();
+    return started ? /(https?:\/\/\S+)/.exec(started.message)?.[1] ?? '' : '';
+  }, 20_000, 100);
+}
+
+/** A port nothing listens on right now (for a server the test starts: Prometheus). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
