@@ -5,7 +5,7 @@ import type { HomePaths } from '../daemon/paths.js';
 import type { BulwarkEvent } from '../events/types.js';
 import type { AppStatus } from '../supervisor/supervisor.js';
 import type { AppConfigInput } from '../config/schema/apps.js';
-import { openEventStream, type EventFilter } from './event-stream.js';
+import { openEventStream, type EventFilter, type EventStream } from './event-stream.js';
 
 /** An app as in the `apps:` list of bulwark.yml (`name` and `script` or `cmd`; the rest optional). */
 export type AppDefinition = AppConfigInput;
@@ -13,7 +13,7 @@ export type AppDefinition = AppConfigInput;
 export interface DaemonInfo { pid: number; version: string; home: string; uptimeMs: number; host: string }
 
 export class BulwarkClient {
-  private readonly streams = new Set<AsyncIterableIterator<BulwarkEvent>>();
+  private readonly streams = new Set<EventStream>();
 
   /** @internal Use `connect()`. */
   constructor(private readonly conn: DaemonClient, readonly paths: HomePaths, private readonly timeoutMs: number) {}
@@ -57,16 +57,16 @@ export class BulwarkClient {
     return this.conn.request<BulwarkEvent[]>('events', { type: filter.type, app: filter.app, limit: filter.limit ?? 100 });
   }
 
-  /** Live events as an async iterator: `for await (const e of client.events({ type: 'crash' }))`; `break` ends it. */
-  async *events(filter: EventFilter = {}): AsyncGenerator<BulwarkEvent, void, undefined> {
+  /**
+   * Live events: `for await (const e of await client.events({ type: 'crash' }))`; `break` ends the
+   * stream. Resolves once the daemon streams to this client: nothing published after that is missed.
+   */
+  async events(filter: EventFilter = {}): Promise<EventStream> {
     const stream = await openEventStream(this.paths.socket, filter, this.timeoutMs);
     this.streams.add(stream);
-    try {
-      yield* stream;
-    } finally {
-      this.streams.delete(stream);
-      await stream.return?.();
-    }
+    const end = stream.return!.bind(stream);
+    stream.return = (value) => { this.streams.delete(stream); return end(value); };
+    return stream;
   }
 
   /** The daemon's pid, version and home. */
@@ -81,7 +81,7 @@ export class BulwarkClient {
 
   /** Closes the connection and every open event stream. */
   close(): void {
-    for (const s of this.streams) void s.return?.();
+    for (const s of this.streams) s.close();
     this.streams.clear();
     this.conn.close();
   }

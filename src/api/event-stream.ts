@@ -12,8 +12,17 @@ export interface EventFilter {
   history?: number;
 }
 
-/** Opens a stream; ends (return()) by closing its connection, and fails if the daemon goes away. */
-export async function openEventStream(socketPath: string, filter: EventFilter, timeoutMs: number): Promise<AsyncIterableIterator<BulwarkEvent>> {
+/** Live events; `return()` (a `break` out of `for await`) or `close()` ends the stream and its connection. */
+export interface EventStream extends AsyncIterableIterator<BulwarkEvent> {
+  close(): void;
+}
+
+/**
+ * Opens a stream and resolves once the daemon has registered it, so no event published after that
+ * is missed (requests on one connection are handled in order: the ping answers after the follow is set).
+ * The stream fails with DaemonUnreachableError if the daemon goes away.
+ */
+export async function openEventStream(socketPath: string, filter: EventFilter, timeoutMs: number): Promise<EventStream> {
   const conn = await DaemonClient.connect(socketPath, timeoutMs);
   const queue: BulwarkEvent[] = [];
   let waiting: { resolve(r: IteratorResult<BulwarkEvent>): void; reject(e: Error): void } | null = null;
@@ -34,7 +43,9 @@ export async function openEventStream(socketPath: string, filter: EventFilter, t
     if (waiting) { const w = waiting; waiting = null; w.reject(err); }
   });
 
-  const iterator: AsyncIterableIterator<BulwarkEvent> = {
+  await conn.request('ping');
+
+  const iterator: EventStream = {
     next: () => {
       const e = queue.shift();
       if (e !== undefined) return Promise.resolve({ value: e, done: false });
@@ -47,6 +58,7 @@ export async function openEventStream(socketPath: string, filter: EventFilter, t
       if (waiting) { const w = waiting; waiting = null; w.resolve(r); }
       return Promise.resolve(r);
     },
+    close: () => { void iterator.return!(); },
     [Symbol.asyncIterator]() { return iterator; },
   };
   return iterator;

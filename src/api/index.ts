@@ -24,7 +24,7 @@ export async function connect(options: ConnectOptions = {}): Promise<BulwarkClie
 }
 
 export { BulwarkClient, type AppDefinition, type DaemonInfo } from './bulwark-client.js';
-export type { EventFilter } from './event-stream.js';
+export type { EventFilter, EventStream } from './event-stream.js';
 export { DaemonUnreachableError, RemoteError } from '../client/client.js';
 export { ConfigError, type ConfigIssue } from '../config/errors.js';
 export type { AppStatus } from '../supervisor/supervisor.js';

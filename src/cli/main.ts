@@ -14,7 +14,9 @@ const COMMANDS: CommandEntry[] = [
   { name: 'restart', describe: 'restart an app (or all)', load: () => import('./commands/restart.js') },
   { name: 'delete', describe: 'stop an app (or all) and forget it', load: () => import('./commands/delete.js') },
   { name: 'status', describe: 'show apps: pid, state, uptime, restarts, cpu, memory, last exit, health', load: () => import('./commands/status.js') },
+  { name: 'describe', describe: 'everything about one app: command, env keys, logs, policy, health, limits, last exits', load: () => import('./commands/describe.js') },
   { name: 'logs', describe: "show an app's captured stdout/stderr", load: () => import('./commands/logs.js') },
+  { name: 'flush', describe: "empty an app's captured stdout/stderr (all apps without a name)", load: () => import('./commands/flush.js') },
   { name: 'events', describe: 'show the event history (starts, exits, crashes, hangs, detections, alerts)', load: () => import('./commands/events.js') },
   { name: 'scan', describe: 'detect attacks in log files offline (like fail2ban-regex)', load: () => import('./commands/scan.js') },
   { name: 'offenders', describe: 'show the black book: IPs and users with counts by kind', load: () => import('./commands/offenders.js') },
@@ -50,7 +52,10 @@ async function main(argv: string[]): Promise<number> {
   const loaded = chosen ? (await chosen.load()).default : undefined;
 
   let exitCode = 0;
-  const y = yargs(hideBin(['node', 'bulwark', ...argv]))
+  // What follows `--` is the app's, verbatim: yargs would turn "3000" into a number.
+  const dashDash = argv.indexOf('--');
+  const passThrough = dashDash >= 0 ? argv.slice(dashDash + 1) : undefined;
+  const y = yargs(hideBin(['node', 'bulwark', ...(dashDash >= 0 ? argv.slice(0, dashDash) : argv)]))
     .scriptName('bulwark')
     .usage('bulwark <command> [options]\n\nKeeps apps alive through crashes and hangs, detects attacks in their logs, ships events to syslog.')
     .strict()
@@ -64,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     .exitProcess(false)
     .completion('completion', 'print the shell completion script: `bulwark completion [bash|zsh] >> ~/.bashrc`')
     .fail((msg, err) => {
-      if (err) throw err;
+      if (err instanceof Error) throw err; // a .check() that returns its message passes it as err too
       // The first problem is enough; a missing argument is answered with the command's usage line.
       if (exitCode !== 2) io.err(usageLine(msg, loaded?.command) ?? `${msg}\n(see bulwark --help)`);
       exitCode = 2;
@@ -73,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
     if (loaded && c === chosen) {
       y.command(loaded.command, loaded.describe, loaded.builder ?? ((b) => b), async (args) => {
         if (exitCode === 2) return; // yargs reported a usage error but still calls the handler
-        exitCode = await loaded.run(args as never, io);
+        exitCode = await loaded.run((passThrough ? { ...args, '--': passThrough } : args) as never, io);
       });
     } else {
       y.command(`${c.name}`, c.describe);

@@ -350,6 +350,14 @@ export class Daemon {
       if (!args.all) return apps;
       return { apps, forward: this.forwarder?.status() ?? [], pipeline: this.pipeline?.stats() ?? null };
     });
+    h.set('describe', (args) => {
+      const [name, ...more] = this.targets(args.name);
+      if (more.length > 0 || name === undefined) throw new ControlError('EBADREQ', 'describe takes one app name');
+      // Exits are the transitions that carry an exit code or signal, whatever their kind.
+      const exits = this.events.query({ app: name, type: 'lifecycle', limit: RECENT_EXITS * 20 })
+        .filter((e) => e.type === 'lifecycle' && e.to !== undefined && ('code' in e || 'signal' in e)).slice(-RECENT_EXITS);
+      return { config: this.supervisor.config(name), status: this.supervisor.status(name), exits };
+    });
     h.set('offenders', () => this.pipeline?.offendersList() ?? []);
     h.set('forward.status', () => this.forwarder?.status() ?? []);
     h.set('forward.test', (args) => this.forwarder?.test(args.name as string | undefined) ?? []);
@@ -385,6 +393,9 @@ export class Daemon {
 }
 
 type Settings = Omit<BulwarkConfig, 'apps'>;
+
+/** How many past exits `describe` shows. */
+const RECENT_EXITS = 10;
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `bulwark kill`. */
 export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<Daemon> {

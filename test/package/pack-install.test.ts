@@ -94,7 +94,7 @@ test("`import { connect } from 'bulwark'` works from the installed package, and 
   const consumer = `import { connect, type AppStatus, type BulwarkEvent } from 'bulwark';
 const client = await connect({ home: process.env.BULWARK_HOME });
 const started: string[] = await client.start({ name: 'worker', script: 'idle.js' });
-const events = client.events({ app: 'worker', type: 'lifecycle' });
+const events = await client.events({ app: 'worker', type: 'lifecycle' });
 const restarted = client.restart('worker');
 const seen: string[] = [];
 for await (const e of events) {
