@@ -3,8 +3,9 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
+import { channelNames } from '../config/names.js';
 import { EventCounters } from '../events/counters.js';
-import { EventLog, matches } from '../events/event-log.js';
+import { EventLog, eventsFile, matches } from '../events/event-log.js';
 import { newEventId } from '../events/id.js';
 import type { BulwarkEvent } from '../events/types.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -55,7 +56,7 @@ export class Daemon {
 
   constructor(private readonly paths: HomePaths, foreground: boolean) {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
-    this.events = new EventLog(join(paths.stateDir, 'events.jsonl'));
+    this.events = new EventLog(eventsFile(paths.stateDir));
     this.table = new AppTableStore(paths.stateDir);
     this.supervisor = new Supervisor({
       logsDir: paths.logsDir,
@@ -362,6 +363,7 @@ export class Daemon {
     h.set('forward.status', () => this.forwarder?.status() ?? []);
     h.set('forward.test', (args) => this.forwarder?.test(args.name as string | undefined) ?? []);
     h.set('alert.test', (args) => this.alerts?.test(args.channel as string | undefined) ?? []);
+    h.set('alert.channels', () => channelNames(this.settings?.alerts.channels ?? []));
     h.set('events', (args, ctx) => {
       const filter = { type: args.type as string | undefined, app: args.app as string | undefined, limit: Number(args.limit ?? 100) };
       if (!args.follow) return this.events.query(filter);
