@@ -5,6 +5,7 @@ import type { HomePaths } from '../daemon/paths.js';
 import type { BulwarkEvent } from '../events/types.js';
 import type { AppStatus } from '../supervisor/supervisor.js';
 import type { AppConfigInput } from '../config/schema/apps.js';
+import { isRunning } from '../supervisor/proc-stat.js';
 import { openEventStream, type EventFilter, type EventStream } from './event-stream.js';
 
 /** An app as in the `apps:` list of bulwark.yml (`name` and `script` or `cmd`; the rest optional). */
@@ -89,8 +90,4 @@ export class BulwarkClient {
   private async names(cmd: string, name: string): Promise<string[]> {
     return (await this.conn.request<{ names: string[] }>(cmd, { name })).names;
   }
-}
-
-function isRunning(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
 }
