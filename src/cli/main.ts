@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
 
   let exitCode = 0;
   // What follows `--` is the app's, verbatim: yargs would turn "3000" into a number.
-  const dashDash = argv.indexOf('--');
+  const dashDash = words === argv ? argv.indexOf('--') : -1; // a shell completing `--` means an option
   const passThrough = dashDash >= 0 ? argv.slice(dashDash + 1) : undefined;
   const y = yargs(hideBin(['node', 'bulwark', ...(dashDash >= 0 ? argv.slice(0, dashDash) : argv)]))
     .scriptName('bulwark')

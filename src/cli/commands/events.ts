@@ -32,15 +32,16 @@ const events: BulwarkCommand<Args> = {
       || `--type ${JSON.stringify(a.type)} is not an event type or kind; one of: ${eventTypesAndKinds().join(', ')}`),
   run: async (argv, io) => {
     const paths = homePaths();
+    const interrupted = argv.follow ? untilInterrupted() : undefined; // before any output: Ctrl-C may come at once
     let client: DaemonClient;
     try {
       client = await DaemonClient.connect(paths.socket);
     } catch (err) {
       if (!(err instanceof DaemonUnreachableError)) throw err;
-      return fromDisk(argv, io, paths);
+      return fromDisk(argv, io, paths, interrupted);
     }
     try {
-      return await fromDaemon(client, argv, io);
+      return await fromDaemon(client, argv, io, interrupted);
     } catch (err) {
       return reportRemoteError(io, err);
     } finally {
@@ -49,7 +50,7 @@ const events: BulwarkCommand<Args> = {
   },
 };
 
-async function fromDaemon(c: DaemonClient, argv: Args, io: CliIO): Promise<number> {
+async function fromDaemon(c: DaemonClient, argv: Args, io: CliIO, interrupted: Promise<unknown> | undefined): Promise<number> {
   const filter = { type: argv.type, app: argv.app, limit: argv.lines };
   if (argv.app !== undefined) {
     const known = new Set((await c.request<AppStatus[]>('status')).map((s) => s.name));
@@ -60,15 +61,15 @@ async function fromDaemon(c: DaemonClient, argv: Args, io: CliIO): Promise<numbe
     }
   }
   const print = printer(argv, io);
-  if (!argv.follow) {
+  if (!interrupted) {
     for (const e of await c.request<BulwarkEvent[]>('events', filter)) print(e);
     return EXIT.OK;
   }
-  await Promise.race([c.request('events', { ...filter, follow: true }, (d) => print(d as BulwarkEvent)), untilInterrupted()]);
+  await Promise.race([c.request('events', { ...filter, follow: true }, (d) => print(d as BulwarkEvent)), interrupted]);
   return EXIT.OK;
 }
 
-async function fromDisk(argv: Args, io: CliIO, paths: HomePaths): Promise<number> {
+async function fromDisk(argv: Args, io: CliIO, paths: HomePaths, interrupted: Promise<unknown> | undefined): Promise<number> {
   const file = eventsFile(paths.stateDir);
   io.err(`bulwark: the daemon is not running; reading the history from ${file}`);
   const { events: recent, size } = readRecentEvents(file);
@@ -80,7 +81,7 @@ async function fromDisk(argv: Args, io: CliIO, paths: HomePaths): Promise<number
   const print = printer(argv, io);
   const shown = argv.lines > 0 ? recent.filter((e) => matches(e, filter)).slice(-argv.lines) : [];
   for (const e of shown) print(e);
-  if (!argv.follow) return EXIT.OK;
+  if (!interrupted) return EXIT.OK;
   // The daemon appends to the file when it comes back; followFile follows its rotation too.
   const follower = followFile(file, size, (text) => {
     for (const line of text.split('\n')) {
@@ -90,7 +91,7 @@ async function fromDisk(argv: Args, io: CliIO, paths: HomePaths): Promise<number
       if (matches(e, filter)) print(e);
     }
   });
-  await untilInterrupted();
+  await interrupted;
   follower.stop();
   return EXIT.OK;
 }

@@ -37,6 +37,7 @@ const logs: BulwarkCommand<Args> = {
       const path = captureFile(logsDir, app, stream);
       return { app, stream, path, times: timed ? new CaptureTimes(timesFileFor(path)) : null };
     }));
+    const interrupted = argv.follow ? untilInterrupted() : undefined; // before any output: Ctrl-C may come at once
     const offsets = new Map<string, number>();
     for (const src of sources) {
       if (!existsSync(src.path)) continue;
@@ -44,12 +45,12 @@ const logs: BulwarkCommand<Args> = {
       offsets.set(src.path, size);
       for (const l of lines) io.out(formatLine(src, l.text, l.offset, argv));
     }
-    if (!argv.follow) return EXIT.OK;
+    if (!interrupted) return EXIT.OK;
     const followers = sources.map((src) => followFile(src.path, offsets.get(src.path) ?? 0, (text, start) => {
       src.times?.refresh();
       eachLine(text, start, (line, offset) => io.out(formatLine(src, line, offset, argv)));
     }));
-    await untilInterrupted();
+    await interrupted;
     for (const f of followers) f.stop();
     return EXIT.OK;
   },
