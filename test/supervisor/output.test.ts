@@ -80,7 +80,8 @@ test('keep: 0 rotates by starting the file afresh; keep: 2 keeps only two old fi
   }
   zero.close();
   two.close();
-  assert.deepEqual(readdirSync(dir).sort(), ['t.log', 't.log.1', 't.log.2', 'z.log']);
+  // Each file's time index (logs --timestamps) rotates with it.
+  assert.deepEqual(readdirSync(dir).sort(), ['t.log', 't.log.1', 't.log.2', 't.times', 't.times.1', 't.times.2', 'z.log', 'z.times']);
   assert.equal(readFileSync(join(dir, 't.log.1'), 'utf8'), 'line 4 xxxx\n');
   assert.equal(readFileSync(join(dir, 't.log.2'), 'utf8'), 'line 3 xxxx\n');
 });
