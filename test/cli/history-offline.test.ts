@@ -11,7 +11,9 @@ import type { BulwarkEvent } from '../../src/events/types.js';
 import type { Offender } from '../../src/logs/offenders.js';
 
 const NODE = process.execPath;
-const ATTACK = `console.log(JSON.stringify({ category: 'malicious-traffic', ip: '203.0.113.7', message: 'blocked a scanner' })); setInterval(() => {}, 1000)`;
+// The user field carries an OSC title sequence and a bidi override: printed, they must stay inert.
+const ATTACK = `console.log(JSON.stringify({ category: 'malicious-traffic', ip: '203.0.113.7', user: '\\u001b]0;owned\\u0007eve\\u202e', message: 'blocked a scanner' })); setInterval(() => {}, 1000)`;
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 test('events and offenders read from disk when the daemon is down, and events -f follows the file until it comes back', async (t) => {
   const h = new TestHome();
@@ -40,7 +42,12 @@ test('events and offenders read from disk when the daemon is down, and events -f
   assert.equal(offenders.code, 0, offenders.stderr);
   assert.match(offenders.stderr, /reading the black book from .*offenders\.json/);
   assert.ok((JSON.parse(offenders.stdout) as Offender[]).some((o) => o.type === 'ip' && o.value === '203.0.113.7' && o.counts.tagged === 1));
-  assert.match((await h.run(['offenders'])).stdout, /ip\s+203\.0\.113\.7\s+1\s+tagged:1/);
+  const table = (await h.run(['offenders'])).stdout;
+  assert.match(table, /ip\s+203\.0\.113\.7\s+1\s+tagged:1/);
+  assert.match(table, /user\s+\S*owned\S*eve\S*\s+1\s+tagged:1/); // shown escaped (or cleaned at ingestion), never raw
+  const text = (await h.run(['events', '--type', 'security'])).stdout;
+  assert.match(text, /user=\S*owned\S*eve\S* /);
+  for (const out of [table, text, security.stdout, offenders.stdout]) assert.doesNotMatch(out, RAW_CONTROL);
 
   // Following while the daemon is down: what the next daemon writes shows up.
   const follower = spawn(NODE, [BIN, 'events', '-f', '-n', '0', '--type', 'daemon'], { env: h.env(), stdio: ['ignore', 'pipe', 'pipe'] });
