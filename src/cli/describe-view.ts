@@ -4,7 +4,7 @@
 import type { AppConfig } from '../config/schema/index.js';
 import type { LifecycleEvent } from '../events/types.js';
 import type { AppStatus } from '../supervisor/supervisor.js';
-import { spawnCommandFor } from '../supervisor/spawn-command.js';
+import { spawnCommandFor, SpawnCommandError } from '../supervisor/spawn-command.js';
 import { formatBytes, formatDuration } from '../common/units.js';
 import { bytes, duration, percent, renderTable } from './format.js';
 import { terminalSafe } from './terminal-text.js';
@@ -20,9 +20,14 @@ export function maskedEnv(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, SECRET_KEY.test(k) ? MASK : v.replace(URL_PASSWORD, `$1${MASK}@`)]));
 }
 
-/** The command line as the daemon spawns it (the interpreter chosen by extension, or `cmd`). */
-export function commandLine(cfg: AppConfig): { file: string; args: string[]; cwd: string } {
-  return spawnCommandFor(cfg);
+/** The command line as the daemon spawns it (the interpreter chosen by extension, or `cmd`), or why it cannot run. */
+function commandLine(cfg: AppConfig): { file: string; args: string[]; cwd: string } | string {
+  try {
+    return spawnCommandFor(cfg);
+  } catch (err) {
+    if (!(err instanceof SpawnCommandError)) throw err;
+    return `cannot run: ${err.message} (${err.hint})`;
+  }
 }
 
 export function renderDescription(d: AppDescription, logFiles: { stdout: string; stderr: string }): string {
@@ -31,14 +36,16 @@ export function renderDescription(d: AppDescription, logFiles: { stdout: string;
   const ms = (n: number) => formatDuration(n);
   const rows: [string, string][] = [
     [c.script !== undefined ? 'script' : 'cmd', c.script ?? JSON.stringify(c.cmd)],
-    ['runs', [cmd.file, ...cmd.args].map(quote).join(' ')],
+    ['runs', typeof cmd === 'string' ? cmd : [cmd.file, ...cmd.args].map(quote).join(' ')],
     ['args', c.args.length ? JSON.stringify(c.args) : '-'],
-    ['cwd', cmd.cwd],
-    ['interpreter', interpreterOf(c, cmd.file)],
+    ['cwd', typeof cmd === 'string' ? c.cwd ?? '-' : cmd.cwd],
+    ['interpreter', interpreterOf(c, typeof cmd === 'string' ? undefined : cmd)],
     ['env', Object.entries(maskedEnv(c.env)).map(([k, v]) => `${k}=${v}`).join('  ') || '-'],
+    ['caller env', c.callerEnv ? `${Object.keys(c.callerEnv).length} variables from the shell that ran start (below env)` : '-'],
     ['stdout', logFiles.stdout],
     ['stderr', logFiles.stderr],
-    ['log rotation', `at ${formatBytes(c.logs.rotate.size)}, keep ${c.logs.rotate.keep}; format ${c.logs.format}${c.logs.tail.length ? `; also tails ${c.logs.tail.join(', ')}` : ''}`],
+    ['log rotation', `at ${formatBytes(c.logs.rotate.size)}, keep ${c.logs.rotate.keep}; format ${c.logs.format}${c.logs.tail.length ? `; also tails ${c.logs.tail.join(', ')}` : ''}`
+      + `${c.logs.timestamps !== false ? `; lines stamped ${c.logs.timestamps === true ? '(PM2 time)' : c.logs.timestamps}` : ''}`],
     ['restart', `${c.restart.policy}; backoff ${ms(c.restart.backoff.initial)} x${c.restart.backoff.factor} up to ${ms(c.restart.backoff.max)}; `
       + `minUptime ${ms(c.restart.minUptime)}; errored after ${c.restart.maxRestarts} restarts within ${ms(c.restart.window)}`],
     ['stop', `${c.stop.signal}, SIGKILL after ${ms(c.stop.timeout)} (hung: ${ms(c.stop.hangTimeout)}), whole process group`],
@@ -59,11 +66,12 @@ export function renderDescription(d: AppDescription, logFiles: { stdout: string;
   return `${terminalSafe(c.name)}\n${parts.join('\n\n')}`;
 }
 
-function interpreterOf(c: AppConfig, file: string): string {
-  const chosen = (c as { interpreter?: string }).interpreter;
-  if (chosen !== undefined) return chosen;
+function interpreterOf(c: AppConfig, cmd: { file: string; args: string[] } | undefined): string {
   if (c.cmd !== undefined) return '- (cmd is run as given)';
-  return file === process.execPath ? `node (${process.execPath})` : '- (the script is executed itself)';
+  if (cmd === undefined) return c.interpreter ?? '-';
+  if (cmd.args.length === c.args.length) return '- (the script is executed itself)';
+  const name = c.interpreter ?? (cmd.file === process.execPath ? 'node' : cmd.file);
+  return `${name} (${cmd.file})`;
 }
 
 function healthOf(c: AppConfig): string {
