@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { isAlive, waitFor } from '../helpers/bulwark-cli.js';
 import { REPO, cleanEnv, installedPackage, runProgram } from '../helpers/installed-package.js';
 import type { AppStatus } from '../../src/supervisor/supervisor.js';
@@ -67,6 +67,16 @@ test("the README's quick start works with the installed bin: start a script with
   assert.ok(api?.pid && isAlive(api.pid));
   await waitFor('the args in the captured output', async () => (await run('logs', 'api', '-n', '5')).includes('api args ["--port","3000"]'));
   assert.match(await run('events', '--app', 'api'), /lifecycle\s+start\s+api/);
+  // The two followers of the quick start, ended with Ctrl-C as a user would.
+  for (const [args, shows] of [[['logs', 'api', '-f'], 'api args'], [['events', '-f'], 'online']] as const) {
+    const child = spawn(pkg.bin, args, { cwd: dir, env: { ...cleanEnv(), BULWARK_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    await waitFor(`${args.join(' ')} showing ${shows}`, () => out.includes(shows));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, `${args.join(' ')} ends on Ctrl-C`);
+  }
   await run('save');
   assert.match(await run('stop', 'api'), /api/);
   assert.equal(isAlive(api.pid!), false);
