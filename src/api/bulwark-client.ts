@@ -22,12 +22,16 @@ export class BulwarkClient {
   /**
    * Starts apps. A string starts an app the daemon already knows (stopped or errored); definitions
    * are validated like a config file (a ConfigError lists every problem) and added, or replace the
-   * app of the same name. Resolves with the names started.
+   * app of the same name; they get this process's environment below their own `env`, as apps
+   * started by `bulwark start` get the shell's. Resolves with the names started.
    */
   async start(target: string | AppDefinition | AppDefinition[]): Promise<string[]> {
     if (typeof target === 'string') return this.names('start', target);
-    const { validateConfig } = await import('../config/load.js');
+    const [{ validateConfig }, { callerEnvironment }] = await Promise.all([import('../config/load.js'), import('../cli/caller-env.js')]);
     const config = validateConfig({ apps: Array.isArray(target) ? target : [target] }, '(api)', process.env);
+    // As with `bulwark start`, the apps get this program's environment below their own env.
+    const callerEnv = callerEnvironment();
+    for (const app of config.apps) app.callerEnv = callerEnv;
     const { started } = await this.conn.request<{ started: string[] }>('apply', { config, sections: ['apps'] });
     return started;
   }

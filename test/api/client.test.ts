@@ -2,9 +2,10 @@
 // against a real daemon in a temporary home.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { connect, ConfigError, DaemonUnreachableError, RemoteError, VERSION, type BulwarkEvent } from 'bulwark';
-import { TestHome, isAlive } from '../helpers/bulwark-cli.js';
+import { TestHome, isAlive, waitFor } from '../helpers/bulwark-cli.js';
 
 const IDLE = resolve(import.meta.dirname, '../helpers/apps/idle.mjs');
 
@@ -35,7 +36,14 @@ test("connect() from 'bulwark' starts the daemon, and start, stop, restart, relo
   await assert.rejects(client.stop('nope'), (err) => err instanceof RemoteError && err.code === 'EUNKNOWN_APP' && /known: a/.test(err.message));
   await assert.rejects(client.start({ name: 'bad name', script: IDLE }), (err) => err instanceof ConfigError && /apps\[0\]\.name/.test(err.message));
 
-  assert.deepEqual(await client.delete('all'), ['a']);
+  // Like `bulwark start` from a shell, the program's environment reaches the app below its own env.
+  process.env.BULWARK_API_CALLER = 'from-the-program';
+  t.after(() => { delete process.env.BULWARK_API_CALLER; });
+  const printEnv = "console.log(process.env.BULWARK_API_CALLER + ' ' + process.env.OWN); setInterval(() => {}, 1 << 30)";
+  await client.start({ name: 'envy', cmd: [process.execPath, '-e', printEnv], env: { OWN: 'own' } });
+  await waitFor('the env in the output', () => readFileSync(join(h.home, 'logs', 'envy.out.log'), 'utf8').includes('from-the-program own'));
+
+  assert.deepEqual(await client.delete('all'), ['a', 'envy']);
   assert.deepEqual(await client.status(), []);
 });
 
