@@ -20,19 +20,28 @@ export class BulwarkClient {
   constructor(private readonly conn: DaemonClient, readonly paths: HomePaths, private readonly timeoutMs: number) {}
 
   /**
-   * Starts apps. A string starts an app the daemon already knows (stopped or errored); definitions
-   * are validated like a config file (a ConfigError lists every problem) and added, or replace the
-   * app of the same name; they get this process's environment below their own `env`, as apps
-   * started by `bulwark start` get the shell's. Resolves with the names started.
+   * Starts apps. A string starts an app the daemon already knows (stopped or errored). Definitions
+   * are validated like a config file (a ConfigError lists every problem) and each is started as
+   * `bulwark start script --name NAME` would: an app of that name already there is refused
+   * (RemoteError ECLASH) unless `force`, and the apps get this process's environment below their
+   * own `env`. Resolves with the names, once spawned.
    */
-  async start(target: string | AppDefinition | AppDefinition[]): Promise<string[]> {
+  async start(target: string | AppDefinition | AppDefinition[], options: { force?: boolean } = {}): Promise<string[]> {
     if (typeof target === 'string') return this.names('start', target);
-    const [{ validateConfig }, { callerEnvironment }] = await Promise.all([import('../config/load.js'), import('../cli/caller-env.js')]);
+    const [{ validateConfig }, { configSchema }, { callerEnvironment }] = await Promise.all([
+      import('../config/load.js'), import('../config/schema/index.js'), import('../cli/caller-env.js')]);
     const config = validateConfig({ apps: Array.isArray(target) ? target : [target] }, '(api)', process.env);
-    // As with `bulwark start`, the apps get this program's environment below their own env.
+    const { security, alerts } = configSchema.parse({});
     const callerEnv = callerEnvironment();
-    for (const app of config.apps) app.callerEnv = callerEnv;
-    const { started } = await this.conn.request<{ started: string[] }>('apply', { config, sections: ['apps'] });
+    const started: string[] = [];
+    for (const app of config.apps) {
+      app.callerEnv = callerEnv;
+      const { apps } = await this.conn.request<{ apps: string[] }>('apply', {
+        config: { ...config, apps: [app] }, declared: ['apps'], create: true, force: options.force === true,
+        source: { id: `cli:${app.name}`, label: `the API (${app.script ?? app.cmd!.join(' ')})` }, defaults: { security, alerts },
+      });
+      started.push(...apps);
+    }
     return started;
   }
 

@@ -47,7 +47,7 @@ export function renderDescription(d: AppDescription, logFiles: { stdout: string;
     ['log rotation', `at ${formatBytes(c.logs.rotate.size)}, keep ${c.logs.rotate.keep}; format ${c.logs.format}${c.logs.tail.length ? `; also tails ${c.logs.tail.join(', ')}` : ''}`
       + `${c.logs.timestamps !== false ? `; lines stamped ${c.logs.timestamps === true ? '(PM2 time)' : c.logs.timestamps}` : ''}`],
     ['restart', `${c.restart.policy}; backoff ${ms(c.restart.backoff.initial)} x${c.restart.backoff.factor} up to ${ms(c.restart.backoff.max)}; `
-      + `minUptime ${ms(c.restart.minUptime)}; errored after ${c.restart.maxRestarts} restarts within ${ms(c.restart.window)}`],
+      + `a run under ${ms(c.restart.minUptime)} is a failed start; errored after ${c.restart.maxRestarts} restarts that failed in a row`],
     ['stop', `${c.stop.signal}, SIGKILL after ${ms(c.stop.timeout)} (hung: ${ms(c.stop.hangTimeout)}), whole process group`],
     ['health', healthOf(c)],
     ['limits', limitsOf(c)],

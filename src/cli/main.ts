@@ -52,10 +52,7 @@ async function main(argv: string[]): Promise<number> {
   const loaded = chosen ? (await chosen.load()).default : undefined;
 
   let exitCode = 0;
-  // What follows `--` is the app's, verbatim: yargs would turn "3000" into a number.
-  const dashDash = words === argv ? argv.indexOf('--') : -1; // a shell completing `--` means an option
-  const passThrough = dashDash >= 0 ? argv.slice(dashDash + 1) : undefined;
-  const y = yargs(hideBin(['node', 'bulwark', ...(dashDash >= 0 ? argv.slice(0, dashDash) : argv)]))
+  const y = yargs(hideBin(['node', 'bulwark', ...argv]))
     .scriptName('bulwark')
     .usage('bulwark <command> [options]\n\nKeeps apps alive through crashes and hangs, detects attacks in their logs, ships events to syslog.')
     .strict()
@@ -78,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     if (loaded && c === chosen) {
       y.command(loaded.command, loaded.describe, loaded.builder ?? ((b) => b), async (args) => {
         if (exitCode === 2) return; // yargs reported a usage error but still calls the handler
-        exitCode = await loaded.run((passThrough ? { ...args, '--': passThrough } : args) as never, io);
+        exitCode = await loaded.run(args as never, io);
       });
     } else {
       y.command(`${c.name}`, c.describe);

@@ -22,9 +22,13 @@ test("connect() from 'bulwark' starts the daemon, and start, stop, restart, relo
   assert.equal(a?.state, 'online');
   assert.ok(a.pid && isAlive(a.pid));
 
+  // Like `bulwark start script --name a`: a name that exists is refused, unless forced.
+  await assert.rejects(client.start({ name: 'a', script: IDLE }), (err) => err instanceof RemoteError && err.code === 'ECLASH');
+  assert.deepEqual(await client.start({ name: 'a', script: IDLE }, { force: true }), ['a']);
   assert.deepEqual(await client.restart('a'), ['a']);
   const [afterRestart] = await client.status('a');
   assert.notEqual(afterRestart?.pid, a.pid);
+  assert.ok(!isAlive(a.pid));
   assert.deepEqual(await client.reload('a'), ['a']);
   assert.notEqual((await client.status('a'))[0]?.pid, afterRestart?.pid);
 

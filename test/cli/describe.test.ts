@@ -39,7 +39,7 @@ test('describe shows command, env (secrets masked), log files, policy, health, l
   assert.doesNotMatch(text, /s3cr3t|hunter2/);
   assert.match(text, new RegExp(`^stdout +${h.home}/logs/api\\.out\\.log$`, 'm'));
   assert.match(text, new RegExp(`^stderr +${h.home}/logs/api\\.err\\.log$`, 'm'));
-  assert.match(text, /^restart +on-failure; .*errored after 4 restarts/m);
+  assert.match(text, /^restart +on-failure; .*errored after 4 restarts that failed in a row$/m);
   assert.match(text, /^stop +SIGTERM, SIGKILL after 10s/m);
   assert.match(text, /^health +heartbeat within 1h0m; tcp 127\.0\.0\.1:3000 every 1h0m, timeout 2s, 3 failures$/m);
   assert.match(text, /^limits +memory 256\.0MB for 3 samples/m);
