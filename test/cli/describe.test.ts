@@ -27,7 +27,9 @@ test('describe shows command, env (secrets masked), log files, policy, health, l
     cmd: [${JSON.stringify(NODE)}, "-e", ${JSON.stringify(CRASH)}]
     restart: { backoff: { initial: 10ms, max: 20ms }, maxRestarts: 11 }
 `);
-  assert.equal((await h.run(['start', cfg])).code, 0);
+  const started = await h.run(['start', cfg]);
+  assert.equal(started.code, 1, 'flaky fails at start, by design');
+  assert.match(started.stderr, /flaky failed to start/);
   const r = await h.run(['describe', 'api']);
   assert.equal(r.code, 0, r.stderr);
   const text = r.stdout;
