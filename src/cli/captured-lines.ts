@@ -1,7 +1,7 @@
 // Reading capture files for `logs`: the last lines of a file with their offsets, and each line as
 // printed (text with an optional time and prefix, or one JSON object), escaped for the terminal.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { CaptureStream } from '../supervisor/capture-files.js';
+import type { CaptureStream } from '../common/capture-files.js';
 import type { CaptureTimes } from '../supervisor/capture-times.js';
 import { terminalJson, terminalSafe } from './terminal-text.js';
 

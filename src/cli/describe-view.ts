@@ -44,6 +44,7 @@ export function renderDescription(d: AppDescription, logFiles: { stdout: string;
     ['caller env', c.callerEnv ? `${Object.keys(c.callerEnv).length} variables from the shell that ran start (below env)` : '-'],
     ['stdout', logFiles.stdout],
     ['stderr', logFiles.stderr],
+    ['log copies', c.logs.copyTo ? Object.entries(c.logs.copyTo).filter(([, p]) => p !== undefined).map(([k, p]) => `${k} ${p}`).join('; ') : '-'],
     ['log rotation', `at ${formatBytes(c.logs.rotate.size)}, keep ${c.logs.rotate.keep}; format ${c.logs.format}${c.logs.tail.length ? `; also tails ${c.logs.tail.join(', ')}` : ''}`
       + `${c.logs.timestamps !== false ? `; lines stamped ${c.logs.timestamps === true ? '(PM2 time)' : c.logs.timestamps}` : ''}`],
     ['restart', `${c.restart.policy}; backoff ${ms(c.restart.backoff.initial)} x${c.restart.backoff.factor} up to ${ms(c.restart.backoff.max)}; `

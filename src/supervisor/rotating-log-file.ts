@@ -6,7 +6,7 @@
 // in their size; copies elsewhere (logs.copyTo) do not.
 import { closeSync, constants, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { timesFileFor } from './capture-files.js';
+import { timesFileFor } from '../common/capture-files.js';
 import { CaptureTimesWriter } from './capture-times.js';
 
 /**

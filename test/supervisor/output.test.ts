@@ -72,8 +72,8 @@ test('lines are reassembled across chunks, a huge line is cut with a marker, CRL
 test('keep: 0 rotates by starting the file afresh; keep: 2 keeps only two old files', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-rot-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const zero = new RotatingLogFile(join(dir, 'z.log'), { size: 10, keep: 0 });
-  const two = new RotatingLogFile(join(dir, 't.log'), { size: 10, keep: 2 });
+  const zero = new RotatingLogFile(join(dir, 'z.log'), { size: 10, keep: 0 }, { timeIndex: true });
+  const two = new RotatingLogFile(join(dir, 't.log'), { size: 10, keep: 2 }, { timeIndex: true });
   for (let i = 0; i < 5; i++) {
     zero.write(Buffer.from(`line ${i} xxxx\n`));
     two.write(Buffer.from(`line ${i} xxxx\n`));

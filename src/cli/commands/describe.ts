@@ -2,7 +2,7 @@
 import type { BulwarkCommand } from '../command.js';
 import { EXIT } from '../command.js';
 import { withDaemon } from '../daemon-connection.js';
-import { captureFile } from '../../supervisor/capture-files.js';
+import { captureFile } from '../../common/capture-files.js';
 import { maskedEnv, renderDescription, type AppDescription } from '../describe-view.js';
 import { terminalJson } from '../terminal-text.js';
 

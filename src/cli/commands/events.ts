@@ -9,7 +9,7 @@ import { eventTypesAndKinds, isEventTypeOrKind } from '../../events/kinds.js';
 import { DaemonClient, DaemonUnreachableError } from '../../client/client.js';
 import { homePaths, type HomePaths } from '../../daemon/paths.js';
 import type { AppStatus } from '../../supervisor/supervisor.js';
-import { capturedApps } from '../../supervisor/capture-files.js';
+import { capturedApps } from '../../common/capture-files.js';
 import { reportRemoteError } from '../daemon-connection.js';
 import { followFile } from '../follow-file.js';
 import { unknownName, wholeNumber } from '../checks.js';

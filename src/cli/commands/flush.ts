@@ -5,7 +5,7 @@ import { truncateSync, unlinkSync } from 'node:fs';
 import type { BulwarkCommand } from '../command.js';
 import { EXIT } from '../command.js';
 import { homePaths } from '../../daemon/paths.js';
-import { captureFilesOf, capturedApps } from '../../supervisor/capture-files.js';
+import { captureFilesOf, capturedApps } from '../../common/capture-files.js';
 import { unknownName } from '../checks.js';
 
 interface Args { name?: string }

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import type { BulwarkCommand } from '../command.js';
 import { EXIT } from '../command.js';
 import { homePaths } from '../../daemon/paths.js';
-import { CAPTURE_STREAMS, captureFile, capturedApps, timesFileFor, type CaptureStream } from '../../supervisor/capture-files.js';
+import { CAPTURE_STREAMS, captureFile, capturedApps, timesFileFor, type CaptureStream } from '../../common/capture-files.js';
 import { CaptureTimes } from '../../supervisor/capture-times.js';
 import { followFile } from '../follow-file.js';
 import { eachLine, formatLine, lastLines, type CaptureSource } from '../captured-lines.js';
