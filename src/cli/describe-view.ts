@@ -56,9 +56,9 @@ export function renderDescription(d: AppDescription, logFiles: { stdout: string;
     ['watch', c.watch ? `${c.watch.paths.join(', ')}${c.watch.ignore.length ? ` (ignoring ${c.watch.ignore.join(', ')})` : ''}, debounce ${ms(c.watch.debounce)}` : '-'],
   ];
   const parts = [renderTable(['', ''], rows.map(([k, v]) => [k, terminalSafe(v)])).split('\n').slice(1).join('\n')];
-  parts.push(d.status.length ? renderTable(['state', 'pid', 'uptime', 'restarts', 'cpu', 'memory', 'health', 'last exit'],
-    d.status.map((s) => [s.state, s.pid ?? '-', duration(s.state === 'online' ? s.uptimeMs : null), s.restarts, percent(s.cpu), bytes(s.memoryBytes), s.health,
-      s.lastExit ? (s.lastExit.signal ?? `code ${s.lastExit.code}`) : '-'])) : 'not running');
+  parts.push(d.status.length ? renderTable(['state', 'substate', 'pid', 'uptime', 'restarts', 'cpu', 'memory', 'health', 'last exit'],
+    d.status.map((s) => [s.state, s.substate, s.pid ?? '-', duration(s.state === 'online' ? s.uptimeMs : null), s.restarts, percent(s.cpu), bytes(s.memoryBytes), s.health,
+      s.lastExit ? `${s.lastExit.signal ?? `code ${s.lastExit.code}`}${s.lastExit.cause ? ` (${s.lastExit.cause})` : ''}` : '-'])) : 'not running');
   const errors = d.status.flatMap((s) => s.errors);
   if (errors.length) parts.push(`recent problems:\n${errors.map((e) => `  ${terminalSafe(e)}`).join('\n')}`);
   parts.push(d.exits.length
