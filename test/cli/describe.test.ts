@@ -46,7 +46,7 @@ test('describe shows command, env (secrets masked), log files, policy, health, l
   assert.match(text, /^health +heartbeat within 1h0m; tcp 127\.0\.0\.1:3000 every 1h0m, timeout 2s, 3 failures$/m);
   assert.match(text, /^limits +memory 256\.0MB for 3 samples/m);
   assert.match(text, /^cron +0 4 \* \* \*$/m);
-  assert.match(text, /^online +\d+ /m);
+  assert.match(text, /^online +running +\d+ /m);
 
   // 12 crashes (11 restarts): the last 10 exits are listed with their cause; the app's stderr cannot reach the terminal raw.
   await waitFor('the flaky app errored', async () => (await h.json<{ state: string }[]>(['status', 'flaky']))[0]?.state === 'errored', 30_000);
