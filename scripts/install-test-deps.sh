@@ -3,12 +3,12 @@
 # relp for RELP), systemd (for `systemd-analyze verify`), openssl (throw-away test CA), prometheus
 # (a real scraper, and promtool), chromium (headless browser tests, the system binary), nftables and
 # iproute2 (bans tested in network namespaces), tmux (terminal UI tests), python3 (apps run by
-# extension: .py under python3).
+# extension: .py under python3), zsh (shell completion test).
 # Installs only what is missing; needs root (apt-get).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 need=()
-for pkg in rsyslog rsyslog-gnutls rsyslog-relp systemd openssl prometheus chromium nftables iproute2 tmux python3; do
+for pkg in rsyslog rsyslog-gnutls rsyslog-relp systemd openssl prometheus chromium nftables iproute2 tmux python3 zsh; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -8,12 +8,14 @@ function statOrNull(p: string): { ino: number } | null {
   try { return statSync(p); } catch { return null; }
 }
 
-export function followFile(path: string, fromOffset: number, onText: (text: string) => void, pollMs = 200): Follower {
+/** onText gets whole lines (ending in \n) and the file offset of their first byte. */
+export function followFile(path: string, fromOffset: number, onText: (text: string, offset: number) => void, pollMs = 200): Follower {
   let fd: number | null = null;
   let ino = 0;
   let offset = fromOffset;
   const buf = Buffer.alloc(64 * 1024);
-  let partial = '';
+  // Bytes after the last newline, kept as bytes so a character split across reads stays whole.
+  let partial = Buffer.alloc(0);
 
   const open = (at: number) => {
     try {
@@ -29,11 +31,12 @@ export function followFile(path: string, fromOffset: number, onText: (text: stri
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, offset);
       if (n <= 0) break;
+      const start = offset - partial.length;
       offset += n;
-      const text = partial + buf.toString('utf8', 0, n);
-      const nl = text.lastIndexOf('\n');
-      partial = text.slice(nl + 1);
-      if (nl >= 0) onText(text.slice(0, nl + 1));
+      const bytes = partial.length ? Buffer.concat([partial, buf.subarray(0, n)]) : buf.subarray(0, n);
+      const nl = bytes.lastIndexOf(10);
+      partial = Buffer.from(bytes.subarray(nl + 1));
+      if (nl >= 0) onText(bytes.toString('utf8', 0, nl + 1), start);
     }
   };
   const tick = () => {
@@ -49,7 +52,7 @@ export function followFile(path: string, fromOffset: number, onText: (text: stri
       open(0);
       drain();
     }
-    else if (st.size < offset) { offset = 0; partial = ''; drain(); } // copytruncate
+    else if (st.size < offset) { offset = 0; partial = Buffer.alloc(0); drain(); } // copytruncate
   };
   const readWhole = (p: string) => {
     try {

@@ -1,6 +1,9 @@
 // bulwark's CLI entry. Commands are loaded only when invoked: `bulwark status` must answer in about
 // the time Node takes to start, so it skips yargs altogether (see fastStatus).
 import type { BulwarkCommand, CliIO } from './command.js';
+import { VERSION } from '../version.js';
+import { quietOnClosedPipe } from './closed-pipe.js';
+import { usageLine } from './usage-line.js';
 
 interface CommandEntry { name: string; describe: string; load: () => Promise<{ default: BulwarkCommand<any> }> }
 
@@ -11,7 +14,9 @@ const COMMANDS: CommandEntry[] = [
   { name: 'restart', describe: 'restart an app (or all)', load: () => import('./commands/restart.js') },
   { name: 'delete', describe: 'stop an app (or all) and forget it', load: () => import('./commands/delete.js') },
   { name: 'status', describe: 'show apps: pid, state, uptime, restarts, cpu, memory, last exit, health', load: () => import('./commands/status.js') },
+  { name: 'describe', describe: 'everything about one app: command, env keys, logs, policy, health, limits, last exits', load: () => import('./commands/describe.js') },
   { name: 'logs', describe: "show an app's captured stdout/stderr", load: () => import('./commands/logs.js') },
+  { name: 'flush', describe: "empty an app's captured stdout/stderr (all apps without a name)", load: () => import('./commands/flush.js') },
   { name: 'events', describe: 'show the event history (starts, exits, crashes, hangs, detections, alerts)', load: () => import('./commands/events.js') },
   { name: 'scan', describe: 'detect attacks in log files offline (like fail2ban-regex)', load: () => import('./commands/scan.js') },
   { name: 'offenders', describe: 'show the black book: IPs and users with counts by kind', load: () => import('./commands/offenders.js') },
@@ -33,11 +38,16 @@ const io: CliIO = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const fast = await fastStatus(argv) ?? await fastDaemon(argv);
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) { io.out(VERSION); return 0; }
+  if (argv.length === 0) argv = ['--help'];
+  const fast = await fastStatus(argv) ?? await fastDaemon(argv) ?? await completeAppNames(argv);
   if (fast !== undefined) return fast;
+  if (argv[0] === 'completion') argv = chooseCompletionShell(argv);
 
   const [{ default: yargs }, { hideBin }] = await Promise.all([import('yargs'), import('yargs/helpers')]);
-  const first = argv.find((a) => !a.startsWith('-'));
+  // A shell asking for completions passes its words after the flag, the program's own name first.
+  const words = argv[0] === '--get-yargs-completions' ? argv.slice(2) : argv;
+  const first = words.find((a) => !a.startsWith('-'));
   const chosen = COMMANDS.find((c) => c.name === first);
   const loaded = chosen ? (await chosen.load()).default : undefined;
 
@@ -54,9 +64,11 @@ async function main(argv: string[]): Promise<number> {
     // Arguments after `--` belong to the app: kept verbatim, never turned into numbers.
     .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false })
     .exitProcess(false)
+    .completion('completion', 'print the shell completion script: `bulwark completion [bash|zsh] >> ~/.bashrc`')
     .fail((msg, err) => {
-      if (err) throw err;
-      if (exitCode !== 2) io.err(`${msg}\n(see bulwark --help)`); // the first problem is enough
+      if (err instanceof Error) throw err; // a .check() that returns its message passes it as err too
+      // The first problem is enough; a missing argument is answered with the command's usage line.
+      if (exitCode !== 2) io.err(usageLine(msg, loaded?.command) ?? `${msg}\n(see bulwark --help)`);
       exitCode = 2;
     });
   for (const c of COMMANDS) {
@@ -90,6 +102,27 @@ async function fastDaemon(argv: string[]): Promise<number | undefined> {
   return daemon.run({ foreground: true }, io);
 }
 
+/** `completion zsh|bash` picks the script by name (yargs otherwise goes by $SHELL). */
+function chooseCompletionShell(argv: string[]): string[] {
+  const shell = argv[1];
+  if (shell !== 'bash' && shell !== 'zsh') return argv;
+  process.env.SHELL = `/bin/${shell}`;
+  return ['completion', ...argv.slice(2)];
+}
+
+/** `bulwark stop <TAB>`: app names (from the capture files, so no daemon call); yargs completes the rest. */
+async function completeAppNames(argv: string[]): Promise<number | undefined> {
+  const [, command, current = '', ...more] = argv.slice(1); // the shell's words: bulwark, command, current
+  if (argv[0] !== '--get-yargs-completions' || more.length > 0 || !APP_NAME_COMMANDS.has(command ?? '') || current.startsWith('-')) return undefined;
+  const { capturedAppNames } = await import('./app-names.js');
+  const all = ['stop', 'restart', 'reload', 'delete'].includes(command!) ? ['all'] : [];
+  for (const name of [...all, ...capturedAppNames()]) io.out(name);
+  return 0;
+}
+
+const APP_NAME_COMMANDS = new Set(['start', 'stop', 'restart', 'reload', 'delete', 'status', 'logs', 'describe', 'flush']);
+
+quietOnClosedPipe();
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: Error & { code?: string }) => {

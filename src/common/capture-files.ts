@@ -1,10 +1,13 @@
 // Where an app's captured output lives. The one place that names capture files: the supervisor
 // writes them, the log pipeline reads them (detection, forwarding), `bulwark logs` shows them.
-// $BULWARK_HOME/logs/<app>.out.log and <app>.err.log, rotated to .1 .. .<keep>; `logs.copyTo`
-// (PM2's out_file, error_file, log_file) adds copies where the user wants them.
+// $BULWARK_HOME/logs/<app>.out.log and <app>.err.log, rotated to .1 .. .<keep>, each beside its
+// time index <app>.out.times (when each part was read; named so the capture globs never read it as
+// log text); `logs.copyTo` (PM2's out_file, error_file, log_file) adds copies where the user wants them.
+import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
 export type CaptureStream = 'out' | 'err';
+export const CAPTURE_STREAMS: readonly CaptureStream[] = ['out', 'err'];
 
 export function captureFile(logsDir: string, app: string, stream: CaptureStream): string {
   return join(logsDir, `${app}.${stream}.log`);
@@ -26,6 +29,24 @@ export function parseCaptureFile(path: string): { app: string; stream: CaptureSt
 /** Apps with a live capture file among these file names. */
 export function appsWithCaptures(names: readonly string[]): string[] {
   return [...new Set(names.filter((n) => /\.(out|err)\.log$/.test(n)).map((n) => parseCaptureFile(n)!.app))].sort();
+}
+
+/** Apps with a live capture file in the logs dir (none when it does not exist). */
+export function capturedApps(logsDir: string): string[] {
+  try { return appsWithCaptures(readdirSync(logsDir)); } catch { return []; }
+}
+
+/** The time index of a capture file, rotated or not: api.out.log.2 -> api.out.times.2. */
+export function timesFileFor(capturePath: string): string {
+  return capturePath.replace(/\.log(\.\d+)?$/, '.times$1');
+}
+
+/** Every file of one app's capture: current and rotated logs with their time indexes. */
+export function captureFilesOf(logsDir: string, app: string): string[] {
+  let names: string[];
+  try { names = readdirSync(logsDir); } catch { return []; }
+  const own = new RegExp(`^${app.replace(/\./g, '\\.')}\\.(out|err)\\.(log|times)(\\.\\d+)?$`);
+  return names.filter((n) => own.test(n)).map((n) => join(logsDir, n));
 }
 
 export interface CaptureCopySettings {

@@ -3,8 +3,9 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
+import { channelNames } from '../config/names.js';
 import { EventCounters } from '../events/counters.js';
-import { EventLog, matches } from '../events/event-log.js';
+import { EventLog, eventsFile, matches } from '../events/event-log.js';
 import { newEventId } from '../events/id.js';
 import type { BulwarkEvent } from '../events/types.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -55,7 +56,7 @@ export class Daemon {
 
   constructor(private readonly paths: HomePaths, foreground: boolean) {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
-    this.events = new EventLog(join(paths.stateDir, 'events.jsonl'));
+    this.events = new EventLog(eventsFile(paths.stateDir));
     this.table = new AppTableStore(paths.stateDir);
     this.supervisor = new Supervisor({
       logsDir: paths.logsDir,
@@ -350,10 +351,19 @@ export class Daemon {
       if (!args.all) return apps;
       return { apps, forward: this.forwarder?.status() ?? [], pipeline: this.pipeline?.stats() ?? null };
     });
+    h.set('describe', (args) => {
+      const [name, ...more] = this.targets(args.name);
+      if (more.length > 0 || name === undefined) throw new ControlError('EBADREQ', 'describe takes one app name');
+      // Exits are the transitions that carry an exit code or signal, whatever their kind.
+      const exits = this.events.query({ app: name, type: 'lifecycle', limit: RECENT_EXITS * 20 })
+        .filter((e) => e.type === 'lifecycle' && e.to !== undefined && ('code' in e || 'signal' in e)).slice(-RECENT_EXITS);
+      return { config: this.supervisor.config(name), status: this.supervisor.status(name), exits };
+    });
     h.set('offenders', () => this.pipeline?.offendersList() ?? []);
     h.set('forward.status', () => this.forwarder?.status() ?? []);
     h.set('forward.test', (args) => this.forwarder?.test(args.name as string | undefined) ?? []);
     h.set('alert.test', (args) => this.alerts?.test(args.channel as string | undefined) ?? []);
+    h.set('alert.channels', () => channelNames(this.settings?.alerts.channels ?? []));
     h.set('events', (args, ctx) => {
       const filter = { type: args.type as string | undefined, app: args.app as string | undefined, limit: Number(args.limit ?? 100) };
       if (!args.follow) return this.events.query(filter);
@@ -385,6 +395,9 @@ export class Daemon {
 }
 
 type Settings = Omit<BulwarkConfig, 'apps'>;
+
+/** How many past exits `describe` shows. */
+const RECENT_EXITS = 10;
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `bulwark kill`. */
 export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<Daemon> {

@@ -1,5 +1,5 @@
 // The state home ($BULWARK_HOME, default ~/.bulwark) and everything in it.
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -24,10 +24,31 @@ export function homePaths(home = process.env.BULWARK_HOME || join(homedir(), '.b
   };
 }
 
+/** A home that cannot be created or written: one line naming BULWARK_HOME and how to set it. */
+export class HomeError extends Error {
+  readonly code = 'EHOME';
+}
+
 /** Creates the home 0700 (and tightens it if it was looser), with logs/ and state/ inside. */
 export function ensureHome(p: HomePaths): void {
-  mkdirSync(p.home, { recursive: true, mode: 0o700 });
-  if ((statSync(p.home).mode & 0o077) !== 0) chmodSync(p.home, 0o700);
-  mkdirSync(p.logsDir, { recursive: true, mode: 0o700 });
-  mkdirSync(p.stateDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(p.home, { recursive: true, mode: 0o700 });
+    if ((statSync(p.home).mode & 0o077) !== 0) chmodSync(p.home, 0o700);
+    mkdirSync(p.logsDir, { recursive: true, mode: 0o700 });
+    mkdirSync(p.stateDir, { recursive: true, mode: 0o700 });
+    accessSync(p.home, constants.W_OK);
+  } catch (err) {
+    throw homeError(p.home, err as NodeJS.ErrnoException);
+  }
+}
+
+const HOME_PROBLEMS: Record<string, string> = {
+  EEXIST: 'it (or its logs/ or state/) is a file, not a directory', ENOTDIR: 'a part of the path is a file, not a directory',
+  ENOENT: 'it cannot be created there', EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'the file system is read-only', ENOSPC: 'the disk is full',
+};
+
+function homeError(home: string, err: NodeJS.ErrnoException): HomeError {
+  const which = process.env.BULWARK_HOME ? `BULWARK_HOME=${home}` : `BULWARK_HOME (default ${home})`;
+  const why = HOME_PROBLEMS[err.code ?? ''] ?? err.message;
+  return new HomeError(`cannot use ${which}: ${why}; set BULWARK_HOME to a directory you can write, e.g. \`export BULWARK_HOME=$HOME/.bulwark\``);
 }

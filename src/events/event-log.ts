@@ -1,6 +1,7 @@
 // The durable event history (state/events.jsonl): appended in batches and fdatasync'd (off the
 // event loop, one at a time, each covering every write before it), so `events` survives a crash. Recent events stay in memory for fast queries and for followers.
 import { closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BulwarkEvent } from './types.js';
 
 const MAX_FILE_BYTES = 32 * 1024 * 1024;
@@ -101,19 +102,35 @@ export class EventLog {
   }
 
   private loadTail(): void {
-    if (!existsSync(this.file)) return;
-    const size = statSync(this.file).size;
-    const start = Math.max(0, size - LOAD_TAIL_BYTES);
-    const buf = Buffer.alloc(size - start);
-    const fd = openSync(this.file, 'r');
-    try { readSync(fd, buf, 0, buf.length, start); } finally { closeSync(fd); }
-    const lines = buf.toString('utf8').split('\n');
-    if (start > 0) lines.shift(); // partial first line
-    for (const line of lines.slice(-RECENT)) {
-      if (!line) continue;
-      try { this.recent.push(JSON.parse(line) as BulwarkEvent); } catch { /* torn last write after a crash */ }
-    }
+    this.recent.push(...readRecentEvents(this.file).events);
   }
+}
+
+/**
+ * The latest events in a history file (what the daemon keeps in memory), and the file size they
+ * end at; also how `events` reads the history while the daemon is down.
+ */
+export function readRecentEvents(file: string): { events: BulwarkEvent[]; size: number } {
+  if (!existsSync(file)) return { events: [], size: 0 };
+  const size = statSync(file).size;
+  if (size === 0) return { events: [], size: 0 };
+  const start = Math.max(0, size - LOAD_TAIL_BYTES);
+  const buf = Buffer.alloc(size - start);
+  const fd = openSync(file, 'r');
+  try { readSync(fd, buf, 0, buf.length, start); } finally { closeSync(fd); }
+  const lines = buf.toString('utf8').split('\n');
+  if (start > 0) lines.shift(); // partial first line
+  const events: BulwarkEvent[] = [];
+  for (const line of lines.slice(-RECENT)) {
+    if (!line) continue;
+    try { events.push(JSON.parse(line) as BulwarkEvent); } catch { /* torn last write after a crash */ }
+  }
+  return { events, size: start + buf.lastIndexOf(10) + 1 }; // up to the last whole line
+}
+
+/** The history file in a state dir. */
+export function eventsFile(stateDir: string): string {
+  return join(stateDir, 'events.jsonl');
 }
 
 export function matches(e: BulwarkEvent, f: { type?: string; app?: string }): boolean {

@@ -1,5 +1,6 @@
 // The black book: every IP and user that security events named, with counts by kind and first/last seen.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SecurityEvent } from '../events/types.js';
 import type { SecurityKind } from '../config/schema/index.js';
 import { writeFileAtomic } from '../common/atomic-file.js';
@@ -13,6 +14,11 @@ export interface Offender {
   /** ISO times of the first and latest event. */
   firstSeen: string;
   lastSeen: string;
+}
+
+/** The black book in a state dir (read by `offenders` directly when the daemon is down). */
+export function offendersFile(stateDir: string): string {
+  return join(stateDir, 'offenders.json');
 }
 
 /** Bound on entries; the least recently seen go first. */

@@ -12,7 +12,7 @@ import { PM2_TIME_FORMAT, timestampPrefix } from '../common/date-format.js';
 import type { AppConfig, SecurityConfig } from '../config/schema/index.js';
 import type { BulwarkEvent, LogLine } from '../events/types.js';
 import { Detector } from './detect/detector.js';
-import { OffenderBook, type Offender } from './offenders.js';
+import { OffenderBook, offendersFile, type Offender } from './offenders.js';
 import { hostileInputCounters, type InputCounters } from './parse/hostile.js';
 import { TailSource, type TailBatch } from './tail/index.js';
 
@@ -78,7 +78,7 @@ export class LogPipeline {
   constructor(
     private readonly opts: { logsDir: string; stateDir: string; security: SecurityConfig; sinks: PipelineSinks; onError(err: Error): void },
   ) {
-    this.offenders = new OffenderBook(join(opts.stateDir, 'offenders.json'));
+    this.offenders = new OffenderBook(offendersFile(opts.stateDir));
     this.detector = this.newDetector(opts.security);
     this.persistTimer = setInterval(() => this.detector.flush(), PERSIST_EVERY_MS).unref();
   }

@@ -27,7 +27,8 @@ export function openCaptureWriters(app: AppConfig, logsDir: string): CaptureWrit
     let file = files.get(path);
     if (file !== undefined) return file;
     try {
-      file = new RotatingLogFile(path, app.logs.rotate);
+      // bulwark's own capture files (required) keep a time index for `logs --timestamps`; copies do not.
+      file = new RotatingLogFile(path, app.logs.rotate, { timeIndex: required });
     } catch (err) {
       if (required) throw err;
       problems.push(`cannot write the copy ${path} (logs.copyTo): ${(err as Error).message}; output is still captured`);

@@ -85,3 +85,9 @@ export function listGroupMembers(pgid: number): ProcStat[] {
   return out;
 }
 
+
+/** True while pid runs; a zombie (exited, its parent has not reaped it yet) counts as gone. */
+export function isRunning(pid: number): boolean {
+  try { process.kill(pid, 0); } catch { return false; }
+  return readProcStat(pid)?.state !== 'Z';
+}

@@ -1,9 +1,13 @@
 // An append-only capture file rotated by size (<file>.1 is the newest old one, <file>.<keep> the
 // oldest). Callers write whole lines only, so a rotation never splits a line; the size is a soft
 // limit exceeded by at most one write. Writes are synchronous: page-cache appends take
-// microseconds, and a sync write means a rename can never race a pending write.
+// microseconds, and a sync write means a rename can never race a pending write. bulwark's own
+// capture files have a time index beside them (capture-times.ts), rotated with them and counted
+// in their size; copies elsewhere (logs.copyTo) do not.
 import { closeSync, constants, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { timesFileFor } from '../common/capture-files.js';
+import { CaptureTimesWriter } from './capture-times.js';
 
 /**
  * Append, create 0600, and never through a symlink: a copy may live in a directory others can
@@ -21,15 +25,22 @@ export interface RotateOptions {
 export class RotatingLogFile {
   private fd: number;
   private size: number;
+  private readonly times: CaptureTimesWriter | null;
 
-  constructor(readonly path: string, private readonly rotate: RotateOptions) {
+  constructor(readonly path: string, private readonly rotate: RotateOptions, opts: { timeIndex?: boolean } = {}) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.fd = openSync(path, APPEND, 0o600);
-    this.size = fstatSync(this.fd).size;
+    this.times = opts.timeIndex ? new CaptureTimesWriter(timesFileFor(path)) : null;
+    this.size = fstatSync(this.fd).size + (this.times?.size ?? 0);
   }
 
   /** Appends buf[start, end) — which must end at a line boundary — then rotates if due. */
   write(buf: Uint8Array, start = 0, end = buf.length): void {
+    if (this.times !== null) {
+      // The offset comes from the file, not our count: `bulwark flush` may have emptied it meanwhile.
+      const now = Date.now();
+      if (this.times.due(now)) this.size += this.times.mark(fstatSync(this.fd).size, now);
+    }
     let off = start;
     while (off < end) off += writeSync(this.fd, buf, off, end - off);
     this.size += end - start;
@@ -39,17 +50,31 @@ export class RotatingLogFile {
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+    this.times?.close();
   }
 
   private rotateNow(): void {
     closeSync(this.fd);
     const { keep } = this.rotate;
-    for (let i = keep - 1; i >= 1; i--) renameIfExists(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+    const index = this.times?.path;
+    for (let i = keep - 1; i >= 1; i--) {
+      renameIfExists(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+      if (index !== undefined) renameIfExists(`${index}.${i}`, `${index}.${i + 1}`);
+    }
     if (keep > 0) renameSync(this.path, `${this.path}.1`);
     else unlinkSync(this.path);
+    if (index !== undefined) {
+      if (keep > 0) renameIfExists(index, `${index}.1`);
+      else unlinkIfExists(index);
+    }
     this.fd = openSync(this.path, APPEND, 0o600);
+    this.times?.reopen();
     this.size = 0;
   }
+}
+
+function unlinkIfExists(path: string): void {
+  try { unlinkSync(path); } catch { /* gone */ }
 }
 
 function renameIfExists(from: string, to: string): void {

@@ -72,15 +72,16 @@ test('lines are reassembled across chunks, a huge line is cut with a marker, CRL
 test('keep: 0 rotates by starting the file afresh; keep: 2 keeps only two old files', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-rot-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const zero = new RotatingLogFile(join(dir, 'z.log'), { size: 10, keep: 0 });
-  const two = new RotatingLogFile(join(dir, 't.log'), { size: 10, keep: 2 });
+  const zero = new RotatingLogFile(join(dir, 'z.log'), { size: 10, keep: 0 }, { timeIndex: true });
+  const two = new RotatingLogFile(join(dir, 't.log'), { size: 10, keep: 2 }, { timeIndex: true });
   for (let i = 0; i < 5; i++) {
     zero.write(Buffer.from(`line ${i} xxxx\n`));
     two.write(Buffer.from(`line ${i} xxxx\n`));
   }
   zero.close();
   two.close();
-  assert.deepEqual(readdirSync(dir).sort(), ['t.log', 't.log.1', 't.log.2', 'z.log']);
+  // Each file's time index (logs --timestamps) rotates with it.
+  assert.deepEqual(readdirSync(dir).sort(), ['t.log', 't.log.1', 't.log.2', 't.times', 't.times.1', 't.times.2', 'z.log', 'z.times']);
   assert.equal(readFileSync(join(dir, 't.log.1'), 'utf8'), 'line 4 xxxx\n');
   assert.equal(readFileSync(join(dir, 't.log.2'), 'utf8'), 'line 3 xxxx\n');
 });

@@ -1,7 +1,20 @@
-// `bulwark events [--type T] [--app A] [-n N] [-f] [--json]`: the durable history, optionally followed.
-import type { BulwarkCommand } from '../command.js';
+// `bulwark events [--type T] [--app A] [-n N] [-f] [--json]`: the durable history, optionally
+// followed. From the daemon when it runs; from state/events.jsonl when it does not (a post-mortem
+// after a crash is when the history matters most), following the file with -f.
+import type { BulwarkCommand, CliIO } from '../command.js';
+import { EXIT } from '../command.js';
 import type { BulwarkEvent } from '../../events/types.js';
-import { withDaemon } from '../daemon-connection.js';
+import { eventsFile, matches, readRecentEvents } from '../../events/event-log.js';
+import { eventTypesAndKinds, isEventTypeOrKind } from '../../events/kinds.js';
+import { DaemonClient, DaemonUnreachableError } from '../../client/client.js';
+import { homePaths, type HomePaths } from '../../daemon/paths.js';
+import type { AppStatus } from '../../supervisor/supervisor.js';
+import { capturedApps } from '../../common/capture-files.js';
+import { reportRemoteError } from '../daemon-connection.js';
+import { followFile } from '../follow-file.js';
+import { unknownName, wholeNumber } from '../checks.js';
+import { untilInterrupted } from '../interrupt.js';
+import { terminalJson, terminalSafe } from '../terminal-text.js';
 
 interface Args { type?: string; app?: string; lines: number; follow?: boolean; json?: boolean }
 
@@ -13,18 +26,80 @@ const events: BulwarkCommand<Args> = {
     .option('app', { type: 'string', describe: 'only this app' })
     .option('lines', { alias: 'n', type: 'number', default: 50, describe: 'how many past events' })
     .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new events' })
-    .option('json', { type: 'boolean', describe: 'one JSON object per line' }),
-  run: (argv, io) => withDaemon(io, async (c) => {
-    const print = (e: BulwarkEvent) => io.out(argv.json ? JSON.stringify(e) : formatEvent(e));
-    const args = { type: argv.type, app: argv.app, limit: argv.lines, follow: argv.follow };
-    if (!argv.follow) {
-      for (const e of await c.request<BulwarkEvent[]>('events', args)) print(e);
-      return 0;
+    .option('json', { type: 'boolean', describe: 'one JSON object per line' })
+    .check(wholeNumber('lines', '-n'))
+    .check((a) => a.type === undefined || isEventTypeOrKind(String(a.type))
+      || `--type ${JSON.stringify(a.type)} is not an event type or kind; one of: ${eventTypesAndKinds().join(', ')}`),
+  run: async (argv, io) => {
+    const paths = homePaths();
+    const interrupted = argv.follow ? untilInterrupted() : undefined; // before any output: Ctrl-C may come at once
+    let client: DaemonClient;
+    try {
+      client = await DaemonClient.connect(paths.socket);
+    } catch (err) {
+      if (!(err instanceof DaemonUnreachableError)) throw err;
+      return fromDisk(argv, io, paths, interrupted);
     }
-    await c.request('events', args, (d) => print(d as BulwarkEvent));
-    return 0;
-  }),
+    try {
+      return await fromDaemon(client, argv, io, interrupted);
+    } catch (err) {
+      return reportRemoteError(io, err);
+    } finally {
+      client.close();
+    }
+  },
 };
+
+async function fromDaemon(c: DaemonClient, argv: Args, io: CliIO, interrupted: Promise<unknown> | undefined): Promise<number> {
+  const filter = { type: argv.type, app: argv.app, limit: argv.lines };
+  if (argv.app !== undefined) {
+    const known = new Set((await c.request<AppStatus[]>('status')).map((s) => s.name));
+    if (!known.has(argv.app)) {
+      // Not running now: a deleted app still has a history.
+      for (const e of await c.request<BulwarkEvent[]>('events', { limit: 100_000 })) if (e.app) known.add(e.app);
+      if (!known.has(argv.app)) return unknownName(io, 'app', argv.app, [...known].sort());
+    }
+  }
+  const print = printer(argv, io);
+  if (!interrupted) {
+    for (const e of await c.request<BulwarkEvent[]>('events', filter)) print(e);
+    return EXIT.OK;
+  }
+  await Promise.race([c.request('events', { ...filter, follow: true }, (d) => print(d as BulwarkEvent)), interrupted]);
+  return EXIT.OK;
+}
+
+async function fromDisk(argv: Args, io: CliIO, paths: HomePaths, interrupted: Promise<unknown> | undefined): Promise<number> {
+  const file = eventsFile(paths.stateDir);
+  io.err(`bulwark: the daemon is not running; reading the history from ${file}`);
+  const { events: recent, size } = readRecentEvents(file);
+  if (argv.app !== undefined) {
+    const known = new Set([...capturedApps(paths.logsDir), ...recent.flatMap((e) => (e.app ? [e.app] : []))]);
+    if (!known.has(argv.app)) return unknownName(io, 'app', argv.app, [...known].sort());
+  }
+  const filter = { type: argv.type, app: argv.app };
+  const print = printer(argv, io);
+  const shown = argv.lines > 0 ? recent.filter((e) => matches(e, filter)).slice(-argv.lines) : [];
+  for (const e of shown) print(e);
+  if (!interrupted) return EXIT.OK;
+  // The daemon appends to the file when it comes back; followFile follows its rotation too.
+  const follower = followFile(file, size, (text) => {
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      let e: BulwarkEvent;
+      try { e = JSON.parse(line) as BulwarkEvent; } catch { continue; }
+      if (matches(e, filter)) print(e);
+    }
+  });
+  await interrupted;
+  follower.stop();
+  return EXIT.OK;
+}
+
+/** One event a line; event text carries log-derived fields (ip, user, reasons), so it is escaped. */
+function printer(argv: Args, io: CliIO): (e: BulwarkEvent) => void {
+  return (e) => io.out(argv.json ? terminalJson(e) : terminalSafe(formatEvent(e)));
+}
 
 export function formatEvent(e: BulwarkEvent): string {
   const head = `${e.at}  ${e.type.padEnd(9)} ${e.kind.padEnd(14)} ${(e.app ?? '-').padEnd(12)}`;

@@ -5,6 +5,8 @@ import { EXIT } from '../command.js';
 import type { EndpointStatus, TestResult } from '../../forward/index.js';
 import { withDaemon } from '../daemon-connection.js';
 import { renderTable } from '../format.js';
+import { unknownName } from '../checks.js';
+import { loadConfigOrReport } from '../config-file.js';
 
 interface Args { action: 'test' | 'status'; name?: string; config?: string; json?: boolean }
 
@@ -19,9 +21,11 @@ const forward: BulwarkCommand<Args> = {
   run: async (argv, io) => {
     if (argv.action === 'test' && argv.config) return testFromFile(argv, io);
     return withDaemon(io, async (c) => {
+      const st = await c.request<EndpointStatus[]>('forward.status');
+      if (argv.name !== undefined && !st.some((e) => e.name === argv.name)) return unknownName(io, 'forward endpoint', argv.name, st.map((e) => e.name));
       if (argv.action === 'status') {
-        const st = await c.request<EndpointStatus[]>('forward.status');
-        io.out(argv.json ? JSON.stringify(st) : st.length ? statusTable(st) : 'no forward endpoints configured');
+        const shown = st.filter((e) => argv.name === undefined || e.name === argv.name);
+        io.out(argv.json ? JSON.stringify(shown) : shown.length ? statusTable(shown) : 'no forward endpoints configured');
         return 0;
       }
       return report(await c.request<TestResult[]>('forward.test', { name: argv.name }), argv, io);
@@ -30,9 +34,12 @@ const forward: BulwarkCommand<Args> = {
 };
 
 async function testFromFile(argv: Args, io: CliIO): Promise<number> {
-  const [{ loadConfigFile }, { Forwarder }, { mkdtempSync, rmSync }, { tmpdir, hostname }, { join }] = await Promise.all([
-    import('../../config/load.js'), import('../../forward/index.js'), import('node:fs'), import('node:os'), import('node:path')]);
-  const { config } = await loadConfigFile(argv.config!);
+  const [{ Forwarder }, { mkdtempSync, rmSync }, { tmpdir, hostname }, { join }] = await Promise.all([
+    import('../../forward/index.js'), import('node:fs'), import('node:os'), import('node:path')]);
+  const config = await loadConfigOrReport(argv.config!, io);
+  if (typeof config === 'number') return config;
+  const known = config.forward.map((e) => e.name);
+  if (argv.name !== undefined && !known.includes(argv.name)) return unknownName(io, 'forward endpoint', argv.name, known);
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-forward-test-'));
   try {
     const f = new Forwarder(config.forward, { stateDir: dir, hostname: hostname(), emit: () => {} });

@@ -3,6 +3,7 @@ import type { BulwarkCommand } from '../command.js';
 import { DaemonClient, DaemonUnreachableError } from '../../client/client.js';
 import { homePaths } from '../../daemon/paths.js';
 import { reportRemoteError } from '../daemon-connection.js';
+import { isRunning } from '../../supervisor/proc-stat.js';
 
 const kill: BulwarkCommand = {
   command: 'kill',
@@ -30,8 +31,9 @@ const kill: BulwarkCommand = {
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // A zombie is gone: a program that launched the daemon through the API reaps it only when its loop runs.
   while (Date.now() < deadline) {
-    try { process.kill(pid, 0); } catch { return; }
+    if (!isRunning(pid)) return;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`the daemon (pid ${pid}) is still running after ${timeoutMs / 1000}s`);

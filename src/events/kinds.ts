@@ -1,0 +1,29 @@
+// Every event kind the daemon publishes, by type: what `events --type` accepts besides the types
+// themselves. A producer that adds a kind adds it here (an unknown --type is a usage error).
+import { SECURITY_KINDS } from '../config/schema/security.js';
+import { EVENT_TYPES, type AlertEvent, type EventType, type ForwardEvent, type LifecycleKind } from './types.js';
+
+const LIFECYCLE_KINDS = ['start', 'restart', 'online', 'exit', 'crash', 'hang', 'cpu', 'memory', 'stop', 'kill', 'stopped', 'backoff',
+  'health', 'recovered', 'errored', 'delete'] as const satisfies readonly LifecycleKind[];
+// A lifecycle kind added to the union but not listed above fails to compile here.
+const everyLifecycleKind: Exclude<LifecycleKind, (typeof LIFECYCLE_KINDS)[number]> extends never ? true : never = true;
+void everyLifecycleKind;
+
+export const EVENT_KINDS: Record<EventType, readonly string[]> = {
+  lifecycle: LIFECYCLE_KINDS,
+  security: SECURITY_KINDS,
+  alert: ['alert.sent', 'alert.failed', 'alert.expired'] satisfies AlertEvent['kind'][],
+  forward: ['forward.error', 'forward.down', 'forward.up', 'forward.dropped'] satisfies ForwardEvent['kind'][],
+  // Daemon kinds are plain strings where they are published (daemon.ts, supervisor.ts): keep in step.
+  daemon: ['start', 'stop', 'resurrect', 'resurrect-failed', 'orphans-reaped', 'internal-error', 'containment', 'stall', 'forward.test'],
+};
+
+/** True for a type, a kind, or a kind family (`alert` for alert.*). */
+export function isEventTypeOrKind(value: string): boolean {
+  return (EVENT_TYPES as readonly string[]).includes(value) || Object.values(EVENT_KINDS).some((kinds) => kinds.includes(value));
+}
+
+/** For the usage message: the types, then every kind once. */
+export function eventTypesAndKinds(): string[] {
+  return [...new Set([...EVENT_TYPES, ...Object.values(EVENT_KINDS).flat()])];
+}
