@@ -18,7 +18,7 @@ test('the tarball ships the build, docs, examples and LICENSE, and no tests, ben
   for (const f of ['bin/bulwark', 'dist/src/cli/main.js', 'dist/src/api/index.js', 'dist/src/api/index.d.ts', 'LICENSE', 'README.md', 'package.json', 'docs/api.md', 'docs/reference.md', 'examples/bulwark.yml']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
-  for (const f of files) assert.doesNotMatch(f, /^(test|bench|scripts|\.ci|dist\/bench|src)\/|\.test\.|fixtures|\.tgz$|tsconfig/, `${f} is not shipped`);
+  for (const f of files) assert.doesNotMatch(f, /^(test|bench|scripts|\.ci|dist\/bench|src)\/|\.test\.[cm]?[jt]s$|fixtures|\.tgz$|tsconfig/, `${f} is not shipped`);
   assert.match(readFileSync(join(pkg.packageDir, 'LICENSE'), 'utf8'), /^MIT License/);
 });
 
