@@ -3,6 +3,7 @@
 import type { LifecycleEvent, LifecycleKind, SecurityEvent } from '../events/types.js';
 import type { AlertKind } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
+import { escapeText } from '../common/escape.js';
 
 export type AlertKindOrTest = AlertKind | 'test';
 
@@ -40,19 +41,9 @@ export interface Alert {
 
 const MAX_LINE = 1000;
 
-/** Control characters (C0, DEL, C1, U+2028/2029) as visible escapes, so a log line cannot forge lines or markup. */
+/** The log line an alert quotes: escaped (src/common/escape.ts) and cut to MAX_LINE characters. */
 export function escapeLine(line: string): string {
-  // eslint-disable-next-line no-control-regex
-  let s = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    switch (c) {
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      default: return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    }
-  });
-  if (s.length > MAX_LINE) s = `${s.slice(0, MAX_LINE)}… (${line.length} chars)`;
-  return s;
+  return escapeText(line, MAX_LINE);
 }
 
 /** Lifecycle kinds that are an app failing; a run of them is one flapping episode. */

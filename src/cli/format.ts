@@ -1,8 +1,10 @@
 // Plain-text tables and cells for terminal output (no colours, so output is stable when piped).
+import { escapeText } from '../common/escape.js';
 import { formatBytes, formatDuration } from '../common/units.js';
 
+/** Every cell goes through escapeText: a value cannot add a row, move the cursor or reorder the line. */
 export function renderTable(head: string[], rows: (string | number)[][]): string {
-  const cells = [head, ...rows.map((r) => r.map(String))];
+  const cells = [head, ...rows.map((r) => r.map((c) => escapeText(String(c))))];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }

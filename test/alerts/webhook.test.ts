@@ -48,7 +48,7 @@ test('a security alert carries kind, ip, user, rule, app and the offending line,
   await waitFor(() => hook.hits.length === 1, 'the security alert');
   const a = hook.hits[0]!.body.bulwark;
   assert.deepEqual([a.kind, a.securityKind, a.ip, a.user, a.rule, a.app], ['security', 'xss', '198.51.100.9', 'eve', 'xss-script-tag', 'shop']);
-  assert.equal(a.line, 'GET /?q=<script>alert(1)</script> <!channel>\\nFORGED second line\\u0007');
+  assert.equal(a.line, 'GET /?q=<script>alert(1)</script> <!channel>\\nFORGED second line\\x07');
   const text = hook.hits[0]!.body.text;
   assert.ok(!text.includes('<!channel>'), 'mentions are neutralised in the Slack text');
   assert.ok(text.includes('&lt;!channel&gt;'));

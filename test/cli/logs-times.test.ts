@@ -45,7 +45,7 @@ test('logs --json and --timestamps show when each line was read; flush empties t
   assert.equal(stamped[0], `${first.time} a|out first`);
   // PM2's spelling, and escaping: the ESC, BEL and bidi characters the app wrote are shown, not obeyed.
   const time = (await h.run(['logs', 'a', '--out', '--time', '--raw'])).stdout;
-  assert.match(time, /^\S+Z evil \\e\[2J\\e\]0;owned\\x07 \\u202eend$/m);
+  assert.match(time, /^\S+Z evil \\x1b\[2J\\x1b\]0;owned\\x07 \\u202eend$/m);
   assert.doesNotMatch(time, /[\x1b\x07\u202e]/);
   assert.doesNotMatch((await h.run(['logs', 'a', '--json'])).stdout, /[\x1b\x07\u202e]/);
 

@@ -5,6 +5,7 @@ import type { Alert } from '../alert.js';
 import type { ChannelConfig } from '../../config/schema/index.js';
 import type { AlertChannel } from './channel.js';
 import { AlertError } from '../errors.js';
+import { stringifySafe } from '../../common/escape.js';
 
 type ExecConfig = Extract<ChannelConfig, { type: 'exec' }>;
 
@@ -31,7 +32,7 @@ export class ExecChannel implements AlertChannel {
       child.stderr!.setEncoding('utf8').on('data', (s: string) => { if (stderr.length < STDERR_KEEP) stderr += s; });
       // A command that ignores stdin closes the pipe early: that is its business, not a failure.
       child.stdin!.on('error', () => {});
-      child.stdin!.end(`${JSON.stringify(a)}\n`);
+      child.stdin!.end(`${stringifySafe(a)}\n`);
       const timer = setTimeout(() => {
         timedOut = true;
         try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); }

@@ -5,11 +5,12 @@ import type { ChannelConfig } from '../../config/schema/index.js';
 import type { AlertChannel } from './channel.js';
 import { alertSlackText } from '../render.js';
 import { AlertError } from '../errors.js';
+import { stringifySafe } from '../../common/escape.js';
 
 type WebhookConfig = Extract<ChannelConfig, { type: 'webhook' }>;
 
 export function webhookBody(a: Alert): string {
-  return JSON.stringify({ text: alertSlackText(a), username: 'bulwark', bulwark: a });
+  return stringifySafe({ text: alertSlackText(a), username: 'bulwark', bulwark: a });
 }
 
 export class WebhookChannel implements AlertChannel {

@@ -5,6 +5,7 @@ import { EXIT } from '../command.js';
 import type { ChannelTestResult } from '../../alerts/index.js';
 import type { BulwarkConfig } from '../../config/schema/index.js';
 import { withDaemon } from '../daemon-connection.js';
+import { terminalJson, terminalSafe } from '../terminal-text.js';
 import { unknownName } from '../checks.js';
 import { loadConfigOrReport } from '../config-file.js';
 
@@ -61,9 +62,9 @@ function usesSyslog(config: BulwarkConfig): boolean {
 }
 
 function report(results: ChannelTestResult[], argv: Args, io: CliIO): number {
-  if (argv.json) io.out(JSON.stringify(results));
+  if (argv.json) io.out(terminalJson(results));
   else if (results.length === 0) io.out('no alert channels configured');
-  else for (const r of results) io.out(`${r.channel}: ${r.ok ? 'sent' : `FAILED: ${r.error}`}`);
+  else for (const r of results) io.out(terminalSafe(`${r.channel}: ${r.ok ? 'sent' : `FAILED: ${r.error}`}`)); // a receiver's answer is quoted
   return results.every((r) => r.ok) ? EXIT.OK : EXIT.FAILURE;
 }
 export default alert;

@@ -7,6 +7,7 @@ import { withDaemon } from '../daemon-connection.js';
 import { renderTable } from '../format.js';
 import { unknownName } from '../checks.js';
 import { loadConfigOrReport } from '../config-file.js';
+import { terminalJson, terminalSafe } from '../terminal-text.js';
 
 interface Args { action: 'test' | 'status'; name?: string; config?: string; json?: boolean }
 
@@ -50,9 +51,9 @@ async function testFromFile(argv: Args, io: CliIO): Promise<number> {
 }
 
 function report(results: TestResult[], argv: Args, io: CliIO): number {
-  if (argv.json) io.out(JSON.stringify(results));
+  if (argv.json) io.out(terminalJson(results));
   else if (results.length === 0) io.out('no forward endpoints configured');
-  else for (const r of results) io.out(`${r.name}: ${r.delivered ? 'delivered' : `NOT delivered: ${r.error}`}`);
+  else for (const r of results) io.out(terminalSafe(`${r.name}: ${r.delivered ? 'delivered' : `NOT delivered: ${r.error}`}`)); // a receiver's answer is quoted
   return results.every((r) => r.delivered) ? EXIT.OK : EXIT.FAILURE;
 }
 

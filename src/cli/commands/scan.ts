@@ -9,6 +9,7 @@ import { LOG_FORMATS } from '../../config/schema/apps.js';
 import type { FormatOption } from '../../logs/parse/index.js';
 import { scanFiles, type ScanMatch, type ScanSummary } from '../../logs/scan.js';
 import { addToSummary, newExplainSummary, type ExplainSummary } from '../../logs/explain.js';
+import { stringifySafe } from '../../common/escape.js';
 
 interface Args { file: string[]; format: FormatOption; json?: boolean; explain?: boolean; config?: string }
 
@@ -58,10 +59,10 @@ const scan: BulwarkCommand<Args> = {
         format: argv.format,
         security,
         onLine: explained === null ? undefined : argv.json
-          ? (row) => write(JSON.stringify(row) + '\n')
+          ? (row) => write(stringifySafe(row) + '\n')
           : (row, events) => addToSummary(explained, row, events),
         onMatch: explained !== null ? () => {} : argv.json
-          ? (m) => write(JSON.stringify(m) + '\n')
+          ? (m) => write(stringifySafe(m) + '\n')
           : (m) => { if (rows.length < TABLE_ROWS) rows.push(m); },
       });
     } catch (err) {

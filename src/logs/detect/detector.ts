@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { SecurityConfig, SecurityKind, Severity } from '../../config/schema/index.js';
 import type { LogLine, SecurityEvent } from '../../events/types.js';
 import { newEventId } from '../../events/id.js';
+import { boundedField, validIp } from '../../events/fields.js';
 import { formatDuration } from '../../common/units.js';
 import { AuthOutcome, parseLine, SshdKind, type FormatOption, type ParsedLine } from '../parse/index.js';
 import { parseLogTime } from '../parse/time.js';
@@ -240,7 +241,7 @@ export class Detector {
     severity: Severity, message: string, count: number): SecurityEvent {
     const e: SecurityEvent = {
       id: newEventId(), type: 'security', at: new Date(time).toISOString(), kind, app: line.app, source: line.source,
-      line: text, ip: p.ip, user: p.user, rule, severity, message, count,
+      line: text, ip: validIp(p.ip), user: boundedField(p.user), rule, severity, message, count,
     };
     this.offenders?.record(e);
     return e;
