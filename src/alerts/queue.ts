@@ -1,7 +1,8 @@
 // The durable alert queue: one JSON file per alert in <stateDir>/pending/, rewritten atomically
 // (write tmp, fsync, rename) whenever a delivery changes state, deleted when every channel is done.
 // A SIGKILL at any point leaves either the old or the new file, never a torn one.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { readPrivateFile } from '../common/private-file.js';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { join } from 'node:path';
 import type { Alert } from './alert.js';
@@ -39,7 +40,7 @@ export class AlertQueue {
       if (name.endsWith('.tmp')) { rmSync(file, { force: true }); continue; }
       if (!name.endsWith('.json')) continue;
       try {
-        const p = JSON.parse(readFileSync(file, 'utf8')) as PendingAlert;
+        const p = JSON.parse(readPrivateFile(file) ?? 'null') as PendingAlert;
         if (p.v !== 1 || typeof p.alert?.id !== 'string' || typeof p.deliveries !== 'object') throw new Error('not a queued alert');
         alerts.push(p);
       } catch {

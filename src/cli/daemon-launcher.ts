@@ -1,10 +1,11 @@
 // Starting the daemon on demand (`start`, `resurrect`, `daemon`): spawn it detached, wait for its socket.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DaemonClient, DaemonUnreachableError } from '../client/client.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
 import { ensureHome, type HomePaths } from '../daemon/paths.js';
+import { checkHomeTree } from '../daemon/home-guard.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/bulwark', import.meta.url));
 
@@ -15,27 +16,33 @@ export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000): Promis
   } catch (err) {
     if (!(err instanceof DaemonUnreachableError)) throw err;
   }
-  spawnDaemon(paths);
+  const daemon = spawnDaemon(paths);
+  let exited: number | null = null;
+  daemon.once('exit', (code) => { exited = code ?? 1; });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await DaemonClient.connect(paths.socket, 1000);
     } catch (err) {
+      if (!(err instanceof DaemonUnreachableError)) throw err;
+      if (exited !== null) throw new DaemonUnreachableError(`the daemon exited at start (code ${exited}); see ${paths.daemonLog}${lastLogLines(paths.daemonLog)}`);
       if (Date.now() > deadline) throw new DaemonUnreachableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${paths.daemonLog}${lastLogLines(paths.daemonLog)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 }
 
-export function spawnDaemon(paths: HomePaths): number {
+export function spawnDaemon(paths: HomePaths): ChildProcess {
+  // The daemon checks again; checking here too reports a refused home on this terminal.
   ensureHome(paths);
+  checkHomeTree(paths.home);
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground'], {
     detached: true,
     stdio: 'ignore',
     env: { ...process.env, BULWARK_HOME: paths.home },
   });
   child.unref();
-  return child.pid!;
+  return child;
 }
 
 function lastLogLines(file: string): string {

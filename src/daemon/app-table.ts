@@ -3,14 +3,17 @@
 // - state/current.json: the live table, rewritten on every change and removed on a clean shutdown;
 //   if it is still there at start, the last daemon died (SIGKILL, OOM), and it is restored instead,
 //   so a crashed daemon brings back exactly what was running.
-// Both hold validated configs (env values included, so the files are 0600 in the 0700 home); the
-// daemon trusts them and does not load the schema. Each also records which file owns what
-// (config-owners.ts); a table written before owners existed comes back as one source.
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+// Both hold validated configs (env values included, so the files are 0600 in the 0700 home). Each
+// also records which file owns what (config-owners.ts); a table written before owners existed
+// comes back as one source. A table is restored only if it is this user's own 0600 file (never
+// through a symlink) and what it would run validates again: a planted or damaged table is refused.
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BulwarkConfig } from '../config/schema/index.js';
+import { configSchema, type BulwarkConfig } from '../config/schema/index.js';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { mergeOwners, sourceOf, withoutApp, type Owners } from './config-owners.js';
+import { readPrivateFile } from '../common/private-file.js';
+import { describeIssues } from './requests.js';
 
 /** Bumped when the stored config's shape changes; an older table is refused, not misread. */
 const TABLE_VERSION = 1;
@@ -81,11 +84,16 @@ function ownersOf(table: AppTable): Owners {
 }
 
 function read(file: string): AppTable | null {
-  if (!existsSync(file)) return null;
-  // Written by the daemon from validated configs (0600 in the 0700 home), so it is trusted as is.
-  const table = JSON.parse(readFileSync(file, 'utf8')) as AppTable;
+  const text = readPrivateFile(file); // UnsafeFileError unless our own 0600 file
+  if (text === null) return null;
+  const table = JSON.parse(text) as AppTable;
   if (table.version !== TABLE_VERSION || !Array.isArray(table.config?.apps)) {
     throw new Error(`${file} was written by another bulwark version (table version ${table.version ?? 'none'}); start the apps again and \`bulwark save\``);
   }
+  // What would run is the merge of the owners (or the config of an older table): it must validate.
+  let runs: unknown;
+  try { runs = table.owners ? mergeOwners(table.owners) : table.config; } catch { runs = null; }
+  const config = configSchema.safeParse(runs);
+  if (!config.success) throw new Error(`${file} does not hold a valid config (${describeIssues(config.error)}); start the apps again and \`bulwark save\``);
   return table;
 }

@@ -1,8 +1,13 @@
 // Serves the control protocol on the unix socket. Only the socket's owner can connect: the socket is
-// 0600 inside a 0700 home, and there is no TCP listener at all.
+// 0600 inside a 0700 home, and there is no TCP listener at all. Even so nothing from the socket is
+// trusted: every request is checked against its schema (requests.ts) before a handler sees it, every
+// malformed one gets an error reply, and connections are capped and read with backpressure.
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { ControlError, PROTOCOL_VERSION, type ControlRequest, type ControlResponse } from './protocol.js';
+import type { z } from 'zod';
+import { ControlConnection } from './control-connection.js';
+import { ControlError, PROTOCOL_VERSION } from './protocol.js';
+import { describeIssues, REQUEST_ARGS, requestEnvelope, type Command } from './requests.js';
 
 /** For streaming commands: push data to the client until it goes away. */
 export interface StreamContext {
@@ -12,15 +17,19 @@ export interface StreamContext {
   keepOpen(): void;
 }
 
+/** Gets the request's args as its schema in requests.ts parsed them. */
 export type Handler = (args: Record<string, unknown>, ctx: StreamContext) => unknown | Promise<unknown>;
 
-const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** Open connections beyond this are answered EBUSY and closed (each costs a file descriptor). */
+export const MAX_CONNECTIONS = 256;
 
 export class ControlServer {
   private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly connections = new Set<ControlConnection>();
 
   constructor(private readonly handlers: Map<string, Handler>, private readonly onError: (err: Error) => void) {
+    const unchecked = [...handlers.keys()].filter((cmd) => !(cmd in REQUEST_ARGS));
+    if (unchecked.length > 0) throw new Error(`control commands without a request schema (src/daemon/requests.ts): ${unchecked.join(', ')}`);
     this.server = createServer((s) => this.serve(s));
   }
 
@@ -51,68 +60,66 @@ export class ControlServer {
   }
 
   close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    for (const c of this.connections) c.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
   private serve(socket: Socket): void {
-    this.sockets.add(socket);
-    let buffered = '';
-    const closers: (() => void)[] = [];
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      if (buffered.length > MAX_REQUEST_BYTES) { socket.destroy(); return; }
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (line.trim()) void this.dispatch(line, socket, closers);
-      }
-    });
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => {
-      this.sockets.delete(socket);
-      for (const fn of closers) fn();
-    });
-  }
-
-  private async dispatch(line: string, socket: Socket, closers: (() => void)[]): Promise<void> {
-    let req: ControlRequest;
-    try {
-      req = JSON.parse(line) as ControlRequest;
-    } catch {
-      write(socket, { id: 0, ok: false, error: { code: 'EBADREQ', message: 'request is not JSON' } });
+    const conn = new ControlConnection(socket, (line, c) => this.dispatch(line, c));
+    if (this.connections.size >= MAX_CONNECTIONS) {
+      conn.refuse('EBUSY', `the daemon already has ${MAX_CONNECTIONS} control connections open (is a script leaking them?); try again`);
       return;
     }
-    const id = typeof req.id === 'number' ? req.id : 0;
+    this.connections.add(conn);
+    conn.onClose(() => this.connections.delete(conn));
+  }
+
+  /** Exactly one reply per request line (streams: data messages until the client closes). */
+  private async dispatch(line: string, conn: ControlConnection): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      conn.write({ id: 0, ok: false, error: { code: 'EBADREQ', message: 'request is not JSON' } });
+      return;
+    }
+    const envelope = requestEnvelope.safeParse(raw);
+    const rawId = (raw as { id?: unknown } | null)?.id;
+    const id = envelope.success ? envelope.data.id : (typeof rawId === 'number' && Number.isSafeInteger(rawId) ? rawId : 0);
+    if (!envelope.success) {
+      conn.write({ id, ok: false, error: { code: 'EBADREQ', message: `a request is {v, id, cmd, args}: ${describeIssues(envelope.error)}` } });
+      return;
+    }
+    const req = envelope.data;
     if (req.v !== PROTOCOL_VERSION) {
-      write(socket, { id, ok: false, error: { code: 'EVERSION', message: `protocol version ${req.v} is not ${PROTOCOL_VERSION}; restart the daemon (bulwark kill) after upgrading` } });
+      conn.write({ id, ok: false, error: { code: 'EVERSION', message: `protocol version ${req.v} is not ${PROTOCOL_VERSION}; restart the daemon (bulwark kill) after upgrading` } });
       return;
     }
     const handler = this.handlers.get(req.cmd);
     if (!handler) {
-      write(socket, { id, ok: false, error: { code: 'EBADREQ', message: `unknown command ${JSON.stringify(req.cmd)}` } });
+      conn.write({ id, ok: false, error: { code: 'EBADREQ', message: `unknown command ${JSON.stringify(req.cmd)}` } });
+      return;
+    }
+    const parsed = (REQUEST_ARGS[req.cmd as Command] as z.ZodType).safeParse(req.args ?? {});
+    if (!parsed.success) {
+      const code = req.cmd === 'apply' ? 'ECONFIG' : 'EBADREQ';
+      conn.write({ id, ok: false, error: { code, message: `${req.cmd}: ${describeIssues(parsed.error)}` } });
       return;
     }
     let open = false;
     const ctx: StreamContext = {
-      send: (data) => write(socket, { id, data }),
-      onClose: (fn) => closers.push(fn),
+      send: (data) => conn.stream({ id, data }),
+      onClose: (fn) => conn.onClose(fn),
       keepOpen: () => { open = true; },
     };
     try {
-      const result = await handler(req.args ?? {}, ctx);
-      if (!open) write(socket, { id, ok: true, result });
+      const result = await handler(parsed.data as Record<string, unknown>, ctx);
+      if (!open) conn.write({ id, ok: true, result });
     } catch (err) {
-      const e = err as Error & { code?: string };
+      const e = (err instanceof Error ? err : new Error(String(err))) as Error & { code?: unknown };
       const code = err instanceof ControlError || typeof e.code === 'string' ? String(e.code) : 'EINTERNAL';
       if (code === 'EINTERNAL') this.onError(e);
-      write(socket, { id, ok: false, error: { code, message: e.message } });
+      conn.write({ id, ok: false, error: { code, message: e.message } });
     }
   }
-}
-
-function write(socket: Socket, msg: ControlResponse): void {
-  if (!socket.destroyed) socket.write(JSON.stringify(msg) + '\n');
 }

@@ -1,6 +1,7 @@
 // One daemon per home: the pid file is created exclusively; a stale one (its process gone, or not a
 // bulwark daemon any more) is taken over, a live one refuses the second daemon with a clear message.
-import { openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { openOwnFile } from '../common/private-file.js';
 
 export class DaemonRunningError extends Error {
   readonly code = 'EDAEMONRUNNING';
@@ -12,7 +13,7 @@ export class DaemonRunningError extends Error {
 export function acquireDaemonLock(pidFile: string, home: string): void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(pidFile, 'wx', 0o600);
+      const fd = openOwnFile(pidFile, 'exclusive');
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
       return;

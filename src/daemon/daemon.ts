@@ -20,9 +20,11 @@ import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
 import { daemonView } from './daemon-view.js';
 import { createDaemonLogger, type DaemonLogger } from './logger.js';
 import { ensureHome, type HomePaths } from './paths.js';
+import { checkHomeTree } from './home-guard.js';
 import { ControlError } from './protocol.js';
 import { settle } from './start-settle.js';
 import { SupervisorError } from '../supervisor/errors.js';
+import type { RequestArgs } from './requests.js';
 import { VERSION } from '../version.js';
 
 /** Who started an app, for its `start` event: the user, or the daemon bringing a table back. */
@@ -286,21 +288,17 @@ export class Daemon {
     const h = new Map<string, Handler>();
     h.set('ping', () => ({ pid: process.pid, version: VERSION, home: this.paths.home, uptimeMs: Date.now() - this.startedAt, host: hostname(), http: this.httpUrl }));
     h.set('apply', async (args) => {
-      // The CLI validated it (the socket admits only this user); check the shape, not every value.
-      const config = args.config as BulwarkConfig | undefined;
-      if (!config || !Array.isArray(config.apps) || !config.security || !Array.isArray(config.forward) || !config.alerts) {
-        throw new ControlError('ECONFIG', 'apply needs a validated config (apps, security, forward, alerts)');
-      }
-      // `source` names the file (or `cli:<app>`); `declared` what it wrote itself (absent: everything).
-      const source = (args.source ?? {}) as { id?: string; label?: string };
-      const id = source.id ?? 'unnamed';
-      const incoming = sourceOf(id, source.label ?? id, config, Array.isArray(args.declared) ? args.declared as string[] : ['*']);
-      const defaults = (args.defaults as Defaults | undefined) ?? this.owners?.defaults ?? { security: config.security, alerts: config.alerts };
-      const opts = { force: args.force === true, replace: args.replace === true, create: args.create === true };
+      // Validated whole at the socket (requests.ts). `source` names the file (or `cli:<app>`);
+      // `declared` what it wrote itself (absent: everything).
+      const { config, source, declared, defaults: given, force, replace, create, dryRun } = args as RequestArgs<'apply'>;
+      const id = source?.id ?? 'unnamed';
+      const incoming = sourceOf(id, source?.label ?? id, config, declared ?? ['*']);
+      const defaults = given ?? this.owners?.defaults ?? { security: config.security, alerts: config.alerts };
+      const opts = { force: force === true, replace: replace === true, create: create === true };
       const plan = planStart(this.owners ?? { sources: [], defaults }, incoming, opts, defaults);
       if (plan.clashes.length > 0) throw new ControlError('ECLASH', plan.clashes.map((c) => this.describeClash(c, incoming.label, opts.create)).join('\n'));
       const apps = incoming.apps.map((a) => a.name);
-      if (args.dryRun !== true) await this.reconcile(plan.owners, apps, { ...BY_USER, force: opts.force && opts.create });
+      if (dryRun !== true) await this.reconcile(plan.owners, apps, { ...BY_USER, force: opts.force && opts.create });
       return { changes: plan.changes, apps };
     });
     h.set('settle', async (args) => ({ outcomes: await settle(this.supervisor, this.targets(args.names ?? 'all', true)) }));
@@ -365,7 +363,7 @@ export class Daemon {
     h.set('alert.test', (args) => this.alerts?.test(args.channel as string | undefined) ?? []);
     h.set('alert.channels', () => channelNames(this.settings?.alerts.channels ?? []));
     h.set('events', (args, ctx) => {
-      const filter = { type: args.type as string | undefined, app: args.app as string | undefined, limit: Number(args.limit ?? 100) };
+      const filter = args as RequestArgs<'events'>;
       if (!args.follow) return this.events.query(filter);
       for (const e of this.events.query(filter)) ctx.send(e);
       const unfollow = this.events.follow((e) => { if (matches(e, filter)) ctx.send(e); });
@@ -403,6 +401,7 @@ const RECENT_EXITS = 10;
 export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<Daemon> {
   process.umask(0o077);
   ensureHome(paths);
+  checkHomeTree(paths.home);
   acquireDaemonLock(paths.pidFile, paths.home);
   const daemon = new Daemon(paths, foreground);
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {

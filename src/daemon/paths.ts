@@ -1,7 +1,8 @@
 // The state home ($BULWARK_HOME, default ~/.bulwark) and everything in it.
-import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, lstatSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkHomeAncestors, checkHomeDir, UnsafeHomeError } from './home-guard.js';
 
 export interface HomePaths {
   home: string;
@@ -29,15 +30,24 @@ export class HomeError extends Error {
   readonly code = 'EHOME';
 }
 
-/** Creates the home 0700 (and tightens it if it was looser), with logs/ and state/ inside. */
+/**
+ * Creates the home 0700 with logs/ and state/ inside, after checking that no one else could have
+ * written it (home-guard.ts: UnsafeHomeError otherwise); a home others may only read is tightened.
+ * One that cannot be created or written is a HomeError naming BULWARK_HOME.
+ */
 export function ensureHome(p: HomePaths): void {
+  checkHomeAncestors(p.home);
   try {
-    mkdirSync(p.home, { recursive: true, mode: 0o700 });
-    if ((statSync(p.home).mode & 0o077) !== 0) chmodSync(p.home, 0o700);
-    mkdirSync(p.logsDir, { recursive: true, mode: 0o700 });
-    mkdirSync(p.stateDir, { recursive: true, mode: 0o700 });
+    for (const dir of [p.home, p.logsDir, p.stateDir]) {
+      if (!checkHomeDir(p.home, dir)) {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        checkHomeDir(p.home, dir); // what is there now is what we made (a racing symlink fails here)
+      }
+      if ((lstatSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+    }
     accessSync(p.home, constants.W_OK);
   } catch (err) {
+    if (err instanceof UnsafeHomeError) throw err;
     throw homeError(p.home, err as NodeJS.ErrnoException);
   }
 }

@@ -1,6 +1,7 @@
 // The durable event history (state/events.jsonl): appended in batches and fdatasync'd (off the
 // event loop, one at a time, each covering every write before it), so `events` survives a crash. Recent events stay in memory for fast queries and for followers.
-import { closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { openOwnFile } from '../common/private-file.js';
 import { join } from 'node:path';
 import type { BulwarkEvent } from './types.js';
 
@@ -23,7 +24,7 @@ export class EventLog {
 
   constructor(private readonly file: string, private readonly flushMs = 50) {
     this.loadTail();
-    this.fd = openSync(file, 'a', 0o600);
+    this.fd = openOwnFile(file, 'append');
   }
 
   append(e: BulwarkEvent): void {
@@ -98,7 +99,7 @@ export class EventLog {
     fdatasyncSync(this.fd);
     this.retire(this.fd);
     renameSync(this.file, `${this.file}.1`);
-    this.fd = openSync(this.file, 'a', 0o600);
+    this.fd = openOwnFile(this.file, 'append');
   }
 
   private loadTail(): void {
@@ -116,7 +117,7 @@ export function readRecentEvents(file: string): { events: BulwarkEvent[]; size: 
   if (size === 0) return { events: [], size: 0 };
   const start = Math.max(0, size - LOAD_TAIL_BYTES);
   const buf = Buffer.alloc(size - start);
-  const fd = openSync(file, 'r');
+  const fd = openOwnFile(file, 'read'); // `events` reads it without the daemon too: never through a link
   try { readSync(fd, buf, 0, buf.length, start); } finally { closeSync(fd); }
   const lines = buf.toString('utf8').split('\n');
   if (start > 0) lines.shift(); // partial first line

@@ -1,5 +1,5 @@
 // The black book: every IP and user that security events named, with counts by kind and first/last seen.
-import { readFileSync } from 'node:fs';
+import { readPrivateFile } from '../common/private-file.js';
 import { join } from 'node:path';
 import type { SecurityEvent } from '../events/types.js';
 import type { SecurityKind } from '../config/schema/index.js';
@@ -31,7 +31,7 @@ export class OffenderBook {
   constructor(private readonly file?: string) {
     if (!file) return;
     try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { offenders?: Offender[] };
+      const data = JSON.parse(readPrivateFile(file) ?? '{}') as { offenders?: Offender[] };
       for (const o of data.offenders ?? []) {
         if ((o.type === 'ip' || o.type === 'user') && typeof o.value === 'string') this.entries.set(`${o.type}:${o.value}`, o);
       }

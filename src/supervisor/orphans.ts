@@ -5,7 +5,8 @@
 // fsync would buy nothing and cost the restart path milliseconds. Writes are coalesced: a write
 // starts on the next turn of the event loop (so a restart's exit and spawn go out as one write,
 // after the new process was spawned), and changes made while one is in flight go out in the next.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { readPrivateFile } from '../common/private-file.js';
 import { join } from 'node:path';
 import { writeFileAtomicAsync } from '../common/atomic-file.js';
 import { recordedScope } from './cgroup.js';
@@ -38,7 +39,7 @@ export class GroupRegistry {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     this.file = join(stateDir, 'process-groups.json');
     try {
-      this.previous = JSON.parse(readFileSync(this.file, 'utf8')) as GroupRecord[];
+      this.previous = JSON.parse(readPrivateFile(this.file) ?? '[]') as GroupRecord[]; // only our own 0600 file decides what is killed
     } catch {
       this.previous = [];
     }

@@ -4,16 +4,14 @@
 // microseconds, and a sync write means a rename can never race a pending write. bulwark's own
 // capture files have a time index beside them (capture-times.ts), rotated with them and counted
 // in their size; copies elsewhere (logs.copyTo) do not.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { openNoFollow } from '../common/private-file.js';
 import { dirname } from 'node:path';
 import { timesFileFor } from '../common/capture-files.js';
 import { CaptureTimesWriter } from './capture-times.js';
 
-/**
- * Append, create 0600, and never through a symlink: a copy may live in a directory others can
- * write (PM2's out_file), where a planted link must not redirect the daemon's writes.
- */
-const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+// Append, create 0600, and never through a symlink (openNoFollow): a copy may live in a directory
+// others can write (PM2's out_file), where a planted link must not redirect the daemon's writes.
 
 export interface RotateOptions {
   /** Rotate once the file reaches this many bytes. */
@@ -29,7 +27,7 @@ export class RotatingLogFile {
 
   constructor(readonly path: string, private readonly rotate: RotateOptions, opts: { timeIndex?: boolean } = {}) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.fd = openSync(path, APPEND, 0o600);
+    this.fd = openNoFollow(path, 'append');
     this.times = opts.timeIndex ? new CaptureTimesWriter(timesFileFor(path)) : null;
     this.size = fstatSync(this.fd).size + (this.times?.size ?? 0);
   }
@@ -67,7 +65,7 @@ export class RotatingLogFile {
       if (keep > 0) renameIfExists(index, `${index}.1`);
       else unlinkIfExists(index);
     }
-    this.fd = openSync(this.path, APPEND, 0o600);
+    this.fd = openNoFollow(this.path, 'append');
     this.times?.reopen();
     this.size = 0;
   }

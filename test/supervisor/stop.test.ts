@@ -101,7 +101,7 @@ test('reapOrphans never kills a process whose pid was recycled (start time diffe
   await new Promise((r) => bystander.once('spawn', r));
   mkdirSync(join(h.home, 'state2'), { recursive: true });
   writeFileSync(join(h.home, 'state2', 'process-groups.json'),
-    JSON.stringify([{ app: 'x', pgid: bystander.pid, pid: bystander.pid, startTime: 1 }]));
+    JSON.stringify([{ app: 'x', pgid: bystander.pid, pid: bystander.pid, startTime: 1 }]), { mode: 0o600 }); // state is read only from 0600 files
   const next = new Supervisor({ logsDir: join(h.home, 'logs'), stateDir: join(h.home, 'state2'), emit: () => {} });
   assert.equal(await next.reapOrphans(), 0);
   assert.ok(!isDead(bystander.pid!));

@@ -1,6 +1,6 @@
 // The spool's committed position: everything before it was delivered. Written tmp+rename so a
 // crash leaves the old or the new value, never a torn one; losing it only means resending.
-import { readFileSync } from 'node:fs';
+import { readPrivateFile } from '../../common/private-file.js';
 import { writeFileAtomic } from '../../common/atomic-file.js';
 import { join } from 'node:path';
 
@@ -12,7 +12,7 @@ export class CursorFile {
 
   read(): number {
     try {
-      const v = (JSON.parse(readFileSync(this.path, 'utf8')) as { committed?: unknown }).committed;
+      const v = (JSON.parse(readPrivateFile(this.path) ?? '{}') as { committed?: unknown }).committed;
       return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : 0;
     } catch {
       return 0; // missing or unreadable: resend from the oldest segment (duplicates, never loss)

@@ -1,6 +1,7 @@
 // Spool segment files: <16-digit start position>.seg, each an append-only run of messages, one
 // per line. Positions are byte offsets in the endless concatenation of all segments.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, readdirSync, readSync, statSync } from 'node:fs';
+import { openOwnFile } from '../../common/private-file.js';
 import { join } from 'node:path';
 
 export interface Segment {
@@ -28,7 +29,7 @@ export function listSegments(dir: string): Segment[] {
 
 /** Newlines (= messages) in bytes [from, to) of a segment file. */
 export function countLines(path: string, from: number, to: number): number {
-  const fd = openSync(path, 'r');
+  const fd = openOwnFile(path, 'read');
   const buf = Buffer.allocUnsafe(1024 * 1024);
   let n = 0;
   try {
@@ -47,7 +48,7 @@ export function countLines(path: string, from: number, to: number): number {
 /** Length of the file up to and including its last newline (a crash can leave a torn last line). */
 export function completeLength(path: string, size: number): number {
   if (size === 0) return 0;
-  const fd = openSync(path, 'r');
+  const fd = openOwnFile(path, 'read');
   const buf = Buffer.allocUnsafe(64 * 1024);
   try {
     for (let end = size; end > 0;) {

@@ -3,7 +3,8 @@
 // The fdatasync runs off the event loop with group commit: while one is in flight, new batches
 // are written and the next fdatasync covers them all, so a slow disk never stalls the producer.
 // Positions: `pos` = byte offset over all segments, `seq` = message count since open (for counts).
-import { closeSync, fdatasync, ftruncateSync, mkdirSync, openSync, readSync, unlink, writeSync } from 'node:fs';
+import { closeSync, fdatasync, ftruncateSync, mkdirSync, readSync, unlink, writeSync } from 'node:fs';
+import { openOwnFile } from '../../common/private-file.js';
 import { CursorFile } from './cursor.js';
 import { completeLength, countLines, listSegments, segmentPath, type Segment } from './segments.js';
 import { WriteTimes } from './write-times.js';
@@ -74,7 +75,7 @@ export class Spool {
       committed = first.start;
     }
     const last = this.segments[this.segments.length - 1]!;
-    this.writeFd = openSync(last.path, 'a+', 0o600);
+    this.writeFd = openOwnFile(last.path, 'appendRead');
     const complete = completeLength(last.path, last.size);
     if (complete !== last.size) {
       ftruncateSync(this.writeFd, complete);
@@ -232,7 +233,7 @@ export class Spool {
   private readFdFor(seg: Segment): number {
     if (this.readFdStart !== seg.start) {
       if (this.readFd >= 0) closeSync(this.readFd);
-      this.readFd = openSync(seg.path, 'r');
+      this.readFd = openOwnFile(seg.path, 'read');
       this.readFdStart = seg.start;
     }
     return this.readFd;
@@ -242,7 +243,7 @@ export class Spool {
     closeSync(this.writeFd);
     const start = this.written.pos;
     const seg = { start, size: 0, path: segmentPath(this.dir, start) };
-    this.writeFd = openSync(seg.path, 'a+', 0o600);
+    this.writeFd = openOwnFile(seg.path, 'appendRead');
     this.segments.push(seg);
   }
 

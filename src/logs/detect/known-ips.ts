@@ -1,5 +1,5 @@
 // Per-user history of the IPs with a successful login, for `new-ip-login`. Persisted in stateDir.
-import { readFileSync } from 'node:fs';
+import { readPrivateFile } from '../../common/private-file.js';
 import { writeFileAtomic } from '../../common/atomic-file.js';
 
 /** Kept per user; the oldest address is forgotten first (mobile users churn through addresses). */
@@ -13,7 +13,7 @@ export class KnownIps {
   constructor(private readonly file?: string) {
     if (!file) return;
     try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { users?: Record<string, string[]> };
+      const data = JSON.parse(readPrivateFile(file) ?? '{}') as { users?: Record<string, string[]> };
       for (const [user, ips] of Object.entries(data.users ?? {})) {
         if (Array.isArray(ips)) this.users.set(user, ips.filter((x) => typeof x === 'string').slice(-MAX_IPS_PER_USER));
       }

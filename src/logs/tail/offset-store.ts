@@ -1,6 +1,7 @@
 // Where each followed file's committed offset is kept: one small JSON file per app in stateDir,
 // replaced atomically (write tmp, rename) so a crash leaves either the old or the new version.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { readPrivateFile } from '../../common/private-file.js';
 import { writeFileAtomic } from '../../common/atomic-file.js';
 import { join } from 'node:path';
 import { TailError } from './errors.js';
@@ -37,11 +38,11 @@ export class OffsetStore {
 
   /** The saved records, or undefined when there is no state yet (first run for this app). */
   load(): OffsetRecord[] | undefined {
-    let text: string;
+    let text: string | null;
     try {
-      text = readFileSync(this.file, 'utf8');
+      text = readPrivateFile(this.file);
+      if (text === null) return undefined;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new TailError('ETAIL_STATE', `cannot read tail offsets ${this.file}: ${(err as Error).message}`, this.file, { cause: err });
     }
     try {

@@ -1,0 +1,79 @@
+// What each control request may carry, checked at the socket before any handler runs: the daemon
+// trusts nothing that arrives there (a bad request gets an EBADREQ reply naming the problem; only
+// a valid one reaches the daemon's internals). A command without a schema here is not served.
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { configSchema } from '../config/schema/index.js';
+import { securitySchema } from '../config/schema/security.js';
+import { alertsSchema } from '../config/schema/alerts.js';
+
+/** The envelope of every request line. */
+export const requestEnvelope = z.strictObject({
+  v: z.number(),
+  id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  cmd: z.string().min(1).max(64),
+  args: z.record(z.string(), z.unknown()).optional(),
+});
+
+const none = z.strictObject({});
+/** An app name as the config allows it, or `all`. */
+const appName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'an app name (A-Z a-z 0-9 . _ -, at most 64)');
+
+/**
+ * A config that came through the socket: validated again, whole, by the config schema (the CLI's
+ * validated output validates to itself), with absolute app working directories.
+ */
+const appliedConfig = configSchema.superRefine((c, ctx) => {
+  c.apps.forEach((a, i) => {
+    if (a.cwd === undefined || !isAbsolute(a.cwd)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'cwd'], message: 'the CLI sends absolute working directories' });
+  });
+});
+
+export const REQUEST_ARGS = {
+  ping: none,
+  apply: z.strictObject({
+    config: appliedConfig,
+    /** What the file wrote itself: top-level sections and `alerts.<key>` (config-owners.ts). */
+    declared: z.array(z.string().max(64)).max(64).optional(),
+    /** The owner: a config file's absolute path, or `cli:<app>` for a script from the command line. */
+    source: z.strictObject({
+      id: z.string().max(4096).refine((id) => isAbsolute(id) || /^cli:[A-Za-z0-9._-]{1,64}$/.test(id), 'an absolute path or cli:<app>'),
+      label: z.string().max(4096),
+    }).optional(),
+    /** The schema's defaults for settings no file declares. */
+    defaults: z.strictObject({ security: securitySchema, alerts: alertsSchema }).optional(),
+    force: z.boolean().optional(),
+    replace: z.boolean().optional(),
+    create: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+  }),
+  /** Waits until the named apps survived their minUptime or failed. */
+  settle: z.strictObject({ names: z.union([z.literal('all'), z.array(appName).max(10_000)]).optional() }),
+  start: z.strictObject({ name: appName }),
+  stop: z.strictObject({ name: appName }),
+  restart: z.strictObject({ name: appName }),
+  delete: z.strictObject({ name: appName }),
+  status: z.strictObject({ name: appName.optional(), all: z.boolean().optional() }),
+  offenders: none,
+  'forward.status': none,
+  'forward.test': z.strictObject({ name: z.string().max(64).optional() }),
+  'alert.test': z.strictObject({ channel: z.string().max(64).optional() }),
+  events: z.strictObject({
+    type: z.string().max(64).optional(),
+    app: z.string().max(64).optional(),
+    limit: z.number().int().min(0).max(100_000).default(100),
+    follow: z.boolean().optional(),
+  }),
+  save: none,
+  resurrect: none,
+  kill: none,
+} satisfies Record<string, z.ZodType>;
+
+export type Command = keyof typeof REQUEST_ARGS;
+export type RequestArgs<C extends Command> = z.output<(typeof REQUEST_ARGS)[C]>;
+
+/** zod issues as one line: "config.apps[0].cwd: the CLI sends ...; name: ...". */
+export function describeIssues(err: z.ZodError): string {
+  return err.issues.slice(0, 5).map((i) => `${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(request)'}: ${i.message}`).join('; ')
+    + (err.issues.length > 5 ? `; and ${err.issues.length - 5} more` : '');
+}
