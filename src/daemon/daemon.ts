@@ -9,6 +9,7 @@ import { EventLog, eventsFile, matches } from '../events/event-log.js';
 import { newEventId } from '../events/id.js';
 import type { BulwarkEvent } from '../events/types.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { runAs } from '../supervisor/run-as.js';
 import { LogPipeline } from '../logs/pipeline.js';
 import { Forwarder } from '../forward/index.js';
 import { AlertManager } from '../alerts/index.js';
@@ -179,7 +180,12 @@ export class Daemon {
     const cause = found.from === 'crash'
       ? { reason: 'restored after the previous daemon died', by: 'resurrect' }
       : { reason: 'resurrected from the saved table', by: 'resurrect' };
-    await this.reconcile(found.owners, names, cause);
+    try {
+      await this.reconcile(found.owners, names, cause);
+    } catch (err) {
+      this.daemonEvent('resurrect-failed', `cannot restore the saved app table: ${(err as Error).message}`);
+      return;
+    }
     this.daemonEvent('resurrect', `restored ${names.length} app(s) from the ${found.from === 'crash' ? 'table of a daemon that died' : 'saved table'}`);
   }
 
@@ -190,6 +196,8 @@ export class Daemon {
    */
   private async reconcile(owners: Owners, starting: readonly string[], cause: StartCause): Promise<void> {
     const config = mergeOwners(owners);
+    // A user/group this daemon cannot switch to is a config error (ECONFIG) before anything changes.
+    for (const app of config.apps) if (starting.includes(app.name)) runAs(app);
     this.owners = owners;
     const wanted = new Set(config.apps.map((a) => a.name));
     // Removed first: they may hold the ports the new apps need.

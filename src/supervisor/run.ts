@@ -25,6 +25,7 @@ import { ResourceLimits } from './resource-limits.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import type { SpawnCommand } from './spawn-command.js';
 import type { StallWatch } from './stall-watch.js';
+import { runAs } from './run-as.js';
 
 /** Resource numbers for `status` when no limit asks for more: cheap enough for many idle apps. */
 export const STATUS_SAMPLE_MS = 10_000;
@@ -94,10 +95,14 @@ export class Run {
     const { cmd, cfg } = ctx;
     let child: ChildProcess;
     try {
+      // Its user/group, and its environment: the app's env, the interpreter's defaults, the user's
+      // identity, the caller's shell, the daemon's; never BULWARK_HOME unless its env sets it.
+      const as = runAs(cfg, cmd.env);
       child = spawn(cmd.file, cmd.args, {
         cwd: cmd.cwd,
-        // Precedence: the app's env, then the interpreter's defaults, the caller's shell, the daemon's.
-        env: { ...process.env, ...cfg.callerEnv, ...cmd.env, ...cfg.env },
+        env: as.env,
+        uid: as.uid,
+        gid: as.gid,
         detached: true,
         stdio: cfg.health.heartbeat !== undefined ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
       });

@@ -94,6 +94,9 @@ export const appSchema = z.strictObject({
   env: envVars.default({}),
   /** Named env sets; `start --env NAME` merges envs.NAME over env (PM2's env_NAME). */
   envs: z.record(z.string(), envVars).optional(),
+  /** Run as this user (name or uid) and group (name or gid; default: the user's group). Needs a root daemon. */
+  user: z.union([z.string().regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}\$?$/, 'a user name'), z.number().int().min(0)]).optional(),
+  group: z.union([z.string().regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}\$?$/, 'a group name'), z.number().int().min(0)]).optional(),
   restart: restart.prefault({}),
   stop: stop.prefault({}),
   health: health.prefault({}),
