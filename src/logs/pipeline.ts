@@ -13,6 +13,7 @@ import type { AppConfig, SecurityConfig } from '../config/schema/index.js';
 import type { BulwarkEvent, LogLine } from '../events/types.js';
 import { Detector } from './detect/detector.js';
 import { OffenderBook, offendersFile, type Offender } from './offenders.js';
+import { KnownIps } from './detect/known-ips.js';
 import { hostileInputCounters, type InputCounters } from './parse/hostile.js';
 import { TailSource, type TailBatch } from './tail/index.js';
 
@@ -54,6 +55,7 @@ const CAPTURED_POLL_MS = 2000;
 export class LogPipeline {
   private detector: Detector;
   private readonly offenders: OffenderBook;
+  private readonly knownIps: KnownIps;
   private apps = new Map<string, AppConfig>();
   /**
    * Per app with a custom `logs.timestamps` format: the `<time>: ` prefix its capture files put
@@ -79,13 +81,14 @@ export class LogPipeline {
     private readonly opts: { logsDir: string; stateDir: string; security: SecurityConfig; sinks: PipelineSinks; onError(err: Error): void },
   ) {
     this.offenders = new OffenderBook(offendersFile(opts.stateDir));
+    this.knownIps = new KnownIps(join(opts.stateDir, 'known-ips.jsonl'));
     this.detector = this.newDetector(opts.security);
-    this.persistTimer = setInterval(() => this.detector.flush(), PERSIST_EVERY_MS).unref();
+    this.persistTimer = setInterval(() => this.persist(), PERSIST_EVERY_MS).unref();
   }
 
   /** A new `security` section: a fresh detector (windows restart; history and the black book stay). */
   reconfigure(security: SecurityConfig): void {
-    this.detector.flush();
+    this.persist();
     this.detector = this.newDetector(security);
   }
 
@@ -185,7 +188,12 @@ export class LogPipeline {
     this.tailed.clear();
     this.captured = null;
     this.commitNow();
-    this.detector.flush();
+    await this.detector.flush().catch((err: unknown) => this.opts.onError(err as Error));
+  }
+
+  /** Offender book and login history: appended off the event loop; a failure is reported, the data stays in memory. */
+  private persist(): void {
+    this.detector.flush().catch((err: unknown) => this.opts.onError(err as Error));
   }
 
   /** Lines of logs/<app>.out.log|.err.log (or their rotated names): app and stream come from the name. */
@@ -259,7 +267,7 @@ export class LogPipeline {
   }
 
   private newDetector(security: SecurityConfig): Detector {
-    return new Detector(security, { stateDir: this.opts.stateDir, offenders: this.offenders });
+    return new Detector(security, { stateDir: this.opts.stateDir, offenders: this.offenders, knownIps: this.knownIps });
   }
 }
 

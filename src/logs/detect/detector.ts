@@ -8,7 +8,7 @@ import { formatDuration } from '../../common/units.js';
 import { AuthOutcome, parseLine, SshdKind, type FormatOption, type ParsedLine } from '../parse/index.js';
 import { parseLogTime } from '../parse/time.js';
 import { textIdentity } from '../parse/text.js';
-import { countBinary, newInputCounters, sanitiseLine, type InputCounters } from '../parse/hostile.js';
+import { countBinary, eventLine, newInputCounters, sanitiseLine, type InputCounters } from '../parse/hostile.js';
 import type { OffenderBook } from '../offenders.js';
 import { AllowList } from './allow-list.js';
 import { AccountSignal, accountSignal, identityFromText, loginOutcome, mayBeAuth } from './auth-events.js';
@@ -21,8 +21,10 @@ import { WebInspector } from './web.js';
 import { CountWindow, DistinctWindow } from './window.js';
 
 export interface DetectorOptions {
-  /** Where new-ip-login history is kept (known-ips.json); in memory only when absent (scan). */
+  /** Where new-ip-login history is kept (known-ips.jsonl); in memory only when absent (scan). */
   stateDir?: string;
+  /** The history to use instead (the daemon keeps one across reconfigurations). */
+  knownIps?: KnownIps;
   /** Every event is also recorded here. */
   offenders?: OffenderBook;
   /** A line without a time of its own takes the time of the previous timed line of its source (scan), not its read time. */
@@ -93,7 +95,7 @@ export class Detector {
     this.carryTime = opts.carryTime === true;
     this.stuffing = new DistinctWindow(t.credentialStuffing.users, t.credentialStuffing.findtime);
     this.probes = new CountWindow(t.probes.maxretry, t.probes.findtime);
-    this.known = cfg.newIpLogin ? new KnownIps(opts.stateDir ? join(opts.stateDir, 'known-ips.json') : undefined) : null;
+    this.known = cfg.newIpLogin ? opts.knownIps ?? new KnownIps(opts.stateDir ? join(opts.stateDir, 'known-ips.jsonl') : undefined) : null;
     this.offenders = opts.offenders;
     this.quietJson = this.custom.length === 0 && cfg.ignore.length === 0 && opts.parseAll !== true ? new QuietJson(this.tags, this.web, cfg.tags.fields) : null;
   }
@@ -241,15 +243,14 @@ export class Detector {
     severity: Severity, message: string, count: number): SecurityEvent {
     const e: SecurityEvent = {
       id: newEventId(), type: 'security', at: new Date(time).toISOString(), kind, app: line.app, source: line.source,
-      line: text, ip: validIp(p.ip), user: boundedField(p.user), rule, severity, message, count,
+      line: eventLine(text), ip: validIp(p.ip), user: boundedField(p.user), rule, severity, message, count,
     };
     this.offenders?.record(e);
     return e;
   }
 
-  /** Persists new-ip-login history and the offender book, if they changed (the caller debounces). */
-  flush(): void {
-    this.known?.flush();
-    this.offenders?.flush();
+  /** Persists new-ip-login history and the offender book, if they changed (the caller debounces); off the event loop. */
+  async flush(): Promise<void> {
+    await Promise.all([this.known?.flush(), this.offenders?.flush()]);
   }
 }

@@ -3,6 +3,16 @@
 /** Lines longer than this are cut (SPEC: 64 KB) and marked. */
 export const MAX_LINE_CHARS = 64 * 1024;
 export const TRUNCATION_MARKER = ' [bulwark: line truncated]';
+/**
+ * The most of a line a security event carries (history keeps thousands of events, and attackers
+ * choose line lengths); RFC 5424 receivers SHOULD accept 8 KB messages. Detection sees the whole line.
+ */
+export const MAX_EVENT_LINE_CHARS = 8 * 1024;
+
+/** The line as an event quotes it: at most MAX_EVENT_LINE_CHARS (+ marker). */
+export function eventLine(s: string): string {
+  return s.length > MAX_EVENT_LINE_CHARS ? s.slice(0, MAX_EVENT_LINE_CHARS) + TRUNCATION_MARKER : s;
+}
 
 export interface InputCounters {
   lines: number;

@@ -85,32 +85,33 @@ test('the shared empty result is frozen (no allocation per quiet line)', () => {
   assert.ok(Object.isFrozen(a));
 });
 
-test('new-ip-login history survives a restart through stateDir; the first login never alerts', (t) => {
+test('new-ip-login history survives a restart through stateDir; the first login never alerts', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-detect-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const cfg = securitySchema.parse({});
   const d1 = new Detector(cfg, { stateDir: dir });
   assert.equal(d1.inspect(line(ok(0, '192.0.2.10', 'bob')), 'auto').length, 0);
-  d1.flush();
+  await d1.flush();
   const d2 = new Detector(cfg, { stateDir: dir });
   assert.equal(d2.inspect(line(ok(10, '192.0.2.10', 'bob')), 'auto').length, 0, 'known address after restart');
   const e = d2.inspect(line(ok(20, '198.51.100.3', 'bob')), 'auto');
   assert.deepEqual(e.map((x) => [x.kind, x.user, x.ip]), [['new-ip-login', 'bob', '198.51.100.3']]);
   assert.equal(d2.inspect(line(ok(30, '198.51.100.3', 'new-user')), 'auto').length, 0);
-  d2.flush();
-  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'known-ips.json'), 'utf8')).users.bob, ['192.0.2.10', '198.51.100.3']);
+  await d2.flush();
+  const records = readFileSync(join(dir, 'known-ips.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { user: string; ips: string[] });
+  assert.deepEqual(records.filter((r) => r.user === 'bob').at(-1)!.ips, ['192.0.2.10', '198.51.100.3']);
   assert.equal(new Detector({ ...cfg, newIpLogin: false }).inspect(line(ok(0, '1.1.1.1', 'z')), 'auto').length, 0);
 });
 
-test('offender book counts by kind with first/last seen and persists atomically', (t) => {
+test('offender book counts by kind with first/last seen and persists its changes', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-offenders-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'state', 'offenders.json');
+  const file = join(dir, 'offenders.jsonl');
   const book = new OffenderBook(file);
   const d = new Detector(securitySchema.parse({}), { offenders: book });
   d.inspect(line('{"time":"2024-10-10T10:00:00Z","category":"malicious-traffic","ip":"192.0.2.50","user":"mallory"}'), 'auto');
   d.inspect(line('192.0.2.50 - - [10/Oct/2024:11:00:00 +0000] "GET /.env HTTP/1.1" 404 1 "-" "x"'), 'auto');
-  d.flush();
+  await d.flush();
   const reread = new OffenderBook(file).list();
   const ip = reread.find((o) => o.type === 'ip' && o.value === '192.0.2.50')!;
   assert.deepEqual(ip.counts, { tagged: 1, 'sensitive-file': 1 });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { securitySchema } from '../../../src/config/schema/security.js';
-import { MAX_LINE_CHARS, TRUNCATION_MARKER, hostileInputCounters } from '../../../src/logs/parse/hostile.js';
+import { MAX_EVENT_LINE_CHARS, TRUNCATION_MARKER, hostileInputCounters } from '../../../src/logs/parse/hostile.js';
 import { scanFiles, type ScanMatch } from '../../../src/logs/scan.js';
 
 test('scan counts hostile lines, truncates long ones with a marker and still detects around them', async (t) => {
@@ -34,7 +34,7 @@ test('scan counts hostile lines, truncates long ones with a marker and still det
   assert.ok(!matches[0]!.line.endsWith('\r'));
 });
 
-test('a truncated line ends with the marker and is at most 64 KB plus the marker', async (t) => {
+test('a long line is detected, and its event quotes at most 8 KB of it, ending with the marker', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-hostile-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'long.log');
@@ -43,6 +43,6 @@ test('a truncated line ends with the marker and is at most 64 KB plus the marker
   const matches: ScanMatch[] = [];
   await scanFiles({ files: [file], format: 'auto', security: securitySchema.parse({}), onMatch: (m) => { matches.push(m); } });
   assert.equal(matches.length, 1);
-  assert.equal(matches[0]!.line.length, MAX_LINE_CHARS + TRUNCATION_MARKER.length);
+  assert.equal(matches[0]!.line.length, MAX_EVENT_LINE_CHARS + TRUNCATION_MARKER.length);
   assert.ok(matches[0]!.line.endsWith(TRUNCATION_MARKER));
 });
