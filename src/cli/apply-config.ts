@@ -20,6 +20,8 @@ export interface ApplyRequest {
   /** What the file wrote itself (top-level sections and alerts.<key>). */
   declared: string[];
   source: { id: string; label: string };
+  /** For a file: how it was read (the caller's cwd, --env), so that SIGHUP reads it again the same way. */
+  origin?: { cwd: string; envName?: string | undefined };
   force?: boolean;
   replace?: boolean;
   /** A script: refuse any existing app of its name. */

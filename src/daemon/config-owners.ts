@@ -7,6 +7,7 @@
 import { buildRoutes, unionChannels } from '../alerts/routing.js';
 import type { AlertKind, AlertsConfig, AppConfig, BulwarkConfig, ChannelConfig, ForwardConfig, HttpConfig, SecurityConfig } from '../config/schema/index.js';
 import { channelNames } from '../config/names.js';
+import type { SourceOrigin } from './config-reload.js';
 
 /** One started file's share of the config. Channels carry their (derived) names explicitly. */
 export interface ConfigSource {
@@ -21,6 +22,8 @@ export interface ConfigSource {
   on: AlertsConfig['on'];
   /** Settings the file declared itself: `security`, `http` and `alerts.<key>` (other than channels and on). */
   settings: Record<string, unknown>;
+  /** For a file: how the CLI read it, so that SIGHUP reads it again the same way (config-reload.ts). */
+  origin?: SourceOrigin;
 }
 
 export type Defaults = Pick<BulwarkConfig, 'security' | 'alerts'>;

@@ -1,7 +1,7 @@
 // The daemon: owns the supervisor and the event stream, serves the control socket, and shuts
 // everything down gracefully on SIGTERM.
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
 import { channelNames } from '../config/names.js';
 import { EventCounters } from '../events/counters.js';
@@ -22,6 +22,7 @@ import { daemonView } from './daemon-view.js';
 import { createDaemonLogger, type DaemonLogger } from './logger.js';
 import { ensureHome, type HomePaths } from './paths.js';
 import { checkHomeTree } from './home-guard.js';
+import { reloadSource } from './config-reload.js';
 import { ControlError } from './protocol.js';
 import { settle } from './start-settle.js';
 import { SupervisorError } from '../supervisor/errors.js';
@@ -56,6 +57,7 @@ export class Daemon {
   private http: HttpServer | null = null;
   /** Where the HTTP server listens (`ping` tells), null when off. */
   private httpUrl: string | null = null;
+  private reloading: Promise<void> = Promise.resolve();
 
   constructor(private readonly paths: HomePaths, foreground: boolean) {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
@@ -97,6 +99,35 @@ export class Daemon {
       await new Promise<void>((resolve) => { this.log.on('finish', resolve); this.log.end(); });
     })();
     return this.stopping;
+  }
+
+  /**
+   * SIGHUP: reads every config file this daemon was given again and applies each as `start FILE`
+   * would, as the owner of what it declares (config-reload.ts); apps deleted since stay deleted.
+   * A file that fails leaves what it owns as it is.
+   */
+  reload(): Promise<void> {
+    this.reloading = this.reloading.then(async () => {
+      if (this.stopping) return;
+      const files = (this.owners?.sources ?? []).filter((s) => isAbsolute(s.id));
+      if (files.length === 0) this.daemonEvent('reload', 'SIGHUP: no config file to read again (apps came from scripts on the command line)');
+      for (const source of files) {
+        try {
+          const again = await reloadSource(source);
+          const incoming = { ...sourceOf(source.id, source.label, again.config, again.declared), origin: again.origin };
+          const owners = this.owners!;
+          const plan = planStart(owners, incoming, {}, owners.defaults);
+          if (plan.clashes.length > 0) throw new Error(plan.clashes.map((c) => this.describeClash(c, incoming.label, false)).join('; '));
+          await this.reconcile(plan.owners, incoming.apps.map((a) => a.name), { reason: 'reloaded (SIGHUP)', by: 'reload' });
+          const changes = plan.changes.map((c) => `${c.action} ${c.what} ${c.name}`).join(', ') || 'no changes';
+          this.daemonEvent('reload', `SIGHUP: applied ${source.id}: ${changes}`);
+        } catch (err) {
+          this.log.error('reload failed', { file: source.id, error: (err as Error).message });
+          this.daemonEvent('reload-failed', `SIGHUP: ${source.id}: ${(err as Error).message}`);
+        }
+      }
+    });
+    return this.reloading;
   }
 
   /** The event bus: history first, then every sink. */
@@ -298,9 +329,10 @@ export class Daemon {
     h.set('apply', async (args) => {
       // Validated whole at the socket (requests.ts). `source` names the file (or `cli:<app>`);
       // `declared` what it wrote itself (absent: everything).
-      const { config, source, declared, defaults: given, force, replace, create, dryRun } = args as RequestArgs<'apply'>;
+      const { config, source, origin, declared, defaults: given, force, replace, create, dryRun } = args as RequestArgs<'apply'>;
       const id = source?.id ?? 'unnamed';
       const incoming = sourceOf(id, source?.label ?? id, config, declared ?? ['*']);
+      if (origin !== undefined) incoming.origin = { ...origin, known: config.apps.map((a) => a.name) }; // for SIGHUP
       const defaults = given ?? this.owners?.defaults ?? { security: config.security, alerts: config.alerts };
       const opts = { force: force === true, replace: replace === true, create: create === true };
       const plan = planStart(this.owners ?? { sources: [], defaults }, incoming, opts, defaults);
@@ -412,9 +444,10 @@ export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<
   checkHomeTree(paths.home);
   acquireDaemonLock(paths.pidFile, paths.home);
   const daemon = new Daemon(paths, foreground);
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.on(sig, () => void daemon.shutdown(`signal ${sig}`).then(() => process.exit(0)));
   }
+  process.on('SIGHUP', () => void daemon.reload()); // the daemon convention (systemctl reload): read the config again
   // A bug in one callback must not take every supervised app's supervisor down with it: record it
   // (bulwark.log and `events --type daemon`) and keep supervising.
   process.on('uncaughtException', (err) => daemon.internalError(err));

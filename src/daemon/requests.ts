@@ -40,6 +40,11 @@ export const REQUEST_ARGS = {
       id: z.string().max(4096).refine((id) => isAbsolute(id) || /^cli:[A-Za-z0-9._-]{1,64}$/.test(id), 'an absolute path or cli:<app>'),
       label: z.string().max(4096),
     }).optional(),
+    /** For a file: the caller's cwd and `--env`, so that SIGHUP reads it again the same way. */
+    origin: z.strictObject({
+      cwd: z.string().refine(isAbsolute, 'an absolute path').optional(),
+      envName: z.string().max(64).optional(),
+    }).optional(),
     /** The schema's defaults for settings no file declares. */
     defaults: z.strictObject({ security: securitySchema, alerts: alertsSchema }).optional(),
     force: z.boolean().optional(),

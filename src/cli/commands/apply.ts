@@ -34,6 +34,7 @@ const apply: BulwarkCommand<Args> = {
     for (const w of loaded.warnings) io.err(`warning: ${w}`);
     return applyConfig({
       config: loaded.config, declared: loaded.declared ?? ['*'], source: { id: loaded.file, label: loaded.file },
+      origin: { cwd: process.cwd(), envName: argv.env },
       force: argv.force === true, replace: argv.replace === true, dryRun: argv.dryRun === true,
     }, io, {
       json: argv.json,

@@ -74,7 +74,10 @@ export async function loadTarget(target: string, argv: Args, io: CliIO): Promise
   if (isConfigFileName(target)) {
     const loaded = await loadConfigFile(target, process.env, { ...checks, envName: argv.env });
     for (const w of loaded.warnings) io.err(`warning: ${w}`);
-    return { config: loaded.config, declared: loaded.declared ?? ['*'], source: { id: loaded.file, label: loaded.file }, force: argv.force === true };
+    return {
+      config: loaded.config, declared: loaded.declared ?? ['*'], source: { id: loaded.file, label: loaded.file }, force: argv.force === true,
+      origin: { cwd: process.cwd(), envName: argv.env },
+    };
   }
   const script = resolve(target);
   const name = argv.name ?? basename(script, extname(script));
