@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderSystemdUnit, timeoutStopSec, type SystemdUnitOptions } from '../../src/daemon/systemd-unit.js';
-import startup from '../../src/cli/commands/startup.js';
+import startup, { unitCapabilities } from '../../src/cli/commands/startup.js';
 
 const hasAnalyze = spawnSync('systemd-analyze', ['--version'], { stdio: 'ignore' }).status === 0;
 const skipVerify = hasAnalyze ? false : 'systemd-analyze is not installed (apt-get install systemd); the unit cannot be linted here';
@@ -89,7 +89,7 @@ test('`startup systemd --install` writes the unit, sizes TimeoutStopSec from the
   }));
   const out: string[] = [];
   const err: string[] = [];
-  const code = await startup.run({ init: 'systemd', install: true, home, unitDir: join(dir, 'units'), protect: 'strict' },
+  const code = await startup.run({ init: 'systemd', install: true, home, runAs: 'nobody', unitDir: join(dir, 'units'), protect: 'strict' },
     { out: (s) => out.push(s), err: (s) => err.push(s) });
   assert.equal(code, 0, err.join('\n'));
   const unit = readFileSync(join(dir, 'units', 'bulwark.service'), 'utf8');
@@ -97,6 +97,7 @@ test('`startup systemd --install` writes the unit, sizes TimeoutStopSec from the
   assert.match(unit, /-\/srv\/a -\/srv\/b$/m);
   assert.match(out.join('\n'), /systemctl daemon-reload[\s\S]*systemctl enable --now bulwark\.service/);
   assert.equal(statSync(home).mode & 0o777, 0o700);
+  if (process.geteuid?.() === 0) assert.equal(statSync(home).uid, 65534, 'the home belongs to the user the unit runs as');
   if (hasAnalyze) assert.equal(verify(dir, unit, 'system').status, 0);
 });
 
@@ -104,4 +105,57 @@ test('`startup systemd --user` refuses --run-as, and a bad --stop-timeout is a u
   const io = { out: () => {}, err: () => {} };
   assert.equal(await startup.run({ init: 'systemd', user: true, runAs: 'root' }, io), 2);
   assert.equal(await startup.run({ init: 'systemd', stopTimeout: 'soon', home: '/nonexistent-bulwark-home' }, io), 2);
+});
+
+/** `systemd-analyze security --offline=yes`: the overall exposure (0 safest, 10 worst; 4.9 and below is "OK"). */
+function exposure(dir: string, unit: string): { score: number; output: string } {
+  const file = join(dir, 'bulwark.service');
+  writeFileSync(file, unit);
+  const r = spawnSync('systemd-analyze', ['security', '--offline=yes', file], { encoding: 'utf8', env: { ...process.env, SYSTEMD_COLORS: '0' }, timeout: 30_000 });
+  const m = /Overall exposure level for bulwark\.service: (\d+\.\d+)/.exec(r.stdout + r.stderr);
+  assert.ok(m, r.stdout + r.stderr);
+  return { score: Number(m[1]), output: r.stdout };
+}
+
+test('the system unit rates OK (<= 4.9) on systemd-analyze security: as the dedicated user, as root for per-app users, and with CAP_NET_ADMIN for bans', { skip: skipVerify }, (t) => {
+  const dir = tmp(t);
+  const variants: [string, Partial<SystemdUnitOptions>][] = [
+    ['dedicated user, --protect full', { runAs: 'bulwark', protection: 'full', stateDirectory: 'bulwark' }],
+    ['dedicated user, --protect strict', { runAs: 'bulwark', protection: 'strict' }],
+    ['dedicated user, --protect off', { runAs: 'bulwark', protection: 'off' }],
+    ['dedicated user with CAP_NET_ADMIN (bans)', { runAs: 'bulwark', protection: 'full', capabilities: ['CAP_NET_ADMIN'] }],
+    ['root, for apps with their own user/group', { runAs: 'root', protection: 'full' }],
+    ['root with CAP_NET_ADMIN', { runAs: 'root', protection: 'full', capabilities: ['CAP_NET_ADMIN'] }],
+  ];
+  for (const [what, over] of variants) {
+    const unit = renderSystemdUnit(base(dir, over));
+    const { score, output } = exposure(dir, unit);
+    t.diagnostic(`${what}: ${score}`);
+    assert.ok(score <= 4.9, `${what}: exposure ${score}\n${output}`);
+    assert.equal(verify(dir, unit, 'system').status, 0, what);
+  }
+  const dedicated = renderSystemdUnit(base(dir, { runAs: 'bulwark', capabilities: ['CAP_NET_ADMIN'] }));
+  assert.match(dedicated, /^CapabilityBoundingSet=CAP_NET_ADMIN$/m);
+  assert.match(dedicated, /^AmbientCapabilities=CAP_NET_ADMIN$/m);
+  assert.match(renderSystemdUnit(base(dir, { runAs: 'bulwark' })), /^CapabilityBoundingSet=$/m);
+  assert.match(renderSystemdUnit(base(dir, { runAs: 'root' })), /^CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_KILL CAP_DAC_READ_SEARCH$/m);
+});
+
+test('`startup systemd` runs as a dedicated "bulwark" user unless asked otherwise; bans in the config add CAP_NET_ADMIN only', async (t) => {
+  const dir = tmp(t);
+  const out: string[] = [];
+  const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s) };
+  assert.equal(await startup.run({ init: 'systemd', systemdVersion: 252 }, io), 0, out.join('\n'));
+  const unit = out.join('\n');
+  assert.match(unit, /^User=bulwark$/m);
+  assert.match(unit, /^Environment=BULWARK_HOME=\/var\/lib\/bulwark\/\.bulwark$/m);
+  assert.match(unit, /^CapabilityBoundingSet=$/m);
+  assert.equal(unitCapabilities({ ban: { enabled: true, backend: 'nftables' } } as never).join(), 'CAP_NET_ADMIN');
+  assert.equal(unitCapabilities({ ban: { enabled: false } } as never).length, 0);
+  assert.equal(unitCapabilities({} as never).length, 0);
+  out.length = 0;
+  assert.equal(await startup.run({ init: 'systemd', runAs: 'root', home: join(dir, 'h'), cap: ['cap_net_bind_service'] }, io), 0);
+  assert.doesNotMatch(out.join('\n'), /^User=/m);
+  assert.match(out.join('\n'), /^CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_KILL CAP_DAC_READ_SEARCH CAP_NET_BIND_SERVICE$/m);
+  assert.equal(await startup.run({ init: 'systemd', cap: ['sudo'] }, io), 2);
 });

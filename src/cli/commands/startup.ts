@@ -10,8 +10,10 @@ import { EXIT } from '../command.js';
 import { parseDuration } from '../../common/units.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import {
-  installCommands, renderSystemdUnit, uninstallCommands, unitInstallPath, wantsLinkPath, UNIT_NAME, type FsProtection, type UnitScope,
+  installCommands, renderSystemdUnit, runsAsRoot, uninstallCommands, unitInstallPath, wantsLinkPath, UNIT_NAME, type FsProtection, type UnitScope,
 } from '../../daemon/systemd-unit.js';
+import { lookupUser } from '../../common/accounts.js';
+import type { BulwarkConfig } from '../../config/schema/index.js';
 
 interface StartupArgs {
   init: string;
@@ -25,11 +27,15 @@ interface StartupArgs {
   protect?: FsProtection;
   writableHomes?: boolean;
   rw?: string[];
+  cap?: string[];
   systemdVersion?: number;
   unitDir?: string;
 }
 
 const DEFAULT_STOP_TIMEOUT_MS = 10_000; // the apps' default stop.timeout
+/** The dedicated system user a system unit runs as unless --run-as says otherwise. */
+const DEDICATED_USER = 'bulwark';
+const DEDICATED_HOME = '/var/lib/bulwark';
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const startup: BulwarkCommand<StartupArgs> = {
@@ -41,7 +47,8 @@ const startup: BulwarkCommand<StartupArgs> = {
     .option('install', { type: 'boolean', describe: 'write the unit and print the systemctl commands to run' })
     .option('uninstall', { type: 'boolean', conflicts: 'install', describe: 'remove the installed unit and its enablement (PM2\'s unstartup)' })
     .option('home', { type: 'string', describe: 'BULWARK_HOME for the daemon (default: $BULWARK_HOME or ~/.bulwark of the user it runs as)' })
-    .option('run-as', { alias: 'u', type: 'string', describe: 'User= for a system unit' })
+    .option('run-as', { alias: 'u', type: 'string', describe: `User= for a system unit (default: a dedicated "${DEDICATED_USER}" user, created by --install; "root" for apps with their own user/group)` })
+    .option('cap', { type: 'string', array: true, describe: 'a capability the daemon and its apps keep, e.g. CAP_NET_BIND_SERVICE for ports below 1024' })
     .option('config', { type: 'string', describe: 'read app stop timeouts and working directories from this config (else from the saved app table in the home)' })
     .option('stop-timeout', { type: 'string', describe: 'largest stop timeout of the apps (e.g. 30s); TimeoutStopSec is set above it' })
     .option('protect', {
@@ -63,12 +70,22 @@ const startup: BulwarkCommand<StartupArgs> = {
       io.err('startup: --run-as is for system units; a user unit runs as the user whose `systemctl --user` starts it');
       return EXIT.USAGE;
     }
-    const runAsHome = argv.runAs ? passwdEntry(argv.runAs)?.home : homedir();
-    if (argv.runAs && runAsHome === undefined && !argv.home) {
-      io.err(`startup: no user "${argv.runAs}" in /etc/passwd; create it or pass --home`);
+    const runAs = scope === 'system' ? argv.runAs ?? DEDICATED_USER : undefined;
+    const root = runsAsRoot({ runAs });
+    const dedicated = runAs === DEDICATED_USER;
+    // The dedicated user's home is systemd's StateDirectory, created for it before each start.
+    const runAsHome = root ? homedir() : lookupUser(runAs!)?.home ?? (dedicated ? DEDICATED_HOME : undefined);
+    if (runAsHome === undefined && !argv.home) {
+      io.err(`startup: no user "${runAs}" on this host; create it or pass --home`);
       return EXIT.USAGE;
     }
-    const home = resolve(argv.home ?? (argv.runAs ? join(runAsHome!, '.bulwark') : process.env.BULWARK_HOME || join(homedir(), '.bulwark')));
+    const home = resolve(argv.home ?? (root ? process.env.BULWARK_HOME || join(homedir(), '.bulwark') : join(runAsHome!, '.bulwark')));
+    const caps = (argv.cap ?? []).map((c) => c.toUpperCase());
+    const badCap = caps.find((c) => !/^CAP_[A-Z_]+$/.test(c));
+    if (badCap !== undefined) {
+      io.err(`startup: --cap expects a capability name like CAP_NET_BIND_SERVICE, got "${badCap}"`);
+      return EXIT.USAGE;
+    }
 
     let apps: AppFacts;
     try {
@@ -90,7 +107,9 @@ const startup: BulwarkCommand<StartupArgs> = {
 
     const nodePath = process.execPath;
     const unit = renderSystemdUnit({
-      scope, nodePath, bulwarkBin: findBulwarkBin(), home, runAs: argv.runAs,
+      scope, nodePath, bulwarkBin: findBulwarkBin(), home, runAs,
+      capabilities: [...new Set([...caps, ...apps.capabilities])],
+      stateDirectory: dedicated && home.startsWith(`${DEDICATED_HOME}/`) ? 'bulwark' : undefined,
       maxStopTimeoutMs: maxStop, systemdVersion: argv.systemdVersion ?? detectSystemdVersion(),
       protection: argv.protect ?? 'full', writableHomes: argv.writableHomes,
       appDirs: apps.dirs, writablePaths: (argv.rw ?? []).map((p) => resolve(p)),
@@ -103,18 +122,24 @@ const startup: BulwarkCommand<StartupArgs> = {
 
     const target = argv.unitDir ? join(resolve(argv.unitDir), UNIT_NAME) : unitInstallPath(scope);
     try {
+      if (dedicated && lookupUser(DEDICATED_USER) === null) createDedicatedUser();
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, unit, { mode: 0o644 });
       // ReadWritePaths= needs the home to exist before the first start.
-      mkdirSync(home, { recursive: true, mode: 0o700 });
-      chmodSync(home, 0o700);
-      const owner = argv.runAs ? passwdEntry(argv.runAs) : undefined;
-      if (owner) chownSync(home, owner.uid, owner.gid);
+      const owner = root ? undefined : lookupUser(runAs!);
+      for (const dir of [...(dedicated && home.startsWith(`${DEDICATED_HOME}/`) ? [DEDICATED_HOME] : []), home]) {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        chmodSync(dir, 0o700);
+        if (owner) chownSync(dir, owner.uid, owner.gid);
+      }
     } catch (err) {
       io.err(`startup: cannot write ${target}: ${(err as Error).message}${scope === 'system' ? ' (system units need root: try sudo, or --user)' : ''}`);
       return EXIT.FAILURE;
     }
-    io.out(`wrote ${target}\nnow run:\n${installCommands(scope, argv.runAs).map((c) => `  ${c}`).join('\n')}`);
+    io.out(`wrote ${target}\nnow run:\n${installCommands(scope, runAs).map((c) => `  ${c}`).join('\n')}`);
+    if (scope === 'system' && !root) {
+      io.out(`The daemon and its apps run as "${runAs}" (no capabilities${caps.length ? ` but ${caps.join(', ')}` : ''}): give it read access to the apps' directories,\nand talk to it as that user, e.g.  sudo -u ${runAs} BULWARK_HOME=${home} bulwark start /srv/app/bulwark.yml && sudo -u ${runAs} BULWARK_HOME=${home} bulwark save`);
+    }
     return EXIT.OK;
   },
 };
@@ -146,30 +171,47 @@ function isLink(p: string): boolean {
   try { return lstatSync(p).isSymbolicLink(); } catch { return false; }
 }
 
-interface AppFacts { maxStopTimeoutMs?: number; dirs: string[] }
+interface AppFacts { maxStopTimeoutMs?: number; dirs: string[]; capabilities: string[] }
 
 async function appsFromConfig(file: string): Promise<AppFacts> {
   const { loadConfigFile } = await import('../../config/load.js');
   const { config } = await loadConfigFile(file);
-  return facts(config.apps);
+  return { ...facts(config.apps), capabilities: unitCapabilities(config.security) };
+}
+
+/**
+ * Capabilities the config needs in the unit. The hook for active response (issue 14): nftables
+ * bans need CAP_NET_ADMIN, and nothing else does.
+ */
+export function unitCapabilities(security: BulwarkConfig['security']): string[] {
+  const ban = (security as { ban?: { enabled?: boolean; backend?: string } }).ban;
+  return ban?.enabled && (ban.backend ?? 'nftables') === 'nftables' ? ['CAP_NET_ADMIN'] : [];
+}
+
+/** A system user with no login shell and no password, its home the unit's StateDirectory. */
+function createDedicatedUser(): void {
+  execFileSync('useradd', ['--system', '--user-group', '--home-dir', DEDICATED_HOME, '--no-create-home', '--shell', '/usr/sbin/nologin',
+    '--comment', 'bulwark process supervisor', DEDICATED_USER], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
 }
 
 /** The saved app table (state/apps.json) and the live one (state/current.json), when present. */
 function appsFromTable(home: string): AppFacts {
   const stateDir = join(home, 'state');
   const apps: { stop?: { timeout?: unknown }; cwd?: unknown }[] = [];
-  if (!existsSync(stateDir)) return { dirs: [] };
+  const capabilities: string[] = [];
+  if (!existsSync(stateDir)) return { dirs: [], capabilities };
   for (const name of readdirSync(stateDir)) {
     if (name !== 'apps.json' && name !== 'current.json') continue;
     try {
-      const table = JSON.parse(readFileSync(join(stateDir, name), 'utf8')) as { config?: { apps?: unknown } };
+      const table = JSON.parse(readFileSync(join(stateDir, name), 'utf8')) as { config?: { apps?: unknown; security?: unknown } };
       if (Array.isArray(table.config?.apps)) apps.push(...(table.config.apps as typeof apps));
+      if (typeof table.config?.security === 'object' && table.config.security !== null) capabilities.push(...unitCapabilities(table.config.security as BulwarkConfig['security']));
     } catch { /* unreadable table: fall back to defaults, the unit stays valid */ }
   }
-  return facts(apps);
+  return { ...facts(apps), capabilities: [...new Set(capabilities)] };
 }
 
-function facts(apps: { stop?: { timeout?: unknown }; cwd?: unknown }[]): AppFacts {
+function facts(apps: { stop?: { timeout?: unknown }; cwd?: unknown }[]): Omit<AppFacts, 'capabilities'> {
   const timeouts = apps.map((a) => a.stop?.timeout).filter((t): t is number => typeof t === 'number');
   return {
     maxStopTimeoutMs: timeouts.length > 0 ? Math.max(...timeouts) : undefined,
@@ -198,14 +240,4 @@ function findBulwarkBin(): string {
     dir = dirname(dir);
   }
   return resolve(process.argv[1] ?? 'bulwark');
-}
-
-function passwdEntry(user: string): { uid: number; gid: number; home: string } | undefined {
-  try {
-    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-      const f = line.split(':');
-      if (f[0] === user && f.length >= 7) return { uid: Number(f[2]), gid: Number(f[3]), home: f[5]! };
-    }
-  } catch { /* no passwd file */ }
-  return undefined;
 }
