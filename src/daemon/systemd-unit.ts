@@ -109,6 +109,8 @@ export function renderSystemdUnit(o: SystemdUnitOptions): string {
     `ExecStart=${[o.nodePath, ...DAEMON_NODE_FLAGS, o.bulwarkBin, 'daemon', '--foreground'].map((w) => quote(w, true)).join(' ')}`,
     // SIGTERM to the daemon only: it stops every app gracefully (signal, timeout, SIGKILL to the
     // group); whatever is left in the cgroup after TimeoutStopSec gets SIGKILL from systemd.
+    // `systemctl reload bulwark`: the daemon reads its config files again on SIGHUP.
+    'ExecReload=/bin/kill -HUP $MAINPID',
     'KillMode=mixed',
     'Delegate=yes', // the daemon's cgroup is its own to divide: one cgroup per app instance (docs/supervisor.md)
     'KillSignal=SIGTERM',
