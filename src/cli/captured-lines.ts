@@ -1,6 +1,7 @@
 // Reading capture files for `logs`: the last lines of a file with their offsets, and each line as
 // printed (text with an optional time and prefix, or one JSON object), escaped for the terminal.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openOwnFile } from '../common/private-file.js';
 import type { CaptureStream } from '../common/capture-files.js';
 import type { CaptureTimes } from '../supervisor/capture-times.js';
 import { terminalJson, terminalSafe } from './terminal-text.js';
@@ -34,7 +35,7 @@ export function eachLine(text: string, start: number, fn: (line: string, offset:
 
 /** The last n lines of a file with the offset of each, reading backwards from the end in blocks. */
 export function lastLines(path: string, n: number): { lines: { text: string; offset: number }[]; size: number } {
-  const fd = openSync(path, 'r');
+  const fd = openOwnFile(path, 'read'); // never through a link planted in the home
   try {
     const size = fstatSync(fd).size;
     if (n <= 0) return { lines: [], size };

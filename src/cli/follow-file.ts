@@ -1,6 +1,7 @@
 // `logs -f`: follows a file by name across rotation. The old file is read to its end before the
 // new one is opened, so nothing written just before a rotation is missed.
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, statSync } from 'node:fs';
+import { openOwnFile } from '../common/private-file.js';
 
 export interface Follower { stop(): void }
 
@@ -19,7 +20,7 @@ export function followFile(path: string, fromOffset: number, onText: (text: stri
 
   const open = (at: number) => {
     try {
-      fd = openSync(path, 'r');
+      fd = openOwnFile(path, 'read');
       ino = fstatSync(fd).ino;
       offset = at;
     } catch {
@@ -56,7 +57,7 @@ export function followFile(path: string, fromOffset: number, onText: (text: stri
   };
   const readWhole = (p: string) => {
     try {
-      fd = openSync(p, 'r');
+      fd = openOwnFile(p, 'read');
       offset = 0;
       drain();
       closeSync(fd);

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import type { BulwarkCommand } from '../command.js';
 import { EXIT } from '../command.js';
 import { homePaths } from '../../daemon/paths.js';
+import { checkHomeDir } from '../../daemon/home-guard.js';
 import { CAPTURE_STREAMS, captureFile, capturedApps, timesFileFor, type CaptureStream } from '../../common/capture-files.js';
 import { CaptureTimes } from '../../supervisor/capture-times.js';
 import { followFile } from '../follow-file.js';
@@ -28,7 +29,8 @@ const logs: BulwarkCommand<Args> = {
     .option('json', { type: 'boolean', describe: 'one JSON object per line: time, app, stream, line' })
     .check(wholeNumber('lines', '-n')),
   run: async (argv, io) => {
-    const { logsDir } = homePaths();
+    const { home, logsDir } = homePaths();
+    checkHomeDir(home); // read only from a home no one else could have filled
     const known = capturedApps(logsDir);
     if (argv.name !== undefined && !known.includes(argv.name)) return unknownName(io, 'app', argv.name, known);
     const streams: readonly CaptureStream[] = argv.err ? ['err'] : argv.out ? ['out'] : CAPTURE_STREAMS;
