@@ -78,16 +78,18 @@ test('a client that pipelines requests and never reads the replies stalls only i
   const before = rssOf(pid);
   const s = await open(h);
   t.after(() => s.destroy());
-  const N = 200_000;
+  const N = 500_000;
   const line = '{"v":1,"id":1,"cmd":"ping"}\n';
-  s.write(line.repeat(N)); // 5.6 MB of requests, ~30 MB of replies; we read none
-  // The daemon stops reading this connection once its unread replies pass the bound, so most of
-  // the requests stay unsent on our side.
-  await waitFor('the daemon stops reading', async () => {
-    const pending = s.writableLength;
-    await new Promise((r) => setTimeout(r, 500));
-    return s.writableLength === pending && pending > 0;
-  }, 20_000);
+  s.write(line.repeat(N)); // 14 MB of requests, ~75 MB of replies; we read none
+  // The daemon stops reading this connection once its unread replies pass its bound: most of the
+  // requests stay unsent on our side, and stay so (a daemon without backpressure reads them all).
+  let since = Date.now();
+  let pending = s.writableLength;
+  await waitFor('the daemon to stop reading for 3 s', () => {
+    assert.notEqual(s.writableLength, 0, 'the daemon read every request without the replies being read');
+    if (s.writableLength !== pending) { pending = s.writableLength; since = Date.now(); }
+    return Date.now() - since >= 3000;
+  }, 60_000, 100);
   const grown = rssOf(pid) - before;
   assert.ok(grown < 60 * 1024 * 1024, `daemon RSS grew ${(grown / 1048576).toFixed(1)} MB`);
   // Others are served meanwhile.
