@@ -9,11 +9,11 @@
 // through a symlink) and what it would run validates again: a planted or damaged table is refused.
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { configSchema, type BulwarkConfig } from '../config/schema/index.js';
+import type { BulwarkConfig } from '../config/schema/index.js';
 import { writeFileAtomic } from '../common/atomic-file.js';
 import { mergeOwners, sourceOf, withoutApp, type Owners } from './config-owners.js';
 import { readPrivateFile } from '../common/private-file.js';
-import { describeIssues } from './requests.js';
+import { appliedConfig, describeIssues } from './requests.js';
 
 /** Bumped when the stored config's shape changes; an older table is refused, not misread. */
 const TABLE_VERSION = 1;
@@ -93,7 +93,7 @@ function read(file: string): AppTable | null {
   // What would run is the merge of the owners (or the config of an older table): it must validate.
   let runs: unknown;
   try { runs = table.owners ? mergeOwners(table.owners) : table.config; } catch { runs = null; }
-  const config = configSchema.safeParse(runs);
+  const config = appliedConfig.safeParse(runs);
   if (!config.success) throw new Error(`${file} does not hold a valid config (${describeIssues(config.error)}); start the apps again and \`bulwark save\``);
   return table;
 }

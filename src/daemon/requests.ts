@@ -3,7 +3,7 @@
 // a valid one reaches the daemon's internals). A command without a schema here is not served.
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { configSchema } from '../config/schema/index.js';
+import { configSchema, type AppConfig, type BulwarkConfig } from '../config/schema/index.js';
 import { securitySchema } from '../config/schema/security.js';
 import { alertsSchema } from '../config/schema/alerts.js';
 
@@ -19,14 +19,39 @@ const none = z.strictObject({});
 /** An app name as the config allows it, or `all`. */
 const appName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'an app name (A-Z a-z 0-9 . _ -, at most 64)');
 
+/** The caller's shell environment the CLI adds to each app (`start`, `restart --update-env`). */
+const callerEnv = z.record(z.string(), z.string());
+
 /**
- * A config that came through the socket: validated again, whole, by the config schema (the CLI's
- * validated output validates to itself), with absolute app working directories.
+ * A config that came through the socket or from the app table: validated again, whole, by the
+ * config schema (the CLI's validated output validates to itself), with absolute app working
+ * directories; each app may also carry the `callerEnv` the CLI added (not a config key).
  */
-const appliedConfig = configSchema.superRefine((c, ctx) => {
-  c.apps.forEach((a, i) => {
+export const appliedConfig = z.unknown().transform((raw, ctx): BulwarkConfig => {
+  const envs = new Map<number, unknown>();
+  const apps = (raw as { apps?: unknown } | null)?.apps;
+  const stripped = Array.isArray(apps)
+    ? { ...(raw as object), apps: apps.map((a: unknown, i) => {
+      if (typeof a !== 'object' || a === null || !('callerEnv' in a)) return a;
+      const { callerEnv: env, ...rest } = a as { callerEnv: unknown };
+      envs.set(i, env);
+      return rest;
+    }) }
+    : raw;
+  const parsed = configSchema.safeParse(stripped);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+    return z.NEVER;
+  }
+  const config = parsed.data;
+  config.apps.forEach((a, i) => {
     if (a.cwd === undefined || !isAbsolute(a.cwd)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'cwd'], message: 'the CLI sends absolute working directories' });
+    if (!envs.has(i)) return;
+    const env = callerEnv.safeParse(envs.get(i));
+    if (env.success) (a as AppConfig).callerEnv = env.data;
+    else ctx.addIssue({ code: 'custom', path: ['apps', i, 'callerEnv'], message: 'names mapped to strings' });
   });
+  return config;
 });
 
 export const REQUEST_ARGS = {
@@ -56,7 +81,7 @@ export const REQUEST_ARGS = {
   settle: z.strictObject({ names: z.union([z.literal('all'), z.array(appName).max(10_000)]).optional() }),
   start: z.strictObject({ name: appName }),
   stop: z.strictObject({ name: appName }),
-  restart: z.strictObject({ name: appName }),
+  restart: z.strictObject({ name: appName, callerEnv: callerEnv.optional() }),
   delete: z.strictObject({ name: appName }),
   status: z.strictObject({ name: appName.optional(), all: z.boolean().optional() }),
   offenders: none,

@@ -79,6 +79,10 @@ export function translateApp(a: Pm2App, from: Origin, ctx: Context, probed?: Pm2
   }
   if (Object.keys(restart).length > 0) out.restart = restart;
 
+  // PM2's uid/gid (alias user): run the app as that account; needs a root daemon, as in PM2.
+  if (a.uid !== undefined) { out.user = a.uid; from('user', 'uid'); }
+  if (a.gid !== undefined) { out.group = a.gid; from('group', 'gid'); }
+
   // PM2 stops apps with SIGINT (then SIGKILL after kill_timeout); apps written for PM2 handle SIGINT.
   out.stop = { signal: 'SIGINT', ...(a.kill_timeout !== undefined ? { timeout: duration(a.kill_timeout) } : {}) };
   from('stop.timeout', 'kill_timeout');

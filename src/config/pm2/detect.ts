@@ -16,7 +16,7 @@ export function isConfigFileName(file: string): boolean {
 
 /** Keys of a bulwark app (src/config/schema/apps.ts); an app with only these is read as bulwark's. */
 const BULWARK_APP_KEYS = new Set([
-  'name', 'script', 'cmd', 'args', 'cwd', 'interpreter', 'interpreterArgs', 'env', 'envs', 'restart', 'stop', 'health',
+  'name', 'script', 'cmd', 'args', 'cwd', 'interpreter', 'interpreterArgs', 'env', 'envs', 'user', 'group', 'restart', 'stop', 'health',
   'limits', 'cron', 'watch', 'logs', 'instances', 'wait_ready', 'listen_timeout', 'instance_var', 'increment_var', 'shutdown_with_message',
 ]);
 const BULWARK_TOP_KEYS = new Set(['apps', 'security', 'forward', 'alerts', 'http']);

@@ -15,7 +15,7 @@ export const MAPPED = new Set([
   'name', 'script', 'args', 'cwd', 'env', 'exec_interpreter', 'node_args', 'max_memory_restart', 'cron_restart',
   'watch', 'ignore_watch', 'watch_delay', 'min_uptime', 'max_restarts', 'restart_delay', 'exp_backoff_restart_delay',
   'kill_timeout', 'autorestart', 'port', 'log_date_format', 'time', 'out_file', 'error_file', 'log_file', 'instances', 'exec_mode', 'wait_ready',
-  'listen_timeout', 'instance_var', 'increment_var', 'shutdown_with_message',
+  'listen_timeout', 'instance_var', 'increment_var', 'shutdown_with_message', 'uid', 'gid',
 ]);
 
 /** Keys that change nothing in bulwark, or nothing it can honour, with what to do instead. */
@@ -42,7 +42,6 @@ export const NOTES: Record<string, string> = {
   deep_monitoring: 'no APM: use your tracer in the app', automation: 'no PM2 Plus', io: 'no PM2 Plus', install_url: 'no PM2 Plus',
   treekill: 'bulwark always signals the whole process group',
   kill_retry_time: 'stop sends the signal once, then SIGKILL after stop.timeout',
-  uid: 'run the daemon as that user (bulwark startup systemd --user) instead', gid: 'run the daemon as that user instead',
   username: 'run the daemon as that user instead', windowsHide: 'Linux only', write: 'no effect outside PM2',
   env_file: 'PM2 ignores it too: load the file with node_args: --env-file=FILE or dotenv in the app',
   version: 'informational only',
