@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { configSchema, type AppConfig, type BulwarkConfig } from '../config/schema/index.js';
 import { securitySchema } from '../config/schema/security.js';
 import { alertsSchema } from '../config/schema/alerts.js';
+import { parseValidatedForm } from '../config/schema/units.js';
 
 /** The envelope of every request line. */
 export const requestEnvelope = z.strictObject({
@@ -18,6 +19,16 @@ export const requestEnvelope = z.strictObject({
 const none = z.strictObject({});
 /** An app name as the config allows it, or `all`. */
 const appName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'an app name (A-Z a-z 0-9 . _ -, at most 64)');
+
+/** `schema` for data that went through the config schema once (durations as numbers of ms). */
+function validatedForm<T extends z.ZodType>(schema: T) {
+  return z.unknown().transform((raw, ctx): z.output<T> => {
+    const parsed = parseValidatedForm(() => schema.safeParse(raw));
+    if (parsed.success) return parsed.data;
+    for (const i of parsed.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+    return z.NEVER;
+  });
+}
 
 /** The caller's shell environment the CLI adds to each app (`start`, `restart --update-env`). */
 const callerEnv = z.record(z.string(), z.string());
@@ -38,7 +49,7 @@ export const appliedConfig = z.unknown().transform((raw, ctx): BulwarkConfig => 
       return rest;
     }) }
     : raw;
-  const parsed = configSchema.safeParse(stripped);
+  const parsed = parseValidatedForm(() => configSchema.safeParse(stripped));
   if (!parsed.success) {
     for (const i of parsed.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
     return z.NEVER;
@@ -71,7 +82,7 @@ export const REQUEST_ARGS = {
       envName: z.string().max(64).optional(),
     }).optional(),
     /** The schema's defaults for settings no file declares. */
-    defaults: z.strictObject({ security: securitySchema, alerts: alertsSchema }).optional(),
+    defaults: validatedForm(z.strictObject({ security: securitySchema, alerts: alertsSchema })).optional(),
     force: z.boolean().optional(),
     replace: z.boolean().optional(),
     create: z.boolean().optional(),

@@ -14,8 +14,22 @@ function unit(parse: (v: string | number) => number | undefined, expected: strin
   });
 }
 
+/** Set while validating a config bulwark itself wrote (durations already numbers of ms). */
+let validatedForm = false;
+
+/**
+ * Runs a (synchronous) parse of a config that already went through the schema once: the CLI's
+ * output sent to the daemon, or the app table. Its durations are numbers of milliseconds, which
+ * a file may not use (hasUnit), so they are accepted as such here.
+ */
+export function parseValidatedForm<T>(parse: () => T): T {
+  validatedForm = true;
+  try { return parse(); } finally { validatedForm = false; }
+}
+
 /** A duration must say its unit: `timeout: 5` would be 5 ms, which is never what was meant. */
 function hasUnit(v: string | number, ctx: z.RefinementCtx): boolean {
+  if (validatedForm) return true;
   const bare = typeof v === 'number' ? v : /^\s*\d+(?:\.\d+)?\s*$/.test(v) ? Number(v) : undefined;
   if (bare === undefined || bare === 0) return true;
   ctx.addIssue({
