@@ -47,7 +47,7 @@ export function openNoFollow(path: string, how: OpenHow = 'read', mode = 0o600):
   try {
     return openSync(path, FLAGS[how] | O_NOFOLLOW, mode);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new UnsafeFileError(path, 'it is a symlink (bulwark never writes or reads its files through links)');
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new UnsafeFileError(path, 'it is a symlink (ELOOP: bulwark never writes or reads its files through links)');
     throw err;
   }
 }
