@@ -52,7 +52,10 @@ export class ControlServer {
   async invoke(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     const handler = this.handlers.get(cmd);
     if (!handler) throw new ControlError('EBADREQ', `unknown command ${JSON.stringify(cmd)}`);
-    return handler(args, { send: () => {}, onClose: () => {}, keepOpen: () => {} });
+    // Checked like a request from the socket: the dashboard is reached over the network.
+    const parsed = (REQUEST_ARGS[cmd as Command] as z.ZodType).safeParse(args);
+    if (!parsed.success) throw new ControlError('EBADREQ', `${cmd}: ${describeIssues(parsed.error)}`);
+    return handler(parsed.data as Record<string, unknown>, { send: () => {}, onClose: () => {}, keepOpen: () => {} });
   }
 
   has(cmd: string): boolean {
