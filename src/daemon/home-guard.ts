@@ -33,15 +33,21 @@ export function checkHomeAncestors(home: string): void {
   }
 }
 
-/** Checks the home directory itself (or `dir`, a directory in it); false when it does not exist yet. */
+/**
+ * Checks the home directory itself (or `dir`, a directory in it); false when it does not exist yet
+ * (or a part of its path is a file: creating it reports that). A file where the directory should
+ * be is an EEXIST error, for the caller to word (paths.ts); a symlink is never accepted.
+ */
 export function checkHomeDir(home: string, dir = home): boolean {
   let st: Stats;
   try {
     st = lstatSync(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
     throw err;
   }
+  if (!st.isDirectory() && !st.isSymbolicLink()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'EEXIST' });
   const why = unsafeEntry(st, true);
   if (why !== null) throw new UnsafeHomeError(home, dir === home ? 'it is' : `${relative(home, dir)} is`, why);
   return true;
@@ -78,7 +84,12 @@ export function checkHomeTree(home: string): void {
 export function checkSocket(socket: string): void {
   const home = dirname(socket);
   checkHomeAncestors(home);
-  checkHomeDir(home);
+  try {
+    checkHomeDir(home);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return; // a file, not a home: connecting fails as "not running"
+    throw err;
+  }
   let st: Stats;
   try {
     st = lstatSync(socket);

@@ -99,6 +99,8 @@ export const REQUEST_ARGS = {
   'forward.status': none,
   'forward.test': z.strictObject({ name: z.string().max(64).optional() }),
   'alert.test': z.strictObject({ channel: z.string().max(64).optional() }),
+  'alert.channels': none,
+  describe: z.strictObject({ name: appName }),
   events: z.strictObject({
     type: z.string().max(64).optional(),
     app: z.string().max(64).optional(),

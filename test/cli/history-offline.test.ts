@@ -20,7 +20,7 @@ test('events and offenders read from disk when the daemon is down, and events -f
   t.after(() => h.cleanup());
   const cfg = h.write('b.yml', `apps:\n  - name: shop\n    cmd: [${JSON.stringify(NODE)}, "-e", ${JSON.stringify(ATTACK)}]\n`);
   assert.equal((await h.run(['start', cfg])).code, 0);
-  const book = join(h.home, 'state', 'offenders.json');
+  const book = join(h.home, 'state', 'offenders.jsonl');
   await waitFor('the offender on disk', () => existsSync(book) && readFileSync(book, 'utf8').includes('203.0.113.7'), 20_000);
   await waitFor('the detection in the history', () => readFileSync(join(h.home, 'state', 'events.jsonl'), 'utf8').includes('"type":"security"'));
 
