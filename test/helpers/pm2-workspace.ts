@@ -94,6 +94,10 @@ const STUB_TEXT: Record<string, string> = {
   '.ts': 'setInterval(() => {}, 60_000);\n',
 };
 
+/** Runs as itself (sh) and under node alike, as PM2 runs a text file without extension (yarn) with
+ * node; it stays up without exec, so its command line stays what was spawned. */
+const PROGRAM_STUB = '#!/bin/sh\n//bin/true; while :; do sleep 600; done\nsetInterval(() => {}, 60_000);\n';
+
 export function makeWorkspace(c: Pm2Case): Workspace {
   const root = mkdtempSync(join(tmpdir(), `pm2-${c.id.slice(0, 20)}-`));
   cpSync(join(FIXTURES, c.id), root, { recursive: true });
@@ -105,7 +109,7 @@ export function makeWorkspace(c: Pm2Case): Workspace {
     writeFileSync(path, STUB_TEXT[ext] ?? (stub.endsWith('.env') ? '' : 'setInterval(() => {}, 60_000);\n'));
     if (ext === '.sh') chmodSync(path, 0o755);
   }
-  const program = (path: string) => { mkdirSync(dirname(path), { recursive: true }); writeFileSync(path, '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 }); };
+  const program = (path: string) => { mkdirSync(dirname(path), { recursive: true }); writeFileSync(path, PROGRAM_STUB, { mode: 0o755 }); };
   for (const exe of c.executables ?? []) program(join(root, exe));
   const tools = join(root, '.stand-in-bin');
   for (const tool of c.tools ?? []) program(join(tools, tool));
