@@ -44,12 +44,12 @@ export const PM2_CASES: Pm2Case[] = [
   { id: '18F-hud-disaster-data', file: 'process.json', stubs: ['lib/controllers/index.js'] },
   { id: 'MaxCieplinski-Circuit-managment-website', file: 'ecosystem.config.js', stubs: ['server.js'] },
   { id: 'Phoscur-philo', file: 'ecosystem.config.cjs', stubs: ['dist/main.js', '.env'] },
-  { id: 'Romeobluesky-xconnect_verify', file: 'ecosystem.config.js' },
+  { id: 'Romeobluesky-xconnect_verify', file: 'ecosystem.config.js', stubs: ['package.json'] },
   { id: 'Sebastian-105-Sebastian-105.github.io', file: 'ecosystem.config.js', env: 'production', stubs: ['index.js'] },
-  { id: 'Yamamoto-2-tsugu-bangdream-bot', file: 'backend/ecosystem.config.js', stubs: ['backend/logs/'] },
+  { id: 'Yamamoto-2-tsugu-bangdream-bot', file: 'backend/ecosystem.config.js', stubs: ['backend/logs/'], executables: ['backend/node_modules/.bin/ts-node'] },
   { id: 'alikia2x-cvsa', file: 'ecosystem.config.mjs', tools: ['bun'], stubs: ['packages/crawler/src/jobAdder.wrapper.ts', 'packages/crawler/src/worker.ts', 'packages/crawler/src/filterWorker.wrapper.ts', 'ml/api/start.py'] },
-  { id: 'code-chat-br-whatsapp-api', file: 'ecosystem.config.mjs' },
-  { id: 'ingeniumhq-ingeniumfe', file: 'ecosystem.config.js', env: 'production' },
+  { id: 'code-chat-br-whatsapp-api', file: 'ecosystem.config.mjs', stubs: ['package.json'] },
+  { id: 'ingeniumhq-ingeniumfe', file: 'ecosystem.config.js', env: 'production', stubs: ['package.json'] },
   { id: 'jiwonio-express-ejs', file: 'ecosystem.config.js', stubs: ['bin/www'] },
   { id: 'k-flynn-webdev-app-is-it-up', file: 'server/config/pm2.config.js', runFrom: 'server', env: 'production', stubs: ['server/app.js'] },
   { id: 'louislam-uptime-kuma', file: 'ecosystem.config.js', stubs: ['server/server.js'] },
@@ -64,7 +64,7 @@ export const PM2_CASES: Pm2Case[] = [
   { id: 'P0sseid0n-pomoshot', file: 'backend/pm2.config.js', tools: ['bun'], stubs: ['backend/src/index.ts'] },
   { id: 'P0sseid0n-pomoshot', key: 'P0sseid0n-pomoshot-ecosystem', file: 'backend/ecosystem.config.cjs', tools: ['bun'] },
   { id: 'artiemis-artemis', file: 'ecosystem.config.js', stubs: ['bot.py'], executables: ['env/bin/python'] },
-  { id: 'boardgamers-boardgamers-mono', file: 'ecosystem.config.cjs', stubs: ['apps/web/build/index.js', 'apps/game-server/', 'apps/api/'] },
+  { id: 'boardgamers-boardgamers-mono', file: 'ecosystem.config.cjs', stubs: ['apps/web/build/index.js', 'apps/game-server/package.json', 'apps/api/package.json'] },
   { id: 'chupapee-telegram-stories-viewer-bot', file: 'ecosystem.config.js', stubs: ['dist/index.js'] },
   { id: 'cubedro-eth-net-intelligence-api', file: 'app.json', stubs: ['app.js'] },
   { id: 'hagopj13-node-express-boilerplate', file: 'ecosystem.config.json', stubs: ['src/index.js'] },
@@ -72,7 +72,7 @@ export const PM2_CASES: Pm2Case[] = [
   { id: 'mimamch-wa-gateway', file: 'ecosystem.config.js', stubs: ['index.js'] },
   { id: 'mixmaster1989-tgbotikar', file: 'ecosystem.config.js', stubs: ['bot.js', 'logs/'] },
   { id: 'r-publishing-rpub-bot', file: 'ecosystem.config.js', env: 'production', tools: ['yarn'] },
-  { id: 'titan-organisation-next-gen-girgaon', file: 'ecosystem.config.js', env: 'production' },
+  { id: 'titan-organisation-next-gen-girgaon', file: 'ecosystem.config.js', env: 'production', stubs: ['package.json'] },
   { id: 'ucfopen-Obojobo', file: 'docker/obojobo-pm2-server-src/ecosystem.config.js', stubs: ['docker/obojobo-pm2-server-src/index.js'] },
   { id: 'vbeats-vnode', file: 'ecosystem.config.js', stubs: ['packages/backend/dist/main.js', 'packages/web/.output/server/index.mjs'] },
   { id: 'vuestorefront-vue-storefront', file: 'ecosystem.json', stubs: ['core/scripts/server.ts'], executables: ['node_modules/.bin/ts-node'] },
@@ -94,6 +94,9 @@ const STUB_TEXT: Record<string, string> = {
   '.ts': 'setInterval(() => {}, 60_000);\n',
 };
 
+/** For `npm start` / `npm run start:prod`: the scripts these files run, each one idling. */
+const PACKAGE_STUB = `${JSON.stringify({ name: 'stub', private: true, scripts: Object.fromEntries(['start', 'start:prod'].map((k) => [k, 'node -e "setInterval(() => {}, 60000)"'])) }, null, 2)}\n`;
+
 /** Runs as itself (sh) and under node alike, as PM2 runs a text file without extension (yarn) with
  * node; it stays up without exec, so its command line stays what was spawned. */
 const PROGRAM_STUB = '#!/bin/sh\n//bin/true; while :; do sleep 600; done\nsetInterval(() => {}, 60_000);\n';
@@ -106,7 +109,7 @@ export function makeWorkspace(c: Pm2Case): Workspace {
     if (stub.endsWith('/')) { mkdirSync(path, { recursive: true }); continue; }
     mkdirSync(dirname(path), { recursive: true });
     const ext = /\.[a-z]+$/.exec(stub)?.[0] ?? '';
-    writeFileSync(path, STUB_TEXT[ext] ?? (stub.endsWith('.env') ? '' : 'setInterval(() => {}, 60_000);\n'));
+    writeFileSync(path, stub.endsWith('package.json') ? PACKAGE_STUB : STUB_TEXT[ext] ?? (stub.endsWith('.env') ? '' : 'setInterval(() => {}, 60_000);\n'));
     if (ext === '.sh') chmodSync(path, 0o755);
   }
   const program = (path: string) => { mkdirSync(dirname(path), { recursive: true }); writeFileSync(path, PROGRAM_STUB, { mode: 0o755 }); };
