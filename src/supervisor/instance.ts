@@ -86,7 +86,9 @@ export class Instance {
     const extra = probe === undefined ? {} : { probe };
     let cmd: SpawnCommand;
     try {
-      cmd = spawnCommandFor(cfg);
+      // Programs are found on the PATH the app will see (the caller's, or its own env's), as the CLI
+      // checked them (runnable.ts) and as PM2 finds them: not on the daemon's own PATH.
+      cmd = spawnCommandFor(cfg, { ...process.env, ...cfg.callerEnv, ...cfg.env });
     } catch (err) {
       if (!(err instanceof SpawnCommandError)) throw err;
       const why = `cannot start: ${err.message} (${err.hint})`;

@@ -1,6 +1,5 @@
 // Restarts that come from outside the app: a cron schedule and file changes (watch). Alive from an
 // app's start to its stop; loaded on first use (node-cron, chokidar).
-import { resolve } from 'node:path';
 import type { AppConfig } from '../config/schema/index.js';
 import type { AppState } from '../events/types.js';
 import { CronRestart } from './cron-restart.js';
@@ -23,7 +22,7 @@ export class RestartTriggers {
       });
     }
     if (cfg.watch !== undefined && this.watcher === null) {
-      this.watcher = await WatchRestart.create(cfg.watch, resolve(cfg.cwd ?? process.cwd()), (why) => {
+      this.watcher = await WatchRestart.forApp(cfg, cfg.watch, (why) => {
         // A fixed file is also how a developer revives a crashed app (nodemon#764).
         const state = this.state();
         if (state !== 'stopped' && state !== 'stopping') this.restart(`watch: ${why}`, 'watch');

@@ -3,7 +3,9 @@
 // "themes/*/public", "logs/**"), `*` `?` `**` as in a shell, and a debounce so a
 // burst of changes (a checkout, a build) gives one restart, `debounce` after the last change.
 // chokidar is loaded on first use: a daemon without watch apps does not pay its memory.
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { captureCopies } from '../common/capture-files.js';
 import { matchSegment } from '../logs/tail/glob.js';
 import type { FSWatcher } from 'chokidar';
 import type { AppConfig } from '../config/schema/index.js';
@@ -21,6 +23,19 @@ export class WatchRestart {
   static async create(settings: WatchSettings, cwd: string, onChange: (reason: string) => void): Promise<WatchRestart> {
     const { watch } = await import('chokidar');
     return new WatchRestart(settings, cwd, onChange, watch);
+  }
+
+  /** Watches an app's files, but never the log copies bulwark writes there, nor their rotations:
+   * the supervisor's own writes do not restart the app. (PM2 restarts on every line when out_file
+   * lies in a watched folder that ignore_watch does not cover; docs/pm2.md.) */
+  static forApp(app: AppConfig, settings: WatchSettings, onChange: (reason: string) => void): Promise<WatchRestart> {
+    const cwd = resolve(app.cwd ?? process.cwd());
+    const own = ownLogFiles(app, cwd);
+    // Their folders exist before the initial scan (which reports nothing it finds), so creating them is no change.
+    for (const p of own) {
+      try { mkdirSync(dirname(p), { recursive: true, mode: 0o700 }); } catch { /* reported when the copy opens */ }
+    }
+    return WatchRestart.create({ ...settings, ignore: [...settings.ignore, ...own.flatMap((p) => [p, `${p}.*`])] }, cwd, onChange);
   }
 
   private constructor(settings: WatchSettings, cwd: string, onChange: (reason: string) => void, watch: typeof import('chokidar').watch) {
@@ -49,6 +64,12 @@ export class WatchRestart {
     clearTimeout(this.timer);
     await this.watcher.close();
   }
+}
+
+/** The log copies bulwark itself writes in the app's tree (logs.copyTo: PM2's out_file & co.). */
+function ownLogFiles(app: AppConfig, cwd: string): string[] {
+  const copies = captureCopies(app.logs.copyTo, cwd, { out: '', err: '' });
+  return [...new Set([...copies.out, ...copies.err])];
 }
 
 /** One predicate for the ignore list: a pattern without a slash matches any segment; one with a slash matches from cwd (or /) down. */

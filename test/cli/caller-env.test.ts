@@ -4,7 +4,7 @@
 // values never reach bulwark.log or the event history.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
 
@@ -106,4 +106,22 @@ test('--env production picks envs.production of a bulwark.yml and env_production
     const { env } = await report(join(h.dir, `${name}.json`));
     assert.deepEqual({ MODE: env.MODE, KEEP: env.KEEP }, { MODE: 'production', KEEP: 'kept' }, name);
   }
+});
+
+test('programs are found on the PATH the app sees (the caller\'s), not only on the daemon\'s, as the CLI checked and PM2 finds them', async (t) => {
+  const h = home(t);
+  // The daemon starts from a shell without the tools directory (a bun or nvm installed per user).
+  const first = await h.run(['start', 'report.cjs', '--name', 'first'], { env: { OUT: join(h.dir, 'first.json') } });
+  assert.equal(first.code, 0, first.stderr);
+  await report(join(h.dir, 'first.json'));
+  const tools = join(h.dir, 'tools');
+  mkdirSync(tools);
+  writeFileSync(join(tools, 'myrun'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "$@"\n`, { mode: 0o755 });
+  const eco = h.write('ecosystem.config.js', `module.exports = { apps: [
+    { name: 'interp', script: 'report.cjs', interpreter: 'myrun', env: { OUT: ${JSON.stringify(join(h.dir, 'interp.json'))} } },
+    { name: 'program', script: 'myrun', args: 'report.cjs', interpreter: 'none', env: { OUT: ${JSON.stringify(join(h.dir, 'program.json'))} } },
+  ] };\n`);
+  const r = await h.run(['start', eco], { env: { PATH: `${tools}:${process.env.PATH ?? ''}` } });
+  assert.equal(r.code, 0, r.stderr);
+  for (const name of ['interp', 'program']) await report(join(h.dir, `${name}.json`));
 });

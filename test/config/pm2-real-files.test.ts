@@ -1,4 +1,4 @@
-// 17 real PM2 files from licensed public repositories (test/fixtures/third-party/pm2, SOURCES there):
+// 40 real PM2 files from licensed public repositories (test/fixtures/third-party/pm2, SOURCES there):
 // each loads through the same path as `start` and `config check`, and every app runs the command,
 // env and cwd PM2 resolved for it (expected/*.json, recorded by scripts/pm2-expected.ts from PM2
 // 7.0.4), with the same watch, restart, log timestamp and log file settings.
@@ -15,32 +15,39 @@ import { loadConfigFile } from '../../src/config/load.js';
 import type { AppConfig } from '../../src/config/schema/index.js';
 import { spawnCommandFor } from '../../src/supervisor/spawn-command.js';
 import { BIN } from '../helpers/bulwark-cli.js';
-import { FIXTURES, makeWorkspace, PM2_CASES } from '../helpers/pm2-workspace.js';
+import { callerPlaceholders, caseKey, FIXTURES, makeWorkspace, PM2_CASES } from '../helpers/pm2-workspace.js';
 
 type Pm2App = Record<string, unknown> & { name: string; env: Record<string, unknown> };
 interface Expected { id: string; accepted: boolean; error: string | null; apps: Pm2App[] }
 
-const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' };
+type Env = { PATH: string; HOME: string };
 const PLAIN_WORDS = /^[\w@%+=:,./-]+(\s+[\w@%+=:,./-]+)*$/;
 
-function norm(v: string, root: string): string {
+function norm(v: string, root: string, env: Env): string {
   if (v === process.execPath || v === 'node' || v === 'PATH:node') return 'node';
   if (v.startsWith(root)) return `<ws>${v.slice(root.length)}`;
-  if (v.startsWith('/') && findOnPath(basename(v), ENV) === v) return basename(v) === 'node' ? 'node' : `PATH:${basename(v)}`;
+  if (v.startsWith('/') && findOnPath(basename(v), env) === v) return basename(v) === 'node' ? 'node' : `PATH:${basename(v)}`;
   return v;
 }
 
-/** The argv PM2 runs (lib/God/ForkMode.js); `bash -c` of plain words counts as those words. */
-function pm2Argv(e: Pm2App): string[] {
-  const interp = String(e.exec_interpreter);
+/** The argv PM2 runs (lib/God/ForkMode.js); `bash -c` of plain words counts as those words. PM2
+ * spawns with the app's cwd, so a relative interpreter (`./env/bin/python`) is the one there. */
+function pm2Argv(e: Pm2App, root: string, env: Env): string[] {
+  const given = String(e.exec_interpreter);
+  const interp = given.includes('/') && !given.startsWith('/') && !given.startsWith('<') ? norm(resolve(String(e.pm_cwd).replace('<ws>', root), given), root, env) : given;
   const script = String(e.pm_exec_path);
   const args = (e.args as string[] | null) ?? [];
   const argv = interp === 'none' ? [script, ...args] : [interp, ...((e.node_args as string[]) ?? []), script, ...args];
   if (argv[0] === 'PATH:bash' && argv[1] === '-c' && argv.length === 3 && PLAIN_WORDS.test(argv[2]!)) {
     const [first, ...rest] = argv[2]!.split(/\s+/) as [string, ...string[]];
-    return [findOnPath(first, ENV) ? `PATH:${first}` : first, ...rest];
+    const found = findOnPath(first, env);
+    return [found ? norm(found, root, env) : first, ...rest];
   }
-  return argv.map((a) => (a === 'PATH:node' || a === 'node' ? 'node' : /^[a-z0-9]+$/.test(a) && a === interp && findOnPath(a, ENV) ? `PATH:${a}` : a));
+  return argv.map((a) => {
+    if (a === 'PATH:node' || a === 'node') return 'node';
+    const found = /^[a-z0-9]+$/.test(a) && a === interp ? findOnPath(a, env) : undefined;
+    return found ? norm(found, root, env) : a;
+  });
 }
 
 /** Objects with their keys in order, so env comparisons ignore insertion order. */
@@ -48,18 +55,22 @@ function sorted(v: unknown): unknown {
   return v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v;
 }
 
-function compare(app: AppConfig, e: Pm2App, root: string): string[] {
+function compare(app: AppConfig, e: Pm2App, root: string, env: Env): string[] {
   const diffs: string[] = [];
   const check = (what: string, ours: unknown, theirs: unknown) => {
     if (JSON.stringify(sorted(ours)) !== JSON.stringify(sorted(theirs))) diffs.push(`${app.name}: ${what}: bulwark ${JSON.stringify(ours)}, PM2 ${JSON.stringify(theirs)}`);
   };
-  const cmd = spawnCommandFor(app, ENV);
-  check('command', [cmd.file, ...cmd.args].map((a) => norm(a, root)), pm2Argv(e));
-  check('cwd', norm(app.cwd!, root), e.pm_cwd);
-  check('env', { ...cmd.env, ...app.env }, Object.fromEntries(Object.entries(e.env).map(([k, v]) => [k, String(v)])));
-  const watch = e.watch === true ? [String(e.pm_cwd)] : Array.isArray(e.watch) ? e.watch.map((p) => norm(resolve(app.cwd!, String(p)), root)) : null;
-  check('watch', app.watch ? app.watch.paths.map((p) => norm(resolve(app.cwd!, p), root)) : null, watch && watch.length ? watch : null);
-  if (app.watch) check('ignore_watch', app.watch.ignore, e.ignore_watch ?? ['node_modules', '.*']);
+  const cmd = spawnCommandFor(app, env);
+  const n = (v: string) => norm(v, root, env);
+  check('command', [cmd.file, ...cmd.args].map(n), pm2Argv(e, root, env));
+  check('cwd', n(app.cwd!), e.pm_cwd);
+  // A JS file runs in this process, so the PATH and HOME it may read are this process's.
+  const ours = Object.fromEntries(Object.entries({ ...cmd.env, ...app.env }).map(([k, v]) => [k, callerPlaceholders(v, process.env)]));
+  check('env', ours, Object.fromEntries(Object.entries(e.env).map(([k, v]) => [k, String(v)])));
+  const watch = e.watch === true ? [String(e.pm_cwd)] : Array.isArray(e.watch) ? e.watch.map((p) => n(resolve(app.cwd!, String(p)))) : null;
+  check('watch', app.watch ? app.watch.paths.map((p) => n(resolve(app.cwd!, p))) : null, watch && watch.length ? watch : null);
+  // An empty entry in ignore_watch matches nothing in PM2's watcher (anymatch skips it).
+  if (app.watch) check('ignore_watch', app.watch.ignore, (e.ignore_watch as unknown[] | null)?.filter((p) => p !== null) ?? ['node_modules', '.*']);
   check('autorestart', app.restart.policy !== 'never', e.autorestart !== false);
   if (e.max_restarts !== null) check('max_restarts', app.restart.maxRestarts, e.max_restarts);
   if (e.min_uptime !== null) check('min_uptime', app.restart.minUptime, parseDuration(e.min_uptime as string | number));
@@ -75,33 +86,34 @@ function compare(app: AppConfig, e: Pm2App, root: string): string[] {
   // With `instances` or in cluster mode PM2 names each file <name>-<pm_id>.log unless merge_logs
   // (lib/God.js); pm_id is its daemon's counter. One process per app: bulwark writes the name as given.
   const userPath = (p: unknown) => (typeof p === 'string' && p.startsWith('<ws>') ? [e.merge_logs ? p : p.replace(/-\d+\.log$/, '.log')] : []);
-  check('out_file', copies.out.map((p) => norm(p, root)).sort(), [...new Set([...userPath(e.pm_out_log_path), ...userPath(e.pm_log_path)])].sort());
-  check('error_file', copies.err.map((p) => norm(p, root)).sort(), [...new Set([...userPath(e.pm_err_log_path), ...userPath(e.pm_log_path)])].sort());
+  check('out_file', copies.out.map(n).sort(), [...new Set([...userPath(e.pm_out_log_path), ...userPath(e.pm_log_path)])].sort());
+  check('error_file', copies.err.map(n).sort(), [...new Set([...userPath(e.pm_err_log_path), ...userPath(e.pm_log_path)])].sort());
   return diffs;
 }
 
 const results: { id: string; pm2: boolean; bulwark: boolean; diffs: string[] }[] = [];
 
 for (const c of PM2_CASES) {
-  const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected', `${c.id}.json`), 'utf8')) as Expected;
+  const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected', `${caseKey(c)}.json`), 'utf8')) as Expected;
   test(`${c.id}/${c.file}${c.env ? ` --env ${c.env}` : ''}: ${expected.accepted ? 'runs what PM2 runs' : `PM2 refuses it (${expected.error?.slice(0, 60)})`}`, async (t) => {
     const ws = makeWorkspace(c);
     t.after(() => ws.cleanup());
+    const env: Env = { PATH: ws.path, HOME: '/nonexistent' };
     let loaded;
     try {
-      loaded = await loadConfigFile(ws.file, ENV, { envName: c.env, cwd: ws.runFrom });
+      loaded = await loadConfigFile(ws.file, env, { envName: c.env, cwd: ws.runFrom });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      results.push({ id: c.id, pm2: expected.accepted, bulwark: false, diffs: [err.message] });
+      results.push({ id: caseKey(c), pm2: expected.accepted, bulwark: false, diffs: [err.message] });
       assert.equal(expected.accepted, false, `PM2 accepts this file but bulwark refuses it:\n${err.message}`);
       if (/malformated/.test(expected.error ?? '')) assert.match(err.message, /cannot load ecosystem file/);
       return;
     }
     if (/malformated/.test(expected.error ?? '')) {
       // In-process, tsx (which runs these tests) would compile ESM syntax in a .cjs file; the CLI has no tsx.
-      const r = spawnSync(process.execPath, [BIN, 'config', 'check', ws.file], { cwd: ws.runFrom, env: ENV, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [BIN, 'config', 'check', ws.file], { cwd: ws.runFrom, env, encoding: 'utf8' });
       assert.equal(r.status, 78, `a file PM2 cannot load must not load in bulwark either: ${r.stdout}${r.stderr}`);
-      results.push({ id: c.id, pm2: false, bulwark: false, diffs: [r.stderr] });
+      results.push({ id: caseKey(c), pm2: false, bulwark: false, diffs: [r.stderr] });
       return;
     }
     const diffs: string[] = [];
@@ -111,11 +123,11 @@ for (const c of PM2_CASES) {
       for (const e of byName.values()) {
         const ours = loaded.config.apps.find((a) => a.name === e.name || a.name === e.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, ''));
         if (!ours) { diffs.push(`${e.name}: missing from bulwark's apps`); continue; }
-        diffs.push(...compare(ours, e, ws.root));
+        diffs.push(...compare(ours, e, ws.root, env));
         if (expected.apps.filter((x) => x.name === e.name).length > 1) assert.ok(loaded.warnings.some((w) => /instances/.test(w) && w.includes(ours.name)), 'several instances are warned about');
       }
     }
-    results.push({ id: c.id, pm2: expected.accepted, bulwark: true, diffs });
+    results.push({ id: caseKey(c), pm2: expected.accepted, bulwark: true, diffs });
     assert.deepEqual(diffs, []);
   });
 }

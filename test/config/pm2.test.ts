@@ -107,6 +107,15 @@ test('a bad PM2 value is a located config error that names the PM2 key', async (
   });
 });
 
+test('an empty entry in ignore_watch (a hole, null) is left out with a warning, as PM2 runs the file', async (t) => {
+  // huasenjio-compose writes ['log/error.log', 'log/warn.log', 'public/webapp', , 'node_modules'].
+  const dir = dirWith({ 'ecosystem.config.js': 'module.exports = { apps: [{ name: "app", script: "app.js", watch: true, ignore_watch: ["logs", , null, "node_modules"] }] };', 'app.js': '' });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { config, warnings } = await loadConfigFile(join(dir, 'ecosystem.config.js'), process.env, { cwd: dir });
+  assert.deepEqual(config.apps[0]!.watch!.ignore, ['logs', 'node_modules']);
+  assert.ok(warnings.some((w) => /app: ignore_watch has empty entries/.test(w)), warnings.join('\n'));
+});
+
 test('an ecosystem file that throws is a config error, not a crash', async (t) => {
   const dir = dirWith({ 'ecosystem.config.js': 'throw new Error("boom")' });
   t.after(() => rmSync(dir, { recursive: true, force: true }));

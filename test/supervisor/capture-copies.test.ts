@@ -86,3 +86,21 @@ test('cron starts an app that stopped on its own (restart policy never, PM2 auto
   await waitFor('two more ticks', () => count(clock) >= ticks + 2, 10_000);
   assert.equal(count(runs), after);
 });
+
+test('with watch on the app\'s folder, the log copies bulwark writes there never restart it; a source change does', async (t) => {
+  // pinknetworkx's ecosystem file: watch: true, ignore_watch: ['node_modules'], out_file: 'logs/out.log'.
+  const h = harness(t);
+  const cwd = join(h.home, 'app');
+  mkdirSync(cwd);
+  const ticker = "let n = 0; setInterval(() => { console.log('line', ++n); console.error('err', n); }, 50);";
+  h.sup.add(app({
+    name: 'w', cmd: [NODE, '-e', ticker], cwd, watch: { paths: ['.'], ignore: ['node_modules'], debounce: '200ms' },
+    logs: { copyTo: { stdout: 'logs/out.log', stderr: 'logs/err.log', combined: 'logs/all.log' } },
+  }));
+  await h.sup.start('w');
+  await waitFor('20 lines in the copy', () => read(join(cwd, 'logs', 'out.log')).split('\n').length > 20);
+  writeFileSync(join(cwd, 'server.js'), '// changed\n');
+  const r = await waitFor('watch restart', () => h.kinds('restart', 'watch')[0], 10_000);
+  // The first watch restart is for the source alone: had the copies counted, it would name them or several changes.
+  assert.equal(r.reason, `watch: ${join(cwd, 'server.js')} changed`);
+});

@@ -95,7 +95,7 @@ export function translateApp(a: Pm2App, from: Origin, ctx: Context, probed?: Pm2
     out.cron = String(a.cron_restart);
     from('cron', 'cron_restart');
   }
-  const watch = pm2Watch(a);
+  const watch = pm2Watch(a, label, ctx);
   if (watch !== undefined) {
     out.watch = watch;
     from('watch.paths', 'watch');
@@ -118,11 +118,15 @@ function appName(a: Pm2App, script: string | undefined, ctx: Context): string {
   return safe;
 }
 
-function pm2Watch(a: Pm2App): RawApp | undefined {
+function pm2Watch(a: Pm2App, label: string, ctx: Context): RawApp | undefined {
   const w = a.watch;
   if (w === undefined || w === false || w === 'false') return undefined;
   const paths = w === true || w === 'true' || (Array.isArray(w) && w.length === 0) ? ['.'] : typeof w === 'string' ? [w] : w;
-  const ignore = a.ignore_watch === undefined ? PM2_DEFAULT_IGNORE : typeof a.ignore_watch === 'string' ? [a.ignore_watch] : a.ignore_watch;
+  const given = a.ignore_watch === undefined ? PM2_DEFAULT_IGNORE : typeof a.ignore_watch === 'string' ? [a.ignore_watch] : a.ignore_watch;
+  // A hole or null in the list (`['logs', , 'node_modules']`) matches nothing in PM2's watcher
+  // (anymatch skips it): leave it out rather than refuse a file PM2 runs. filter() skips holes.
+  const ignore = Array.isArray(given) ? given.filter((p) => p !== undefined && p !== null) : given;
+  if (Array.isArray(given) && Array.isArray(ignore) && ignore.length !== given.length) ctx.warnings.push(`${label}: ignore_watch has empty entries: left out (they match nothing in PM2 either)`);
   return { paths, ignore, ...(a.watch_delay !== undefined ? { debounce: duration(a.watch_delay) } : {}) };
 }
 
