@@ -10,6 +10,7 @@ const SECTIONS: { name: string; title: string }[] = [
   { name: 'supervisors', title: 'Supervision: bulwark vs PM2 vs forever vs a bare spawn loop' },
   { name: 'scan', title: 'Detection: offline scan throughput' },
   { name: 'quality', title: 'Detection quality: peer suites (fail2ban sample logs, loghub)' },
+  { name: 'quality-crs', title: 'Detection quality: OWASP Core Rule Set regression tests' },
   { name: 'tail', title: 'Log tailing' },
   { name: 'forward', title: 'Forwarding to syslog' },
   { name: 'http', title: 'Metrics and dashboard (http)' },
