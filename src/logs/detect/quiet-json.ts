@@ -56,7 +56,7 @@ function roleOfKey(key: string): Role {
 
 /** Header names and what the web inspector does with them (the rest are judged as values). */
 const HEADER_ROLES: [string, Role][] = [
-  ['user-agent', Role.UserAgent], ['cookie', Role.Cookie], ...REFERER_KEYS.map((k) => [k, Role.Referer] as [string, Role]),
+  ['user-agent', Role.UserAgent], ['User-Agent', Role.UserAgent], ['cookie', Role.Cookie], ...REFERER_KEYS.map((k) => [k, Role.Referer] as [string, Role]),
   ...['host', 'accept', 'accept-encoding', 'accept-language', 'connection', 'keep-alive', 'content-type', 'content-length',
     'cache-control', 'pragma', 'upgrade-insecure-requests', 'dnt', 'te', 'if-none-match', 'if-modified-since', 'priority',
     'authorization', 'x-request-id', 'traceparent', 'tracestate', 'origin', 'x-requested-with', 'x-forwarded-proto', 'x-forwarded-port',

@@ -11,6 +11,7 @@ function obj(v: unknown): Obj | null {
 /** Keys that hold the request object, and the referer, in JSON logs. */
 export const REQUEST_KEYS = ['req', 'request'] as const;
 export const REFERER_KEYS = ['referer', 'referrer', 'http_referer', 'httpReferer', 'http_referrer'] as const;
+const REFERER_HEADER = /^(?:referer|referrer|http_referer|httpreferer|http_referrer)$/i;
 
 /** The request object (pino-http `req`, or `request` when it is an object), else the line itself. */
 function requestOf(json: Obj): Obj {
@@ -26,13 +27,24 @@ export function jsonBody(json: Obj): unknown {
   return req.body !== undefined ? req.body : json.body;
 }
 
+/** A header's value: a string, or the first string of an array (Caddy logs header values as arrays). */
+export function headerValue(v: unknown): string | null {
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' && s.length > 0 && s !== '-' ? s : null;
+}
+
+/** The Referer of a JSON line: a request header of any letter case, else a top-level referer field. */
 export function jsonReferer(json: Obj, headers: Obj | null): string | null {
-  for (const source of [headers, json]) {
-    if (source === null) continue;
-    for (const k of REFERER_KEYS) {
-      const v = source[k];
-      if (typeof v === 'string' && v.length > 0 && v !== '-') return v;
+  if (headers !== null) {
+    for (const name in headers) {
+      if (!REFERER_HEADER.test(name)) continue;
+      const v = headerValue(headers[name]);
+      if (v !== null) return v;
     }
+  }
+  for (const k of REFERER_KEYS) {
+    const v = headerValue(json[k]);
+    if (v !== null) return v;
   }
   return null;
 }

@@ -8,7 +8,7 @@ import { Family, judgeValue, type Finding, type InjectionKind } from './attacks/
 import { RFI, RFI_PARAMETER, URL_VALUE } from './attacks/rfi.js';
 import { TRAVERSAL_RAW } from './attacks/traversal.js';
 import { ENTRY_POINT, SENSITIVE_FILE, served } from './probes.js';
-import { clfReferer, jsonBody, jsonHeaders, jsonReferer } from './request-fields.js';
+import { clfReferer, jsonBody, jsonHeaders, jsonReferer, REFERER_KEYS } from './request-fields.js';
 import { SCANNER_AGENT } from './scanners.js';
 import { firstMatch, NOSQL_OPERATOR } from './signatures.js';
 import { requestParts } from './url.js';
@@ -29,6 +29,7 @@ const FAMILY: Record<InjectionKind, Family> = {
 };
 const SENSITIVE_GATE = new RegExp([...SENSITIVE_FILE, ...ENTRY_POINT].map((s) => s.re.source).join('|'));
 /** Headers whose values are protocol plumbing (or read on their own: cookie, referer, user-agent). */
+const REFERER_NAMES = new Set<string>(REFERER_KEYS.map((k) => k.toLowerCase()));
 const PLUMBING_HEADERS = new Set(['host', 'accept', 'accept-encoding', 'accept-language', 'connection', 'keep-alive', 'proxy-connection',
   'content-type', 'content-length', 'cache-control', 'pragma', 'upgrade-insecure-requests', 'dnt', 'te', 'if-none-match',
   'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range', 'range', 'priority', 'authorization', 'proxy-authorization',
@@ -135,10 +136,14 @@ export class WebInspector {
     return this.cookies.get(cookie) === null;
   }
 
-  /** True when a request header (other than user-agent, referer and cookie) fires nothing. */
+  /** True when a request header fires nothing (user agent, referer and cookie in any letter case included). */
   quietHeader(name: string, value: string): boolean {
+    const lower = name.toLowerCase();
+    if (lower === 'user-agent') return this.quietAgent(value);
+    if (lower === 'cookie') return this.quietCookie(value);
+    if (REFERER_NAMES.has(lower)) return value.length === 0 || value === '-' || this.quietReferer(value);
     const h = new Hits();
-    this.judgeHeader(name.toLowerCase(), value, h);
+    this.judgeHeader(lower, value, h);
     return h.list === null;
   }
 
@@ -228,6 +233,13 @@ export class WebInspector {
       const v = headers[name];
       if (lower === 'cookie') {
         if (typeof v === 'string') hits.merge(this.cookies.get(v), 0);
+        else if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') hits.merge(this.cookies.get(x), 0);
+        continue;
+      }
+      // Read apart from the parser's user agent: a header of another letter case, or every value of an array.
+      if (lower === 'user-agent') {
+        if (typeof v === 'string') hits.merge(this.agents.get(v), 0);
+        else if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') hits.merge(this.agents.get(x), 0);
         continue;
       }
       if (typeof v === 'string') this.judgeHeader(lower, v, hits);

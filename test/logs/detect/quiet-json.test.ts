@@ -78,6 +78,12 @@ const TRICKY: string[] = [
   '{"msg":"failed","err":{"type":"TypeError","message":"y is undefined"},"ip":"198.51.100.30"}',
   '{"msg":"failed","err":{"type":"MALICIOUS","message":"z is undefined"},"ip":"198.51.100.30"}',
   '{"msg":"failed","err":{"tags":"none","message":"malicious input rejected"},"ip":"198.51.100.30"}',
+  // Caddy: canonical-case request headers with array values; a header name in another case.
+  '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"User-Agent":["Mozilla/5.0"],"Referer":["https://x/?q=1%27%20union%20select%20password%20from%20users--"]}},"status":200}',
+  '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"User-Agent":["Mozilla/5.0"],"Cookie":["id=1; q=<script>alert(1)</script>"]}},"status":200}',
+  '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"USER-AGENT":["sqlmap/1.7"],"REFERER":["https://x/"]}},"status":200}',
+  '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"User-Agent":["Mozilla/5.0"],"Referer":["https://x/products?id=2"]}},"status":200}',
+  '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"Referer":"https://x/?next=../../../../etc/passwd"}},"status":200}',
 ];
 
 function run(lines: string[], format: FormatOption, quiet: boolean, cfg = securitySchema.parse({})): { events: string[]; counters: unknown } {

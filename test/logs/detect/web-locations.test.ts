@@ -30,6 +30,15 @@ test('JSON log: headers, cookies, referer and bodies of a pino-http request are 
   assert.deepEqual(fired(pino({ method: 'POST', url: '/api/xml', body: '<r><name>;cat /etc/passwd</name></r>' })).sort(), ['command-injection/command-injection-separator @ body', 'traversal/traversal-os-file @ body']);
 });
 
+test('Caddy JSON: canonical-case headers whose values are arrays (Referer, Cookie, User-Agent in any case)', () => {
+  const caddy = (headers: Record<string, string[]>) => JSON.stringify({ level: 'info', ts: 1728568536.1, logger: 'http.log.access', msg: 'handled request',
+    request: { remote_ip: '192.0.2.9', proto: 'HTTP/1.1', method: 'GET', host: 'x', uri: '/', headers }, status: 200 });
+  assert.deepEqual(fired(caddy({ 'User-Agent': ['Mozilla/5.0'], Referer: ['https://x/?q=1%27%20union%20select%20password%20from%20users--'] })), ['sqli/sqli-union-select @ referer']);
+  assert.deepEqual(fired(caddy({ 'User-Agent': ['Mozilla/5.0'], Cookie: ['id=1; q=<script>alert(1)</script>'] })), ['xss/xss-script-tag @ cookie "q"']);
+  assert.deepEqual(fired(caddy({ 'USER-AGENT': ['() { :; }; /bin/bash -c "id"'] })), ['command-injection/command-injection-shellshock @ user-agent']);
+  assert.deepEqual(fired(caddy({ 'User-Agent': ['Mozilla/5.0'], Referer: ['https://x/products?id=2'] })), []);
+});
+
 test('query strings: user[$ne]=, __proto__[x]=, a URL of a known RFI parameter', () => {
   assert.deepEqual(fired(clf('/api/users?user[$ne]=x&pass[$ne]=y')), ['sqli/sqli-nosql-operator @ query name "user[$ne]"']);
   assert.deepEqual(fired(clf('/show.php?mosConfig_absolute_path=https://evil.example/')), ['rfi/rfi-include-parameter @ query "mosConfig_absolute_path"']);
