@@ -112,11 +112,11 @@ function best<T extends Timed>(runs: T[]): T {
   return { ...wall, cpuMs: Math.min(...runs.map((r) => r.cpuMs)) };
 }
 
-/** bulwark and fail2ban-regex (when `filter` is given) on the same file, alternating, ROUNDS times each. */
-async function compare(file: string, lines: number, filter: string | null): Promise<Pick<Row, 'bulwark' | 'f2b'>> {
+/** bulwark and fail2ban-regex (when `filter` is given) on the same file, alternating, `rounds` times each. */
+async function compare(file: string, lines: number, filter: string | null, rounds = ROUNDS): Promise<Pick<Row, 'bulwark' | 'f2b'>> {
   const ours: (Timed & { events: number })[] = [];
   const theirs: (Timed & { filter: string; matched: string })[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < rounds; i++) {
     ours.push(await scanWithBulwark(file, lines));
     if (filter !== null) {
       const f = await scanWithFail2ban(file, filter);
@@ -149,12 +149,12 @@ export async function run(): Promise<string> {
     const tagged = await writeAccessLog(flat, LINES);
     const filter = join(work, 'bulwark-tagged.conf');
     writeFileSync(filter, FAIL2BAN_FILTER);
-    rows.push({ input: `flat JSON access log (${tagged.toLocaleString('en-US')} tagged malicious-traffic; the earlier bench)`, lines: LINES, ...await compare(flat, LINES, filter) });
+    rows.push({ input: `flat JSON access log (${tagged.toLocaleString('en-US')} tagged malicious-traffic; the earlier bench)`, lines: LINES, ...await compare(flat, LINES, filter, 1) });
 
     const rate = (lines: number, ms: number) => Math.round(lines / (ms / 1000));
     const load = loadavg()[0]!.toFixed(1);
     const out: string[] = [];
-    out.push(`Inputs written by bench/scan-inputs.ts (seeded), Node ${process.version}; bulwark runs \`bulwark scan --json FILE > OUT\` (every built-in rule; the whole CLI, start-up included), fail2ban-regex runs the named filter of fail2ban ${spawnSync('sh', ['-c', 'fail2ban-regex --version 2>/dev/null | head -1'], { encoding: 'utf8' }).stdout.trim() || '(not installed)'} on the same file; the two alternate, ${ROUNDS} run(s) each, and each column shows that tool's best run (least wall time; least CPU time).`);
+    out.push(`Inputs written by bench/scan-inputs.ts (seeded), Node ${process.version}; bulwark runs \`bulwark scan --json FILE > OUT\` (every built-in rule; the whole CLI, start-up included), fail2ban-regex runs the named filter of fail2ban ${spawnSync('sh', ['-c', 'fail2ban-regex --version 2>/dev/null | head -1'], { encoding: 'utf8' }).stdout.trim() || '(not installed)'} on the same file; the two alternate, ${ROUNDS} run(s) each (one for the flat JSON file), and each column shows that tool's best run (least wall time; least CPU time).`);
     out.push(`Machine: ${cpus().length} cores, load average ${load} when the run ended (other work shares the cores: CPU time is the load-independent figure; wall-time ratios compare runs of the same minute).`, '');
     out.push('| input | lines | bulwark events | bulwark wall | bulwark CPU | **lines per CPU-second** | fail2ban filter (matched) | fail2ban wall | fail2ban CPU | wall ratio fail2ban / bulwark | CPU ratio |', '|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|');
     for (const r of rows) {

@@ -11,20 +11,21 @@
 // rules read (json.ts reads some keys only at certain depths, and the first of duplicates). A string
 // with escapes is decoded (JSON.parse of that string alone) before it is judged.
 // test/logs/detect/quiet-json.test.ts runs every fixture through both paths and compares.
-import { fieldSlot, requestTarget, ruleReadKeys, Slot, typeNamesEvent } from '../parse/json.js';
+import { requestTarget, ruleReadKeys, typeNamesEvent } from '../parse/json.js';
 import { mayNameAuth } from './auth-events.js';
+import { detached } from './memo.js';
+import { HEADER_ROLES, KeyTable, Role, roleOfKey } from './quiet-keys.js';
 import { REFERER_KEYS } from './request-fields.js';
 import { ShapeCache, type Shape } from './quiet-shapes.js';
 import type { TagMatcher } from './tagged.js';
 import type { WebInspector } from './web.js';
 
-/** What a key's string value is to the rules. */
-const enum Role { Other, Event, Type, Message, Method, Url, Request, UserAgent, User, Referer, Cookie, Header, Body, Headers, Req }
-
 /** Where an object sits: its `headers` member holds request headers only at the top or in req/request (request-fields.ts). */
 const enum Place { Top, Req, Elsewhere }
 
 const MAX_DEPTH = 8;
+const MAX_HEADER_VERDICTS = 4096;
+const MAX_HEADERS_KEY = 2048;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 /**
@@ -33,65 +34,6 @@ const CONTROL = /[\x00-\x1f\x7f]/;
  * in the raw text (escaped text included) is not a plain three-digit number other than 401 and 403.
  */
 const STATUS_MAY_DENY = /"(?:status|statusCode|status_code)":(?![1-35-9]\d\d[,}\]]|4(?:0[024-9]|[1-9]\d)[,}\]])/;
-
-function roleOfKey(key: string): Role {
-  if ((REFERER_KEYS as readonly string[]).includes(key)) return Role.Referer;
-  if (key === 'body') return Role.Body;
-  if (key === 'cookie') return Role.Cookie;
-  if (key === 'headers') return Role.Headers;
-  if (key === 'req') return Role.Req;
-  switch (fieldSlot(key)) {
-    case Slot.Event: return Role.Event;
-    case Slot.Journal: return Role.Event; // a journald entry is a syslog line: sshd sessions need every one
-    case Slot.Type: return Role.Type;
-    case Slot.Message: return Role.Message;
-    case Slot.Method: return Role.Method;
-    case Slot.Url: return Role.Url;
-    case Slot.Request: return Role.Request;
-    case Slot.UserAgent: return Role.UserAgent;
-    case Slot.User: return Role.User;
-    default: return Role.Other;
-  }
-}
-
-/** Header names and what the web inspector does with them (the rest are judged as values). */
-const HEADER_ROLES: [string, Role][] = [
-  ['user-agent', Role.UserAgent], ['User-Agent', Role.UserAgent], ['cookie', Role.Cookie], ...REFERER_KEYS.map((k) => [k, Role.Referer] as [string, Role]),
-  ...['host', 'accept', 'accept-encoding', 'accept-language', 'connection', 'keep-alive', 'content-type', 'content-length',
-    'cache-control', 'pragma', 'upgrade-insecure-requests', 'dnt', 'te', 'if-none-match', 'if-modified-since', 'priority',
-    'authorization', 'x-request-id', 'traceparent', 'tracestate', 'origin', 'x-requested-with', 'x-forwarded-proto', 'x-forwarded-port',
-  ].map((h) => [h, Role.Other] as [string, Role]),
-];
-
-/**
- * Keys compared in place (no slice): a bucket per (length, first char, last char), then the text.
- * Most keys of a log line are in no bucket, and are rejected by one array read.
- */
-class KeyTable {
-  private readonly buckets = new Map<number, { key: string; role: Role }[]>();
-
-  constructor(entries: Iterable<[string, Role]>) {
-    for (const [key, role] of entries) {
-      const h = hashOf(key.length, key.charCodeAt(0), key.charCodeAt(key.length - 1));
-      let b = this.buckets.get(h);
-      if (b === undefined) this.buckets.set(h, (b = []));
-      b.push({ key, role });
-    }
-  }
-
-  /** The role of the key spelled at line[from, to), or undefined when the table does not know it. */
-  at(line: string, from: number, to: number): Role | undefined {
-    if (to <= from) return undefined;
-    const b = this.buckets.get(hashOf(to - from, line.charCodeAt(from), line.charCodeAt(to - 1)));
-    if (b === undefined) return undefined;
-    for (let i = 0; i < b.length; i++) if (line.startsWith(b[i]!.key, from)) return b[i]!.role;
-    return undefined;
-  }
-}
-
-function hashOf(length: number, first: number, last: number): number {
-  return (length << 16) | ((first & 0xff) << 8) | (last & 0xff);
-}
 
 export class QuietJson {
   private readonly keys: KeyTable;
@@ -109,6 +51,9 @@ export class QuietJson {
   private tagGate = 0;
   private readonly tagKeys: KeyTable;
   private readonly shapes: ShapeCache;
+  /** Verdicts on request headers objects (their text), and whether the last walk met a tag field. */
+  private headerVerdicts = new Map<string, boolean>();
+  private sawTagKey = false;
   /** Quiet lines to wait before trying to learn a shape again, after a line that could not be shaped. */
   private learnBackoff = 0;
 
@@ -170,9 +115,27 @@ export class QuietJson {
       const text = groups[g + 1]!;
       if (slot.kind === 'value') {
         if (!this.check(slot.role as Role, text.indexOf('\\') >= 0 ? (JSON.parse(`"${text}"`) as string) : text, slot.key)) return false;
-      } else if (!this.quietMembers(text, slot.inHeaders)) return false;
+      } else if (!(slot.inHeaders ? this.quietHeaders(text) : this.quietMembers(text, false))) return false;
     }
     return true;
+  }
+
+  /**
+   * A request's headers, as the text of their flat object: a client sends the same ones with each request
+   * of a page and a session, so verdicts are kept. Not when a member is a tag field (the verdict then
+   * depends on the rest of the line).
+   */
+  private quietHeaders(body: string): boolean {
+    if (body.length > MAX_HEADERS_KEY) return this.quietMembers(body, true);
+    let v = this.headerVerdicts.get(body);
+    if (v === undefined) {
+      this.sawTagKey = false;
+      v = this.quietMembers(body, true);
+      if (this.sawTagKey) return v;
+      if (this.headerVerdicts.size >= MAX_HEADER_VERDICTS) this.headerVerdicts = new Map();
+      this.headerVerdicts.set(detached(body), v);
+    }
+    return v;
   }
 
   /**
@@ -199,7 +162,9 @@ export class QuietJson {
           if (slashes % 2 === 0) break;
           end++;
         }
-        const tagKey = this.tagKeys.at(body, i + 1, keyEnd) !== undefined && this.mayTag();
+        const tagField = this.tagKeys.at(body, i + 1, keyEnd) !== undefined;
+        if (tagField) this.sawTagKey = true;
+        const tagKey = tagField && this.mayTag();
         if (role !== Role.Other || tagKey) {
           const raw = body.slice(v + 1, end);
           const value = raw.indexOf('\\') >= 0 ? (JSON.parse(`"${raw}"`) as string) : raw;

@@ -10,6 +10,7 @@ import { TRAVERSAL_RAW } from './attacks/traversal.js';
 import { ENTRY_POINT, SENSITIVE_FILE, served } from './probes.js';
 import { clfReferer, jsonBody, jsonHeaders, jsonReferer, REFERER_KEYS } from './request-fields.js';
 import { SCANNER_AGENT } from './scanners.js';
+import { Memo } from './memo.js';
 import { firstMatch, NOSQL_OPERATOR } from './signatures.js';
 import { requestParts } from './url.js';
 
@@ -78,30 +79,12 @@ class Hits {
   }
 }
 
-/** Bounded memo: access logs repeat the same few thousand targets, agents and referers. */
-class Memo {
-  private map = new Map<string, WebHit[] | null>();
-  /** `compute` is bound once here: a closure per lookup would be garbage per line. */
-  constructor(private readonly compute: (k: string) => WebHit[] | null, private readonly size: number, private readonly maxKey = 512) {}
-
-  get(key: string): WebHit[] | null {
-    if (key.length > this.maxKey) return this.compute(key);
-    let v = this.map.get(key);
-    if (v === undefined) {
-      v = this.compute(key);
-      if (this.map.size >= this.size) this.map = new Map();
-      this.map.set(key, v);
-    }
-    return v;
-  }
-}
-
 export class WebInspector {
-  private readonly targets = new Memo((u) => this.judgeTarget(u), 4096);
-  private readonly agents = new Memo((u) => this.judgeAgent(u), 1024);
-  private readonly referers = new Memo((r) => this.judgeReferer(r), 2048);
+  private readonly targets = new Memo<WebHit[] | null>((u) => this.judgeTarget(u), 4096);
+  private readonly agents = new Memo<WebHit[] | null>((u) => this.judgeAgent(u), 1024);
+  private readonly referers = new Memo<WebHit[] | null>((r) => this.judgeReferer(r), 2048);
   /** A session sends the same Cookie header with each of its requests. */
-  private readonly cookies = new Memo((c) => {
+  private readonly cookies = new Memo<WebHit[] | null>((c) => {
     const h = new Hits();
     this.judgeCookie(c, h);
     return h.list;

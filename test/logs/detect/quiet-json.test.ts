@@ -78,6 +78,13 @@ const TRICKY: string[] = [
   '{"msg":"failed","err":{"type":"TypeError","message":"y is undefined"},"ip":"198.51.100.30"}',
   '{"msg":"failed","err":{"type":"MALICIOUS","message":"z is undefined"},"ip":"198.51.100.30"}',
   '{"msg":"failed","err":{"tags":"none","message":"malicious input rejected"},"ip":"198.51.100.30"}',
+  // Request headers seen before (their verdict is kept), with a tag field among them (custom tag test).
+  '{"req":{"method":"GET","url":"/a","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"fine"}},"msg":"ok"}',
+  '{"req":{"method":"GET","url":"/b","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"fine"}},"msg":"ok"}',
+  '{"req":{"method":"GET","url":"/c","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"fine"}},"msg":"malicious traffic"}',
+  '{"req":{"method":"GET","url":"/d","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"malicious traffic"}},"msg":"ok"}',
+  '{"req":{"method":"GET","url":"/e","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"malicious traffic"}},"msg":"ok"}',
+  '{"req":{"method":"GET","url":"/f","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"fine"}},"msg":"ok"}',
   // Caddy: canonical-case request headers with array values; a header name in another case.
   '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"User-Agent":["Mozilla/5.0"],"Referer":["https://x/?q=1%27%20union%20select%20password%20from%20users--"]}},"status":200}',
   '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"User-Agent":["Mozilla/5.0"],"Cookie":["id=1; q=<script>alert(1)</script>"]}},"status":200}',
