@@ -13,7 +13,6 @@
 // test/logs/detect/quiet-json.test.ts runs every fixture through both paths and compares.
 import { requestTarget, ruleReadKeys, typeNamesEvent } from '../parse/json.js';
 import { mayNameAuth } from './auth-events.js';
-import { detached } from './memo.js';
 import { HEADER_ROLES, KeyTable, Role, roleOfKey } from './quiet-keys.js';
 import { REFERER_KEYS } from './request-fields.js';
 import { ShapeCache, type Shape } from './quiet-shapes.js';
@@ -24,8 +23,6 @@ import type { WebInspector } from './web.js';
 const enum Place { Top, Req, Elsewhere }
 
 const MAX_DEPTH = 8;
-const MAX_HEADER_VERDICTS = 4096;
-const MAX_HEADERS_KEY = 2048;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 /**
@@ -51,9 +48,6 @@ export class QuietJson {
   private tagGate = 0;
   private readonly tagKeys: KeyTable;
   private readonly shapes: ShapeCache;
-  /** Verdicts on request headers objects (their text), and whether the last walk met a tag field. */
-  private headerVerdicts = new Map<string, boolean>();
-  private sawTagKey = false;
   /** Quiet lines to wait before trying to learn a shape again, after a line that could not be shaped. */
   private learnBackoff = 0;
 
@@ -115,27 +109,9 @@ export class QuietJson {
       const text = groups[g + 1]!;
       if (slot.kind === 'value') {
         if (!this.check(slot.role as Role, text.indexOf('\\') >= 0 ? (JSON.parse(`"${text}"`) as string) : text, slot.key)) return false;
-      } else if (!(slot.inHeaders ? this.quietHeaders(text) : this.quietMembers(text, false))) return false;
+      } else if (!this.quietMembers(text, slot.inHeaders)) return false;
     }
     return true;
-  }
-
-  /**
-   * A request's headers, as the text of their flat object: a client sends the same ones with each request
-   * of a page and a session, so verdicts are kept. Not when a member is a tag field (the verdict then
-   * depends on the rest of the line).
-   */
-  private quietHeaders(body: string): boolean {
-    if (body.length > MAX_HEADERS_KEY) return this.quietMembers(body, true);
-    let v = this.headerVerdicts.get(body);
-    if (v === undefined) {
-      this.sawTagKey = false;
-      v = this.quietMembers(body, true);
-      if (this.sawTagKey) return v;
-      if (this.headerVerdicts.size >= MAX_HEADER_VERDICTS) this.headerVerdicts = new Map();
-      this.headerVerdicts.set(detached(body), v);
-    }
-    return v;
   }
 
   /**
@@ -162,9 +138,7 @@ export class QuietJson {
           if (slashes % 2 === 0) break;
           end++;
         }
-        const tagField = this.tagKeys.at(body, i + 1, keyEnd) !== undefined;
-        if (tagField) this.sawTagKey = true;
-        const tagKey = tagField && this.mayTag();
+        const tagKey = this.tagKeys.at(body, i + 1, keyEnd) !== undefined && this.mayTag();
         if (role !== Role.Other || tagKey) {
           const raw = body.slice(v + 1, end);
           const value = raw.indexOf('\\') >= 0 ? (JSON.parse(`"${raw}"`) as string) : raw;
