@@ -33,6 +33,9 @@ const UAS = ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Ge
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0', 'okhttp/4.12.0', 'curl/8.5.0'];
 const SCANNER_UAS = ['sqlmap/1.7.2#stable (https://sqlmap.org)', 'Mozilla/5.0 zgrab/0.x', 'python-requests/2.31.0', 'Nuclei - Open-source project (github.com/projectdiscovery/nuclei)', 'curl/7.88.1'];
+/** The attack tools among them: their user agent is a `scanner` finding of its own. */
+const SCANNER_TOOLS = new Set([SCANNER_UAS[0], SCANNER_UAS[1], SCANNER_UAS[3]]);
+const withScanner = (ua: string, kinds: string[]): string[] => (SCANNER_TOOLS.has(ua) ? [...kinds, 'scanner'] : kinds);
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -55,8 +58,8 @@ const sshd = (msg: string) => (t: number) => `${syslogTime(t)} web1 ${rnd() < 0.
 
 /** A request line in the access log or as pino-http JSON. */
 function request(t: number, ip: string, method: string, url: string, status: number, ua: string, kinds: string[] = []): void {
-  if (rnd() < 0.5) add('access.log', t, clf(ip, method, url, status, ua), kinds);
-  else add('app.jsonl', t, pinoHttp(ip, method, url, status, ua), kinds);
+  if (rnd() < 0.5) add('access.log', t, clf(ip, method, url, status, ua), withScanner(ua, kinds));
+  else add('app.jsonl', t, pinoHttp(ip, method, url, status, ua), withScanner(ua, kinds));
 }
 
 // ---------------------------------------------------------------- benign traffic
@@ -212,7 +215,10 @@ for (let s = 0; s < 40; s++) {
     const kinds = k === 4 ? ['brute-force'] : [];
     const tk = t + k * gap;
     if (style === 0) add('auth.log', tk, sshd(`Failed password for ${user} from ${ip} port ${int(30000, 60000)} ssh2`), kinds);
-    else if (style === 1) add('access.log', tk, clf(ip, 'POST', '/login', 401, pick(SCANNER_UAS)), kinds);
+    else if (style === 1) {
+      const ua = pick(SCANNER_UAS);
+      add('access.log', tk, clf(ip, 'POST', '/login', 401, ua), withScanner(ua, kinds));
+    }
     else if (style === 2) add('app.jsonl', tk, winston({ level: 'warn', event: 'login_failed', user, ip }), kinds);
     else add('app.jsonl', tk, winston({ level: 'warn', msg: `Authentication failed for ${user}`, user, ip }), kinds);
   }

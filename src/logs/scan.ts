@@ -1,5 +1,6 @@
 // `bulwark scan`: the detection pipeline run offline over files, like fail2ban-regex.
 // Streams each file in large chunks and hands output back in large chunks; nothing holds the whole file.
+import { isAscii } from 'node:buffer';
 import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { SecurityConfig } from '../config/schema/index.js';
@@ -40,6 +41,8 @@ export interface ScanOptions {
 }
 
 const CHUNK = 1 << 20;
+/** Text is decoded this many bytes at a time: young-generation strings, collected cheaply. */
+const PIECE = 64 * 1024;
 
 export function toMatch(e: SecurityEvent, file: string, lineNo: number): ScanMatch {
   return {
@@ -96,6 +99,17 @@ export async function scanFiles(opts: ScanOptions): Promise<ScanSummary> {
   return summary;
 }
 
+/** True when the last bytes of `b` start a UTF-8 character that continues in the next chunk. */
+function endsMidCharacter(b: Buffer): boolean {
+  for (let back = 1; back <= 3 && back <= b.length; back++) {
+    const byte = b[b.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return need > back;
+  }
+  return false;
+}
+
 /**
  * Calls `onLine` for each line (without its newline) of the file. A line longer than MAX_LINE_CHARS
  * is cut while reading, so one endless line cannot fill memory; the detector marks it truncated.
@@ -105,12 +119,18 @@ export async function readLines(file: string, onLine: (line: string) => Promise<
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     const decoder = new StringDecoder('utf8');
+    // Log files are mostly ASCII: such a piece is copied as Latin-1 (several times cheaper than UTF-8
+    // decoding), unless the decoder still holds the start of a character split by the last piece.
+    let decoderHolds = false;
     let carry = '';
     let overflow = false;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      const text = decoder.write(buf.subarray(0, bytesRead));
+    const lines = async (bytes: Buffer): Promise<void> => {
+      let text: string;
+      if (!decoderHolds && isAscii(bytes)) text = bytes.toString('latin1');
+      else {
+        text = decoder.write(bytes);
+        decoderHolds = endsMidCharacter(bytes);
+      }
       let start = 0;
       let nl = text.indexOf('\n');
       while (nl >= 0) {
@@ -134,6 +154,21 @@ export async function readLines(file: string, onLine: (line: string) => Promise<
           carry = carry.slice(0, MAX_LINE_CHARS + 1); // one char over: the detector truncates and counts it
           overflow = true;
         }
+      }
+    };
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      // Text is made a piece of whole lines (where there is a newline) at a time: a string of the
+      // whole chunk would be a large object, and each one a full garbage collection later.
+      for (let from = 0; from < bytesRead;) {
+        let to = Math.min(from + PIECE, bytesRead);
+        if (to < bytesRead) {
+          const nl = buf.subarray(from, to).lastIndexOf(10);
+          if (nl >= 0) to = from + nl + 1;
+        }
+        await lines(buf.subarray(from, to));
+        from = to;
       }
     }
     const rest = carry + (overflow ? '' : decoder.end());

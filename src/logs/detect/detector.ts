@@ -34,8 +34,8 @@ export interface DetectorOptions {
 }
 
 const SEVERITY: Record<Exclude<SecurityKind, 'custom'>, Severity> = {
-  tagged: 'high', sqli: 'high', xss: 'high', traversal: 'high', 'sensitive-file': 'medium',
-  'brute-force': 'high', 'credential-stuffing': 'critical', 'new-ip-login': 'medium', 'account-change': 'medium',
+  tagged: 'high', sqli: 'high', xss: 'high', traversal: 'high', rfi: 'high', 'command-injection': 'high', 'code-injection': 'high',
+  'sensitive-file': 'medium', scanner: 'low', 'brute-force': 'high', 'credential-stuffing': 'critical', 'new-ip-login': 'medium', 'account-change': 'medium',
 };
 
 /** Returned when nothing fires: shared, frozen, never allocated per line. */
@@ -146,13 +146,13 @@ export class Detector {
     }
     if (!this.builtin) return out ?? NONE;
 
-    if (p.url !== null) {
-      const hits = this.web.inspect(p.url);
+    if (p.url !== null || p.userAgent !== null || p.json !== null || p.user !== null) {
+      const hits = this.web.inspect(p, text);
       if (hits !== null) {
         if (Number.isNaN(time)) time = this.timeOf(p, line);
         out ??= [];
         for (const h of hits) {
-          out.push(this.event(line, text, p, time, h.kind, h.rule, SEVERITY[h.kind], `${h.rule} in ${h.where} of ${clip(p.url, 120)}`, 1));
+          out.push(this.event(line, text, p, time, h.kind, h.rule, SEVERITY[h.kind], `${h.rule} in ${h.where}${p.url !== null ? ` of ${clip(p.url, 120)}` : ''}`, 1));
           if (h.kind === 'sensitive-file' && p.ip !== null) {
             const n = this.probes.hit(p.ip, time);
             if (n > 0) {

@@ -16,7 +16,10 @@ export class TagMatcher {
   constructor(fields: readonly string[], values: readonly string[]) {
     this.fields = new Set(fields);
     this.values = new Set(values.map((v) => v.toLowerCase()));
-    this.gate = values.length === 0 || fields.length === 0 ? null : new RegExp(values.map(escapeRegExp).join('|'), 'i');
+    // A value that contains another ("malicious-traffic", "malicious") needs no alternative of its own in the gate.
+    const lower = [...this.values];
+    const needed = lower.filter((v) => !lower.some((w) => w !== v && v.includes(w)));
+    this.gate = needed.length === 0 || fields.length === 0 ? null : new RegExp(needed.map(escapeRegExp).join('|'), 'i');
   }
 
   /** False when no tag value appears in the raw line: then no object parsed from it is tagged. */

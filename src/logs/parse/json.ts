@@ -43,7 +43,7 @@ export function fieldSlot(key: string): Slot | undefined {
 
 /** Keys whose string value a rule can read (the JSON prefilter must look at each of them). */
 export function ruleReadKeys(): string[] {
-  const read = new Set([Slot.Event, Slot.Type, Slot.Url, Slot.Request, Slot.Message, Slot.Method, Slot.Journal]);
+  const read = new Set([Slot.Event, Slot.Type, Slot.Url, Slot.Request, Slot.Message, Slot.Method, Slot.Journal, Slot.User, Slot.UserAgent]);
   return [...SLOTS].filter(([, slot]) => read.has(slot)).map(([key]) => key);
 }
 

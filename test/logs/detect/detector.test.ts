@@ -57,12 +57,12 @@ test('allow-listed addresses produce nothing and are counted', () => {
 test('custom rules match a field or the whole line with their kind and severity', () => {
   const d = new Detector(securitySchema.parse({ custom: [
     { name: 'log4shell', pattern: '\\$\\{jndi:', kind: 'custom', severity: 'critical' },
-    { name: 'bad-agent', pattern: '^masscan', field: 'userAgent', flags: 'i', kind: 'sensitive-file', severity: 'low' },
+    { name: 'bad-agent', pattern: '^badbot', field: 'userAgent', flags: 'i', kind: 'sensitive-file', severity: 'low' },
     { name: 'tenant', pattern: '^evil$', field: 'ctx.tenant' },
   ] }));
   const a = d.inspect(line('{"msg":"${jndi:ldap://x}"}'), 'auto');
   assert.deepEqual(a.map((e) => [e.kind, e.rule, e.severity]), [['custom', 'log4shell', 'critical']]);
-  const b = d.inspect(line('192.0.2.1 - - [10/Oct/2024:13:55:36 +0000] "GET / HTTP/1.1" 200 1 "-" "MASSCAN/1.3"'), 'auto');
+  const b = d.inspect(line('192.0.2.1 - - [10/Oct/2024:13:55:36 +0000] "GET / HTTP/1.1" 200 1 "-" "BadBot/1.3"'), 'auto');
   assert.deepEqual(b.map((e) => [e.kind, e.rule, e.severity]), [['sensitive-file', 'bad-agent', 'low']]);
   assert.equal(d.inspect(line('{"ctx":{"tenant":"evil"}}'), 'auto')[0]?.rule, 'tenant');
   assert.equal(d.inspect(line('{"ctx":{"tenant":"evil2"}}'), 'auto').length, 0);

@@ -12,7 +12,7 @@ const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
 function fixtureLines(): string[] {
   const lines: string[] = [];
-  for (const dir of ['corpus', 'rules']) {
+  for (const dir of ['corpus', 'rules', 'benign', 'third-party/crs']) {
     for (const f of readdirSync(join(FIXTURES, dir)).filter((n) => /\.(log|jsonl)$/.test(n)).sort()) {
       for (const l of readFileSync(join(FIXTURES, dir, f), 'utf8').split('\n')) if (l.length > 0 && !l.startsWith('#')) lines.push(l);
     }
@@ -60,6 +60,37 @@ const TRICKY: string[] = [
   '{"labels":"malicious traffic","msg":"x"}',
   '{"msg":"request completed","method":"POST","url":"/session","status":401,"ip":"198.51.100.27"}',
   '{"msg":"request completed","http_method":"POST","url":"/session","status":403,"ip":"198.51.100.27"}',
+  // A POST is quiet only when no status-named member anywhere could read as 401 or 403.
+  '{"msg":"request completed","method":"POST","url":"/session","status":200,"ip":"198.51.100.28"}',
+  '{"req":{"method":"POST","url":"/login"},"res":{"statusCode":401},"ip":"198.51.100.28"}',
+  '{"req":{"method":"POST","url":"/login","headers":{"status":"403"}},"res":{"statusCode":200},"ip":"198.51.100.28"}',
+  '{"method":"POST","url":"/login","status":"0x191","ip":"198.51.100.28"}',
+  '{"method":"POST","url":"/login","status":" 401","ip":"198.51.100.28"}',
+  '{"method":"POST","url":"/login","status_code":401.0,"ip":"198.51.100.28"}',
+  '{"method":"POST","url":"/login","statusCode":403,"status":200,"ip":"198.51.100.28"}',
+  '{"method":"POST","url":"/login","status":200,"statusCode":403,"ip":"198.51.100.28"}',
+  '{"method":"POST","url":"/login","res":{"status":403},"status":[401],"ip":"198.51.100.28"}',
+  // Tag fields spelled in a learnt shape, and inside a flat object the shape leaves to the walk.
+  '{"msg":"job done","type":"worker","url":"/jobs/1","ip":"198.51.100.29"}',
+  '{"msg":"job done","type":"worker","url":"/jobs/2","ip":"198.51.100.29"}',
+  '{"msg":"job done","type":"malicious","url":"/jobs/3","ip":"198.51.100.29"}',
+  '{"msg":"failed","err":{"type":"TypeError","message":"x is undefined"},"ip":"198.51.100.30"}',
+  '{"msg":"failed","err":{"type":"TypeError","message":"y is undefined"},"ip":"198.51.100.30"}',
+  '{"msg":"failed","err":{"type":"MALICIOUS","message":"z is undefined"},"ip":"198.51.100.30"}',
+  '{"msg":"failed","err":{"tags":"none","message":"malicious input rejected"},"ip":"198.51.100.30"}',
+  // Request headers seen before (their verdict is kept), with a tag field among them (custom tag test).
+  '{"req":{"method":"GET","url":"/a","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"fine"}},"msg":"ok"}',
+  '{"req":{"method":"GET","url":"/b","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"fine"}},"msg":"ok"}',
+  '{"req":{"method":"GET","url":"/c","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"fine"}},"msg":"malicious traffic"}',
+  '{"req":{"method":"GET","url":"/d","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"malicious traffic"}},"msg":"ok"}',
+  '{"req":{"method":"GET","url":"/e","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"malicious traffic"}},"msg":"ok"}',
+  '{"req":{"method":"GET","url":"/f","headers":{"host":"x","user-agent":"curl/8.5.0","labels":"fine"}},"msg":"ok"}',
+  // Caddy: canonical-case request headers with array values; a header name in another case.
+  '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"User-Agent":["Mozilla/5.0"],"Referer":["https://x/?q=1%27%20union%20select%20password%20from%20users--"]}},"status":200}',
+  '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"User-Agent":["Mozilla/5.0"],"Cookie":["id=1; q=<script>alert(1)</script>"]}},"status":200}',
+  '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"USER-AGENT":["sqlmap/1.7"],"REFERER":["https://x/"]}},"status":200}',
+  '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"User-Agent":["Mozilla/5.0"],"Referer":["https://x/products?id=2"]}},"status":200}',
+  '{"level":"info","ts":1700000000.1,"msg":"handled request","request":{"remote_ip":"198.51.100.31","method":"GET","uri":"/","headers":{"Referer":"https://x/?next=../../../../etc/passwd"}},"status":200}',
 ];
 
 function run(lines: string[], format: FormatOption, quiet: boolean, cfg = securitySchema.parse({})): { events: string[]; counters: unknown } {
@@ -107,4 +138,33 @@ test('custom rules and an allow-list turn the prefilter off', () => {
   assert.equal((custom as unknown as { quietJson: unknown }).quietJson, null);
   const allow = new Detector(securitySchema.parse({ ignore: ['203.0.0.0/16'] }));
   assert.equal((allow as unknown as { quietJson: unknown }).quietJson, null);
+});
+
+test('a line proved by a learnt shape gets the verdict the walk gives it (every fixture line, twice)', () => {
+  const walkOnly = new Detector(securitySchema.parse({}));
+  const q = (walkOnly as unknown as { quietJson: { quiet(l: string): boolean; shapes: { match(): null; learn(): boolean } } }).quietJson;
+  q.shapes.match = () => null;
+  q.shapes.learn = () => false;
+  const withShapes = (new Detector(securitySchema.parse({})) as unknown as { quietJson: { quiet(l: string): boolean; shapes: { shapes: unknown[] } } }).quietJson;
+  const lines = [...fixtureLines(), ...TRICKY].filter((l) => l.startsWith('{'));
+  const differ: string[] = [];
+  for (const round of [1, 2]) {
+    for (const line of lines) if (withShapes.quiet(line) !== q.quiet(line)) differ.push(`round ${round}: ${line.slice(0, 160)}`);
+  }
+  assert.deepEqual(differ, []);
+  assert.ok(withShapes.shapes.shapes.length > 0, 'the fixtures taught at least one shape');
+});
+
+test('shapes: a request with an attack in a header of a known shape is not quiet, and a quiet one is', () => {
+  const d = new Detector(securitySchema.parse({}));
+  const q = (d as unknown as { quietJson: { quiet(l: string): boolean } }).quietJson;
+  const line = (ua: string, cookie: string, url = '/api/items') => JSON.stringify({ level: 30, time: 1, req: { id: 1, method: 'GET', url, query: {}, headers: { host: 'h', 'user-agent': ua, cookie }, remoteAddress: '::ffff:192.0.2.1' }, res: { statusCode: 200, headers: { etag: 'W/"1-a"' } }, msg: 'request completed' });
+  assert.equal(q.quiet(line('Mozilla/5.0', 'a=1')), true); // learns the shape
+  assert.equal(q.quiet(line('Mozilla/5.0', 'a=1')), true); // proved by it
+  assert.equal(q.quiet(line('sqlmap/1.7', 'a=1')), false);
+  assert.equal(q.quiet(line('Mozilla/5.0', "a=1' OR '1'='1")), false);
+  assert.equal(q.quiet(line('Mozilla/5.0', 'a=1', '/.env')), false);
+  // An escaped control character is JSON; a raw one is not (the line is read as text).
+  assert.equal(q.quiet(line('Mozilla/5.0\u0001', 'a=1')), true);
+  assert.equal(q.quiet(line('Mozilla/5.0X', 'a=1').replace('X', '\u0001')), false);
 });
