@@ -87,7 +87,7 @@ export class ControlServer {
     }
     const id = typeof req.id === 'number' ? req.id : 0;
     if (req.v !== PROTOCOL_VERSION) {
-      write(socket, { id, ok: false, error: { code: 'EVERSION', message: `protocol version ${req.v} is not ${PROTOCOL_VERSION}; restart the daemon (bulwark kill) after upgrading` } });
+      write(socket, { id, ok: false, error: { code: 'EVERSION', message: `protocol version ${JSON.stringify(req.v)} is not ${PROTOCOL_VERSION}; restart the daemon (bulwark kill) after upgrading` } });
       return;
     }
     const handler = this.handlers.get(req.cmd);

@@ -1,13 +1,13 @@
 // `bulwark scan`: the detection pipeline run offline over files, like fail2ban-regex.
 // Streams each file in large chunks and hands output back in large chunks; nothing holds the whole file.
 import { open, stat } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import type { SecurityConfig } from '../config/schema/index.js';
 import type { LogLine, SecurityEvent } from '../events/types.js';
 import { Detector } from './detect/detector.js';
 import { explainLine, type ExplainRow } from './explain.js';
 import type { FormatOption } from './parse/index.js';
-import { MAX_LINE_CHARS, type InputCounters } from './parse/hostile.js';
+import type { InputCounters } from './parse/hostile.js';
+import { LineSplitter, lineText, type LineSink } from '../common/line-splitter.js';
 
 /** A detection as `scan --json` prints it: the SPEC event shape plus where it was found. */
 export type ScanMatch = Pick<SecurityEvent, 'at' | 'kind' | 'app' | 'source' | 'line' | 'ip' | 'user' | 'rule' | 'severity' | 'message' | 'count'> & {
@@ -97,47 +97,32 @@ export async function scanFiles(opts: ScanOptions): Promise<ScanSummary> {
 }
 
 /**
- * Calls `onLine` for each line (without its newline) of the file. A line longer than MAX_LINE_CHARS
- * is cut while reading, so one endless line cannot fill memory; the detector marks it truncated.
+ * Calls `onLine` for each line (without its newline, a CR kept for the detector to count) of the
+ * file, cut by the shared splitter: a line longer than 64 KB is cut while reading, so one endless
+ * line cannot fill memory, and marked.
  */
 export async function readLines(file: string, onLine: (line: string) => Promise<void> | undefined): Promise<void> {
   const fh = await open(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
-    const decoder = new StringDecoder('utf8');
-    let carry = '';
-    let overflow = false;
+    const splitter = new LineSplitter();
+    const lines: string[] = [];
+    const sink: LineSink = (b, start, end, cut) => { lines.push(cut ? lineText(b, start, end, true) : b.toString('utf8', start, end)); };
+    const hand = async (): Promise<void> => {
+      for (const line of lines) {
+        const r = onLine(line);
+        if (r !== undefined) await r;
+      }
+      lines.length = 0;
+    };
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
       if (bytesRead === 0) break;
-      const text = decoder.write(buf.subarray(0, bytesRead));
-      let start = 0;
-      let nl = text.indexOf('\n');
-      while (nl >= 0) {
-        const piece = text.slice(start, nl);
-        if (carry.length > 0) {
-          const line = overflow ? carry : carry + piece;
-          carry = '';
-          overflow = false;
-          const r = onLine(line);
-          if (r !== undefined) await r;
-        } else {
-          const r = onLine(piece);
-          if (r !== undefined) await r;
-        }
-        start = nl + 1;
-        nl = text.indexOf('\n', start);
-      }
-      if (start < text.length && !overflow) {
-        carry += text.slice(start);
-        if (carry.length > MAX_LINE_CHARS) {
-          carry = carry.slice(0, MAX_LINE_CHARS + 1); // one char over: the detector truncates and counts it
-          overflow = true;
-        }
-      }
+      splitter.push(buf, bytesRead, sink);
+      await hand();
     }
-    const rest = carry + (overflow ? '' : decoder.end());
-    if (rest.length > 0) await onLine(rest);
+    splitter.flush(sink);
+    await hand();
   } finally {
     await fh.close();
   }
