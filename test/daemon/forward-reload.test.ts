@@ -34,7 +34,8 @@ test('a forward reload while congested: reading resumes on the new endpoint and 
     'forward:',
     `  - { name: ${name}, host: 127.0.0.1, port: ${port}, protocol: tcp, framing: newline, format: rfc3164, select: [all], resendWindow: ${window}, spool: { maxSize: 2MB } }`, '',
   ].join('\n');
-  assert.equal((await h.run(['start', h.write('a.yml', config('first', stalled.port, '1h'))])).code, 0);
+  // One file, started, then changed and started again: the file owns its endpoints (a reload).
+  assert.equal((await h.run(['start', h.write('b.yml', config('first', stalled.port, '1h'))])).code, 0);
   // Congested: the socket buffers are full and over a quarter of the spool bound is unsent.
   const status = async (): Promise<{ name: string; sent: number; spooled: number }[]> => h.json(['forward', 'status']);
   let before = -1;
@@ -45,7 +46,8 @@ test('a forward reload while congested: reading resumes on the new endpoint and 
     return steady;
   }, 30_000, 1000);
   const began = Date.now();
-  assert.equal((await h.run(['start', h.write('b.yml', config('second', reading.port, '200ms'))])).code, 0, 'the reload is applied');
+  const reloaded = await h.run(['start', h.write('b.yml', config('second', reading.port, '200ms'))]);
+  assert.equal(reloaded.code, 0, `the reload is applied: ${reloaded.stderr}`);
   t.diagnostic(`reload took ${Date.now() - began} ms`);
   await waitFor('the newest lines on the new endpoint', () => got.has(LINES - 1), 40_000, 100);
   const pid = h.daemonPid()!;
