@@ -20,7 +20,7 @@ export interface EvalResult {
 
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'bench'))) { // bench/ has its own package.json
     const up = dirname(dir);
     if (up === dir) throw new Error('eval: cannot find the repository root');
     dir = up;

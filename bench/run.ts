@@ -1,6 +1,7 @@
 // `npm run bench`: every bench section in order, written to bench/RESULTS.md.
 // `node dist/bench/run.js supervisors [scan ...]` runs only those sections; the others keep their
 // text from the previous RESULTS.md, marked with the date of the run that produced it.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,6 +23,14 @@ const SECTION_TIMEOUT_MS = 10 * 60_000;
 
 const here = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const resultsFile = join(here, '../../bench/RESULTS.md');
+const benchDir = join(here, '../../bench');
+
+/** The peers the supervisors section races (PM2, forever) are the bench's own packages: installed on first use. */
+function installPeers(): void {
+  if (existsSync(join(benchDir, 'node_modules/pm2')) && existsSync(join(benchDir, 'node_modules/forever'))) return;
+  console.error('bench: installing the peers (npm ci --prefix bench)');
+  execFileSync('npm', ['ci', '--prefix', benchDir, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+}
 
 async function main(): Promise<number> {
   const only = process.argv.slice(2);
@@ -58,6 +67,7 @@ async function main(): Promise<number> {
     writeFileSync(resultsFile, `${[...header, ...body].join('\n').trimEnd()}\n`);
   };
 
+  if (only.length === 0 || only.includes('supervisors')) installPeers();
   for (const s of SECTIONS.filter((x) => only.length === 0 || only.includes(x.name))) {
     const file = join(here, `${s.name}.js`);
     if (!existsSync(file)) {

@@ -12,8 +12,9 @@ import { procClock, readProcStat } from '../src/supervisor/proc-stat.js';
 const ROOT = findRoot();
 const APPS = join(ROOT, 'bench/apps');
 const NODE = process.execPath;
-const PM2 = join(ROOT, 'node_modules/pm2/bin/pm2');
-const FOREVER = join(ROOT, 'node_modules/forever/bin/forever');
+// The peers are the bench's own dependencies (bench/package.json), not bulwark's.
+const PM2 = join(ROOT, 'bench/node_modules/pm2/bin/pm2');
+const FOREVER = join(ROOT, 'bench/node_modules/forever/bin/forever');
 const BULWARK = join(ROOT, 'bin/bulwark');
 
 // Sizes chosen to keep the whole section near 4 minutes on 2 busy cores. BENCH_QUICK=1 shrinks

@@ -1,6 +1,6 @@
 // Records what PM2 itself resolves for each real PM2 file in test/fixtures/third-party/pm2, as the
 // expected output the translation test compares against (the test does not need PM2).
-// Run: npx tsx scripts/pm2-expected.ts [key...]   (uses the pm2 devDependency; a temp PM2_HOME each)
+// Run: npm ci --prefix bench && npx tsx scripts/pm2-expected.ts [id...]   (PM2 is the bench's dependency; a temp PM2_HOME each)
 // PM2 runs with a minimal environment (PATH, HOME, PM2_HOME), so the env it reports beyond those
 // is what the file set (PATH or HOME too, when the file sets them). Paths under the workspace are
 // written as <ws>/..., programs on PATH as PATH:name; in env values the caller's PATH and HOME,
@@ -12,7 +12,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { findOnPath } from '../src/common/path-lookup.js';
 import { callerPlaceholders, caseKey, FIXTURES, makeWorkspace, PM2_CASES } from '../test/helpers/pm2-workspace.js';
 
-const PM2 = resolve(import.meta.dirname, '../node_modules/pm2/bin/pm2');
+const PM2 = resolve(import.meta.dirname, '../bench/node_modules/pm2/bin/pm2');
 const BASE_ENV = ['PATH', 'HOME', 'PM2_HOME'];
 /** Variables PM2 adds itself (and PWD, which it sets to the app's cwd). */
 const PM2_OWN = /^(PM2_|pm_|NODE_APP_INSTANCE$|PWD$|unique_id$|km_link$|vizion_running$)/;

@@ -15,7 +15,8 @@ export class Deduper {
   private readonly windows = new Map<string, Window>();
 
   constructor(
-    private readonly windowMs: number,
+    /** The window of keys admitted from now on (a reload may change it). */
+    public windowMs: number,
     /** Called with each summary when its window ends (and for every open window on flush). */
     private readonly onSummary: (summary: Alert, channels: string[]) => void,
   ) {}
@@ -75,7 +76,7 @@ export function securityDedupeKey(e: { kind: string; app: string; ip: string | n
 export class GroupCap {
   private readonly counts = new Map<string, { n: number; timer: NodeJS.Timeout }>();
 
-  constructor(private readonly max: number, private readonly windowMs: number) {}
+  constructor(private readonly max: number, public windowMs: number) {}
 
   /** true while the group is under its cap (and counts this key against it). */
   take(group: string): boolean {

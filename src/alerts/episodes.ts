@@ -29,8 +29,9 @@ export class EpisodeTracker {
   private readonly episodes = new Map<string, Episode>();
 
   constructor(
-    private readonly quietMs: number,
-    private readonly recoverAfterMs: number,
+    /** Both may change on a reload; they apply to the timers started from then on. */
+    public quietMs: number,
+    public recoverAfterMs: number,
     /** Summaries and recovered alerts produced by the tracker's own timers. */
     private readonly onAlert: (alert: Alert, channels: string[]) => void,
   ) {}

@@ -4,7 +4,7 @@ export class ForwardDownWatch {
   private readonly down = new Map<string, { since: number; timer: NodeJS.Timeout | null; alerted: boolean }>();
 
   constructor(
-    private readonly afterMs: number,
+    public afterMs: number,
     private readonly onDown: (endpoint: string, since: number) => void,
     private readonly onUp: (endpoint: string, since: number) => void,
   ) {}

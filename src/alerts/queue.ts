@@ -1,9 +1,11 @@
 // The durable alert queue: one JSON file per alert in <stateDir>/pending/, rewritten atomically
 // (write tmp, fsync, rename) whenever a delivery changes state, deleted when every channel is done.
-// A SIGKILL at any point leaves either the old or the new file, never a torn one.
+// A SIGKILL at any point leaves either the old or the new file, never a torn one. The writes run
+// off the event loop, one at a time per alert (each writes the state as it was when asked).
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { readPrivateFile } from '../common/private-file.js';
-import { writeFileAtomic } from '../common/atomic-file.js';
+import { writeFileAtomicAsync } from '../common/atomic-file.js';
 import { join } from 'node:path';
 import type { Alert } from './alert.js';
 
@@ -25,6 +27,8 @@ export interface PendingAlert {
 
 export class AlertQueue {
   readonly dir: string;
+  /** The latest write of each alert still running. */
+  private readonly writes = new Map<string, Promise<void>>();
 
   constructor(stateDir: string) {
     this.dir = join(stateDir, 'pending');
@@ -51,13 +55,24 @@ export class AlertQueue {
     return { alerts, bad };
   }
 
-  /** Stores the alert's current state durably before returning; removes it once nothing is pending. */
-  save(p: PendingAlert): void {
-    const file = join(this.dir, `${p.alert.id}.json`);
-    if (Object.values(p.deliveries).every((d) => d.state !== 'pending')) {
-      rmSync(file, { force: true });
-      return;
-    }
-    writeFileAtomic(file, JSON.stringify(p));
+  /** Stores the alert's current state durably (resolves then; rejects if the disk refused); removes it once nothing is pending. */
+  save(p: PendingAlert): Promise<void> {
+    const id = p.alert.id;
+    const file = join(this.dir, `${id}.json`);
+    const done = Object.values(p.deliveries).every((d) => d.state !== 'pending');
+    const data = done ? '' : JSON.stringify(p);
+    const write = (): Promise<void> => (done ? rm(file, { force: true }) : writeFileAtomicAsync(file, data));
+    const previous = this.writes.get(id);
+    const run = previous ? previous.then(write, write) : write();
+    this.writes.set(id, run);
+    const forget = (): void => { if (this.writes.get(id) === run) this.writes.delete(id); };
+    run.then(forget, forget);
+    return run;
+  }
+
+  /** Resolves once every save asked for so far has finished (whatever its outcome). */
+  async idle(): Promise<void> {
+    // The latest write of an alert runs after its earlier ones: waiting on the latest covers them.
+    await Promise.allSettled([...this.writes.values()]);
   }
 }

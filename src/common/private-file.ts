@@ -10,6 +10,8 @@ const FLAGS = {
   read: O_RDONLY,
   append: O_WRONLY | O_APPEND | O_CREAT,
   appendRead: O_RDWR | O_APPEND | O_CREAT,
+  /** Read and overwrite in place (positional writes; O_APPEND would ignore the position). */
+  update: O_RDWR | O_CREAT,
   /** Create or truncate (temp files of atomic writes). */
   replace: O_WRONLY | O_CREAT | O_TRUNC,
   /** Create; fail if it exists (lock files). */

@@ -143,7 +143,13 @@ function readDocument(text: string, file: string): { raw: unknown; locate: Locat
       return { file, path: '', line: pos.line, column: pos.col, message: e.message.split('\n')[0]!, hint: 'fix the YAML syntax (indentation uses spaces; quote strings containing ": ")' };
     }));
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    // A document that parses but cannot be built (an alias to a missing anchor, `*x`): still the user's YAML.
+    throw new ConfigError([{ file, path: '', message: (err as Error).message.split('\n')[0]!, hint: 'fix the YAML: every *alias needs an &anchor before it' }]);
+  }
   if (raw === null || raw === undefined) {
     throw new ConfigError([{ file, path: '', message: 'the file is empty', hint: 'a config declares at least one of apps, security, forward or alerts (see examples/bulwark.yml)' }]);
   }

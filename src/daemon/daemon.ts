@@ -1,5 +1,6 @@
 // The daemon: owns the supervisor and the event stream, serves the control socket, and shuts
-// everything down gracefully on SIGTERM.
+// everything down gracefully on SIGTERM. A config is applied by one reconcile path: plan which
+// sections changed (reconcile.ts), bring each running part in line in place, then the apps.
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
@@ -24,6 +25,7 @@ import { ensureHome, type HomePaths } from './paths.js';
 import { checkHomeTree } from './home-guard.js';
 import { reloadSource } from './config-reload.js';
 import { ControlError } from './protocol.js';
+import { planSettings, type SectionName, type Settings } from './reconcile.js';
 import { settle } from './start-settle.js';
 import { SupervisorError } from '../supervisor/errors.js';
 import type { RequestArgs } from './requests.js';
@@ -49,7 +51,8 @@ export class Daemon {
   private owners: Owners | null = null;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | null = null;
-  private forwarder: Forwarder | null = null;
+  /** One forwarder for the daemon's life (maybe with no endpoints): a reload reconfigures it in place. */
+  private readonly forwarder: Forwarder;
   private alerts: AlertManager | null = null;
   private pipeline: LogPipeline | null = null;
   /** Totals over the bus since the daemon started (restarts by cause, detections, deliveries). */
@@ -61,13 +64,20 @@ export class Daemon {
 
   constructor(private readonly paths: HomePaths, foreground: boolean) {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
-    this.events = new EventLog(eventsFile(paths.stateDir));
+    let historyWarnedAt = 0;
+    this.events = new EventLog(eventsFile(paths.stateDir), undefined, (err) => {
+      // Once a minute at most: a full disk refuses every write, and this must not become noise itself.
+      if (Date.now() - historyWarnedAt < 60_000) return;
+      historyWarnedAt = Date.now();
+      this.log.warn('cannot write the event history (kept in memory, written when there is room)', { error: err.message });
+    });
     this.table = new AppTableStore(paths.stateDir);
     this.supervisor = new Supervisor({
       logsDir: paths.logsDir,
       stateDir: paths.stateDir,
       emit: (e) => this.publish(e),
     });
+    this.forwarder = new Forwarder([], { stateDir: paths.stateDir, hostname: hostname(), emit: (e) => this.publish(e) });
     this.server = new ControlServer(this.handlers(), (err) => this.log.error('control request failed', { error: err.stack }));
   }
 
@@ -78,23 +88,27 @@ export class Daemon {
     this.log.info(`apps are contained by ${this.supervisor.containment}`);
     if (!this.supervisor.cgroupsActive) this.daemonEvent('containment', `apps are contained by ${this.supervisor.containment}`);
     await this.server.listen(this.paths.socket);
+    await this.forwarder.start();
     this.daemonEvent('start', `daemon ${VERSION} started (pid ${process.pid})`);
     await this.resurrectAtStart();
   }
 
-  /** Stops every app gracefully, then the daemon. Safe to call twice. */
+  /**
+   * Stops every app gracefully, then the daemon. Safe to call twice; never rejects: a step that
+   * fails (a full disk) is logged and the next one runs, so `kill` and SIGTERM always end the process.
+   */
   shutdown(reason: string): Promise<void> {
     this.stopping ??= (async () => {
       this.log.info('shutting down', { reason });
-      await this.http?.close();
-      await this.supervisor.stopAll();
-      await this.pipeline?.close();
-      await this.alerts?.close();
-      await this.forwarder?.close();
-      this.table.clearCurrent();
+      await this.step('close the http server', () => this.http?.close());
+      await this.step('stop apps', () => this.supervisor.stopAll());
+      await this.step('close the log pipeline', () => this.pipeline?.close());
+      await this.step('close alerts', () => this.alerts?.close());
+      await this.step('close forwarding', () => this.forwarder.close());
+      await this.step('record the app table', () => this.table.clearCurrent());
       this.daemonEvent('stop', `daemon stopped (${reason})`);
-      this.events.close();
-      await this.server.close();
+      await this.step('close the event history', () => this.events.close());
+      await this.step('close the control socket', () => this.server.close());
       releaseDaemonLock(this.paths.pidFile);
       await new Promise<void>((resolve) => { this.log.on('finish', resolve); this.log.end(); });
     })();
@@ -130,11 +144,19 @@ export class Daemon {
     return this.reloading;
   }
 
-  /** The event bus: history first, then every sink. */
+  private async step(what: string, fn: () => unknown): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.log.error(`shutdown: cannot ${what}`, { error: (err as Error).message });
+    }
+  }
+
+  /** The event bus: history first, then every sink (the forwarder keeps its own events out of its spools). */
   private publish(e: BulwarkEvent): void {
     this.counters.accept(e);
     this.events.append(e);
-    this.forwarder?.accept(e);
+    this.forwarder.accept(e);
     this.alerts?.accept(e);
     if (e.type === 'lifecycle') {
       this.log.info(`${e.app}: ${e.kind}${e.to ? ` -> ${e.to}` : ''}: ${e.reason}`);
@@ -144,20 +166,31 @@ export class Daemon {
     }
   }
 
-  /** (Re)builds the forwarder and/or the alert manager from the settings in force. */
-  private async startSinks(settings: Settings, which: ('forward' | 'alerts')[]): Promise<void> {
-    const host = hostname();
-    if (which.includes('forward')) {
-      await this.forwarder?.close();
-      this.forwarder = new Forwarder(settings.forward, { stateDir: this.paths.stateDir, hostname: host, emit: (e) => this.publish(e) });
-      await this.forwarder.start();
-    }
-    if (which.includes('forward') || which.includes('alerts')) {
-      await this.alerts?.close();
-      this.alerts = new AlertManager(settings.alerts, {
-        stateDir: join(this.paths.stateDir, 'alerts'), hostname: host, emit: (e) => this.publish(e), forwarder: this.forwarder ?? undefined,
-      });
-      await this.alerts.start();
+  /** Brings one running part in line with its (changed) section, in place. */
+  private async reconcileSection(section: SectionName, settings: Settings): Promise<void> {
+    switch (section) {
+      case 'security':
+        if (this.pipeline) this.pipeline.reconfigure(settings.security);
+        else this.pipeline = this.newPipeline(settings);
+        break;
+      case 'forward':
+        await this.forwarder.reconfigure(settings.forward);
+        break;
+      case 'alerts':
+        // One manager for the daemon's life: a reload keeps its dedupe windows and flapping episodes.
+        // Its syslog channel finds the forwarder when it sends, so a forward change leaves it alone.
+        if (this.alerts) {
+          await this.alerts.reconfigure(settings.alerts);
+        } else {
+          this.alerts = new AlertManager(settings.alerts, {
+            stateDir: join(this.paths.stateDir, 'alerts'), hostname: hostname(), emit: (e) => this.publish(e), forwarder: () => this.forwarder,
+          });
+          await this.alerts.start();
+        }
+        break;
+      case 'http':
+        await this.startHttp(settings.http);
+        break;
     }
   }
 
@@ -238,23 +271,10 @@ export class Daemon {
 
   /** Adopts the config's non-app sections, then adds or replaces the given apps and starts them. */
   private async apply(config: BulwarkConfig, apps: AppConfig[], cause: StartCause): Promise<void> {
-    const rest: Settings = { security: config.security, forward: config.forward, alerts: config.alerts, http: config.http };
-    if (!this.settings) {
-      // The first config: every section of it (a script started alone carries the defaults).
-      this.settings = rest;
-      await this.startSinks(rest, ['forward', 'alerts']);
-      this.pipeline = this.newPipeline(rest);
-      await this.startHttp(rest.http);
-    } else {
-      const current = this.settings;
-      const changed = (Object.keys(rest) as (keyof Settings)[])
-        .filter((key) => JSON.stringify(rest[key]) !== JSON.stringify(current[key]));
-      this.settings = { ...current, ...Object.fromEntries(changed.map((k) => [k, rest[k]])) };
-      if (changed.includes('security')) this.pipeline?.reconfigure(this.settings.security);
-      const sinks = changed.filter((k): k is 'forward' | 'alerts' => k === 'forward' || k === 'alerts');
-      if (sinks.length > 0) await this.startSinks(this.settings, sinks);
-      if (changed.includes('http')) await this.startHttp(this.settings.http);
-    }
+    const incoming: Settings = { security: config.security, forward: config.forward, alerts: config.alerts, http: config.http };
+    const plan = planSettings(this.settings, incoming);
+    this.settings = plan.settings;
+    for (const section of plan.changed) await this.reconcileSection(section, plan.settings);
     for (const app of apps) {
       try {
         if (!this.supervisor.has(app.name)) {
@@ -283,9 +303,15 @@ export class Daemon {
       security: settings.security,
       sinks: {
         publish: (e) => this.publish(e),
-        acceptLine: (l) => this.forwarder?.acceptLine(l),
-        flushed: () => this.forwarder?.flushed() ?? Promise.resolve(),
-        room: () => this.forwarder?.room(),
+        forward: (l) => this.forwarder.accept(l),
+        // A batch counts as written once its lines and detections are in the spools, its
+        // detections in the history file (page cache) and its alerts in the queue.
+        written: () => {
+          this.events.writePending();
+          return Promise.all([this.forwarder.written(), this.alerts?.saved()]).then(() => {});
+        },
+        durable: () => this.forwarder.durable(),
+        ready: () => this.forwarder.ready(),
       },
       onError: (err) => this.log.warn('log source problem', { error: err.message }),
     });
@@ -387,7 +413,7 @@ export class Daemon {
       if (args.name !== undefined) this.targets(args.name);
       const apps = this.supervisor.status(args.name as string | undefined);
       if (!args.all) return apps;
-      return { apps, forward: this.forwarder?.status() ?? [], pipeline: this.pipeline?.stats() ?? null };
+      return { apps, forward: this.forwarder.status(), pipeline: this.pipeline?.stats() ?? null };
     });
     h.set('describe', (args) => {
       const [name, ...more] = this.targets(args.name);
@@ -398,8 +424,8 @@ export class Daemon {
       return { config: this.supervisor.config(name), status: this.supervisor.status(name), exits };
     });
     h.set('offenders', () => this.pipeline?.offendersList() ?? []);
-    h.set('forward.status', () => this.forwarder?.status() ?? []);
-    h.set('forward.test', (args) => this.forwarder?.test(args.name as string | undefined) ?? []);
+    h.set('forward.status', () => this.forwarder.status());
+    h.set('forward.test', (args) => this.forwarder.test(args.name as string | undefined));
     h.set('alert.test', (args) => this.alerts?.test(args.channel as string | undefined) ?? []);
     h.set('alert.channels', () => channelNames(this.settings?.alerts.channels ?? []));
     h.set('events', (args, ctx) => {
@@ -425,14 +451,13 @@ export class Daemon {
       return { started: plan.apps };
     });
     h.set('kill', () => {
-      setImmediate(() => void this.shutdown('bulwark kill').then(() => process.exit(0)));
+      setImmediate(() => void this.shutdown('bulwark kill').finally(() => process.exit(0)));
       return { pid: process.pid };
     });
     return h;
   }
 }
 
-type Settings = Omit<BulwarkConfig, 'apps'>;
 
 /** How many past exits `describe` shows. */
 const RECENT_EXITS = 10;
@@ -445,7 +470,7 @@ export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<
   acquireDaemonLock(paths.pidFile, paths.home);
   const daemon = new Daemon(paths, foreground);
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(sig, () => void daemon.shutdown(`signal ${sig}`).then(() => process.exit(0)));
+    process.on(sig, () => void daemon.shutdown(`signal ${sig}`).finally(() => process.exit(0)));
   }
   process.on('SIGHUP', () => void daemon.reload()); // the daemon convention (systemctl reload): read the config again
   // A bug in one callback must not take every supervised app's supervisor down with it: record it

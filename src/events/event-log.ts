@@ -8,6 +8,9 @@ import type { BulwarkEvent } from './types.js';
 const MAX_FILE_BYTES = 32 * 1024 * 1024;
 const RECENT = 5000;
 const LOAD_TAIL_BYTES = 4 * 1024 * 1024;
+/** Events waiting for a disk that refuses writes, at most (then the oldest are dropped). */
+const MAX_PENDING_CHARS = 8 * 1024 * 1024;
+const WRITE_RETRY_MS = 1000;
 
 export class EventLog {
   private fd: number;
@@ -21,8 +24,15 @@ export class EventLog {
   /** A file rotated away or closed while its fdatasync ran: closed when that finishes. */
   private closeAfterSync = -1;
   private closed = false;
+  /** writePending() wrote data no fdatasync has covered yet. */
+  private unsynced = false;
 
-  constructor(private readonly file: string, private readonly flushMs = 50) {
+  constructor(
+    private readonly file: string,
+    private readonly flushMs = 50,
+    /** A write the disk refused (the events stay queued and are written later). */
+    private readonly onWriteError: (err: Error) => void = () => {},
+  ) {
     this.loadTail();
     this.fd = openOwnFile(file, 'append');
   }
@@ -38,12 +48,30 @@ export class EventLog {
   /** Writes and fdatasyncs everything appended so far. */
   flush(): void {
     if (this.flushTimer) { clearTimeout(this.flushTimer); this.flushTimer = null; }
-    if (this.pending.length === 0) return;
-    const data = this.pending.join('');
-    this.pending = [];
-    writeSync(this.fd, data);
-    this.syncSoon();
+    if (this.writePending() || this.unsynced) this.syncSoon();
     if (fstatSync(this.fd).size > MAX_FILE_BYTES) this.rotate();
+  }
+
+  /**
+   * Writes what was appended (a crash of this process then keeps it); the timer's flush makes it
+   * durable. A refused write (full disk) keeps the events queued and tries again in a second; the
+   * queue is bounded (the oldest go first), and the history in memory is untouched.
+   */
+  writePending(): boolean {
+    if (this.pending.length === 0) return false;
+    const data = this.pending.join('');
+    try {
+      writeSync(this.fd, data);
+    } catch (err) {
+      this.pending = [data];
+      if (data.length > MAX_PENDING_CHARS) this.pending = [data.slice(data.indexOf('\n', data.length - MAX_PENDING_CHARS) + 1)];
+      this.flushTimer ??= setTimeout(() => this.flush(), WRITE_RETRY_MS);
+      this.onWriteError(err as Error);
+      return false;
+    }
+    this.pending = [];
+    this.unsynced = true;
+    return true;
   }
 
   query(filter: { type?: string; app?: string; limit?: number }): BulwarkEvent[] {
@@ -70,6 +98,7 @@ export class EventLog {
 
   /** Group commit: one fdatasync at a time; one more after it if writes came in meanwhile. */
   private syncSoon(): void {
+    this.unsynced = false;
     if (this.syncing) {
       this.resync = true;
       return;

@@ -1,29 +1,32 @@
 // One forward endpoint: its spool, its formatter, and the loop that connects (with capped
 // exponential backoff), pumps spooled batches into the link and commits what was delivered.
 // On a new link, sending restarts at the spool's committed mark: undelivered data goes again.
-import { join } from 'node:path';
-import type { ForwardEvent } from '../events/types.js';
-import { newEventId } from '../events/id.js';
 import { ForwardError, classify } from './errors.js';
 import { lineEnds } from './framing.js';
 import type { MessageFormatter } from './format/index.js';
+import type { ForwardReporter } from './report.js';
 import type { EndpointSettings } from './settings.js';
 import { Signal } from './signal.js';
 import { Spool, type Mark } from './spool/spool.js';
 import type { Link, LinkEvents } from './transport/link.js';
 import { openLink } from './transport/open.js';
 
-const BATCH_BYTES = 256 * 1024;
+/**
+ * One socket write. Small enough that what a SIGKILL leaves half-handed to the kernel (and so
+ * resent, see spool/cursor.ts) is a few hundred messages; large enough that a write per batch is cheap.
+ */
+const BATCH_BYTES = 32 * 1024;
 const BACKOFF_INITIAL_MS = 200;
 const BACKOFF_MAX_MS = 5_000;
 
 export interface EndpointStatus {
   name: string;
   connected: boolean;
+  /** Messages in the spool not yet delivered. */
   spooled: number;
+  /** Messages written to a connection (resends included). */
   sent: number;
-  dropped: number;
-  /** Messages the receiver confirmed (TCP: written and acknowledged by the kernel; RELP: rsp 200). */
+  /** Messages the receiver confirmed since start (TCP: see Delivery in docs/forwarding.md; RELP: rsp 200). */
   delivered: number;
   /** Messages sent again on a new connection: their delivery was not confirmed on the old one. */
   retried: number;
@@ -31,11 +34,14 @@ export interface EndpointStatus {
   spoolBytes: number;
   /** When the oldest undelivered message was spooled (ms since epoch), or null when none is. */
   oldestUndeliveredAt: number | null;
+  /** Messages dropped by the spool bound or while memory was full. */
+  dropped: number;
+  /** Successful connects since start. */
+  connects: number;
   lastError: string | null;
 }
 
 export class Endpoint {
-  readonly spool: Spool;
   private link: Link | null = null;
   /** New data, link down or close. */
   private readonly wake = new Signal();
@@ -49,27 +55,40 @@ export class Endpoint {
   private retried = 0;
   /** Where the last link stopped sending: a new link resends from the committed mark up to here. */
   private sentSeq = 0;
+  private connects = 0;
   private lastError: string | null = null;
   private everUp = false;
   private down = false;
-  private persistTimer: NodeJS.Timeout | undefined;
+  private readonly handsToKernel: boolean;
 
-  constructor(readonly settings: EndpointSettings, readonly formatter: MessageFormatter, stateDir: string, private readonly emit: (e: ForwardEvent) => void) {
-    this.spool = new Spool(join(stateDir, 'forward', settings.name), {
-      maxSize: settings.spoolMaxSize,
-      onDurable: () => this.wake.fire(),
-      onDrop: (n) => this.report('forward.dropped', `spool over ${settings.spoolMaxSize} bytes: dropped the ${n} oldest messages`),
-      onError: (err) => {
-        if (err.message !== this.lastError) this.report('forward.error', err.message);
-        this.lastError = err.message;
+  constructor(
+    readonly settings: EndpointSettings,
+    readonly formatter: MessageFormatter,
+    /** Open; shared with the endpoint this one replaces on a reload (the queue outlives its settings). */
+    readonly spool: Spool,
+    private readonly reporter: ForwardReporter,
+    /** Something that may end congestion or a wait happened (durable data, delivery, link down, close). */
+    private readonly onProgress: () => void,
+  ) {
+    this.handsToKernel = settings.protocol === 'tcp' || settings.protocol === 'tls';
+    spool.maxSize = settings.spoolMaxSize;
+    spool.handlers = {
+      onDurable: () => { this.wake.fire(); onProgress(); },
+      onDrop: (n, reason) => {
+        this.report('forward.dropped', reason === 'spool-full'
+          ? `spool over ${settings.spoolMaxSize} bytes: dropped the ${n} oldest messages`
+          : `the disk refuses writes and the memory buffer is full: dropped ${n} new message${n > 1 ? 's' : ''}`, n);
+        onProgress();
       },
-    });
+      onError: (err) => {
+        this.lastError = err.message;
+        this.report('forward.error', err.message);
+      },
+    };
   }
 
+  /** Starts the sender loop (the spool is open). */
   start(): void {
-    this.spool.open();
-    this.persistTimer = setInterval(() => this.spool.persistCursor(), 500);
-    this.persistTimer.unref();
     this.loopDone = this.run();
   }
 
@@ -88,9 +107,10 @@ export class Endpoint {
    * made. (Down, after a failed connect, is different: the spool absorbs the outage up to its bound.)
    */
   get congested(): boolean {
-    if (this.down) return false;
+    if (this.down || this.closing) return false;
     const max = this.settings.spoolMaxSize;
-    return this.spool.bytesAfter(this.sentPos) > max / 4 || this.spool.bytesAfter(this.spool.committed.pos) > (max * 3) / 4;
+    const committed = this.spool.committed.pos;
+    return this.spool.bytesAfter(Math.max(this.sentPos, committed)) > max / 4 || this.spool.bytesAfter(committed) > (max * 3) / 4;
   }
 
   status(): EndpointStatus {
@@ -99,26 +119,37 @@ export class Endpoint {
       connected: this.connected,
       spooled: this.spool.spooled,
       sent: this.sent,
-      dropped: this.spool.dropped,
       delivered: this.delivered,
       retried: this.retried,
       spoolBytes: this.spool.bytesAfter(this.spool.committed.pos),
       oldestUndeliveredAt: this.spool.oldestUndeliveredAt,
+      dropped: this.spool.dropped,
+      connects: this.connects,
       lastError: this.lastError,
     };
   }
 
+  /** Records a spool write/sync failure (the forwarder retries). */
+  writeFailed(err: ForwardError): void {
+    this.lastError = err.message;
+    this.report('forward.error', err.message);
+  }
+
   /** Stops the loop; an open link gets `graceMs` to confirm what is in flight. Undelivered data stays spooled. */
   async close(graceMs: number): Promise<void> {
+    await this.retire(graceMs);
+    await this.spool.close();
+  }
+
+  /** Stops sending but leaves the spool open for the endpoint that replaces this one (a reload). */
+  async retire(graceMs: number): Promise<void> {
     this.closing = true;
     this.wake.fire();
     this.ready.fire();
     this.closed.fire();
+    this.onProgress();
     await this.link?.close(graceMs);
     await this.loopDone;
-    clearInterval(this.persistTimer);
-    this.spool.persistCursor();
-    await this.spool.close();
   }
 
   private async run(): Promise<void> {
@@ -132,17 +163,21 @@ export class Endpoint {
       let downErr: ForwardError | null = null;
       const events: LinkEvents = {
         delivered: (to) => {
-          this.delivered += Math.max(0, to.seq - this.spool.committed.seq);
+          const before = this.spool.committed.seq;
           this.spool.commit(to);
+          this.delivered += Math.max(0, this.spool.committed.seq - before);
+          this.onProgress();
         },
         drain: () => this.ready.fire(),
         down: (err) => {
           downErr = err;
           this.wake.fire();
           this.ready.fire();
+          this.onProgress();
         },
         warn: (err) => { this.lastError = err.message; },
       };
+      if (this.handsToKernel) events.handed = (to) => this.spool.hand(to.pos);
       let link: Link;
       try {
         link = await openLink(this.settings, events);
@@ -157,10 +192,12 @@ export class Endpoint {
         break;
       }
       this.link = link;
+      this.connects++;
       backoff = BACKOFF_INITIAL_MS;
       if (this.down || !this.everUp) this.report('forward.up', `connected to ${this.settings.host}:${this.settings.port} (${this.settings.protocol})`);
       this.everUp = true;
       this.down = false;
+      this.onProgress();
       try {
         await this.pump(link, () => downErr);
       } catch (e) {
@@ -168,10 +205,13 @@ export class Endpoint {
         this.failed(classify(e, `${this.settings.name} spool`));
         await link.close(0);
         this.link = null;
+        this.spool.resetHanded();
         await this.closed.wait(BACKOFF_MAX_MS);
         continue;
       }
       this.link = null;
+      // What the dead link held is not known to be delivered: it is sent again on the next one.
+      if (downErr) this.spool.resetHanded();
       // A dropped link is not yet an outage (receivers close idle connections): only a failed
       // reconnect reports forward.down.
       if (downErr) this.lastError = (downErr as ForwardError).message;
@@ -197,7 +237,9 @@ export class Endpoint {
       next = to;
       this.sentPos = to.pos;
       this.sentSeq = to.seq;
+      this.onProgress();
       if (!more) await this.ready.wait(); // backpressure: new data must not bypass it
+      else await afterCallbacks(); // the write's callback (the handed mark) runs before the next write
     }
   }
 
@@ -207,12 +249,18 @@ export class Endpoint {
     if (!this.down) {
       this.down = true;
       this.report('forward.down', err.message);
+      this.onProgress();
     } else if (changed) {
       this.report('forward.error', err.message);
     }
   }
 
-  private report(kind: ForwardEvent['kind'], message: string): void {
-    this.emit({ id: newEventId(), at: new Date().toISOString(), type: 'forward', kind, endpoint: this.settings.name, message });
+  private report(kind: 'forward.error' | 'forward.down' | 'forward.up' | 'forward.dropped', message: string, count = 1): void {
+    this.reporter.report(this.settings.name, kind, message, count);
   }
+}
+
+/** Lets pending process.nextTick callbacks (completed socket writes) run: a loop of writes must not starve them. */
+function afterCallbacks(): Promise<void> {
+  return new Promise((resolve) => process.nextTick(resolve));
 }

@@ -1,5 +1,5 @@
 // Forwarding failures, each with a code and a reason an operator can act on.
-export type ForwardErrorCode = 'EFWD_DNS' | 'EFWD_REFUSED' | 'EFWD_TLS' | 'EFWD_TIMEOUT' | 'EFWD_CLOSED' | 'EFWD_PROTOCOL' | 'EFWD_IO' | 'EFWD_CONFIG';
+export type ForwardErrorCode = 'EFWD_DNS' | 'EFWD_REFUSED' | 'EFWD_TLS' | 'EFWD_TIMEOUT' | 'EFWD_CLOSED' | 'EFWD_PROTOCOL' | 'EFWD_IO' | 'EFWD_CONFIG' | 'EFWD_SPOOL';
 
 export class ForwardError extends Error {
   constructor(readonly code: ForwardErrorCode, message: string, options?: { cause?: unknown }) {

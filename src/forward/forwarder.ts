@@ -1,117 +1,196 @@
 // The forwarding sink: routes events and lines to endpoints by `select`, spools them durably
 // (one write per endpoint per tick, fdatasync'd off the event loop with group commit), and runs
-// one sender loop per endpoint.
+// one sender loop per endpoint. A reload reconfigures it in place: unchanged endpoints keep their
+// connection, a changed one hands its open spool to its successor, so nothing accepted in between
+// is lost and nobody waiting on written()/durable()/ready() is left hanging.
+//
+// Its own events (forward.*) never enter a spool: they go to history and alerts only, so a sink
+// that fails cannot feed its failure back into itself (issue 16: a full disk looped at 10,600
+// events/s). A refused write is retried with backoff, reported at most once a minute, and never
+// re-queues what is already queued.
 import { hostname as osHostname } from 'node:os';
 import type { ForwardConfig } from '../config/schema/forward.js';
 import { newEventId } from '../events/id.js';
+import { join } from 'node:path';
 import type { BulwarkEvent, ForwardEvent, LogLine } from '../events/types.js';
 import { Endpoint, type EndpointStatus } from './endpoint.js';
 import { ForwardError, classify } from './errors.js';
 import { createFormatter } from './format/index.js';
+import { ForwardReporter, REPORT_WINDOW_MS } from './report.js';
 import { selectionOf } from './select.js';
-import { resolveEndpoint } from './settings.js';
+import { resolveEndpoint, type EndpointSettings } from './settings.js';
+import { Signal } from './signal.js';
+import { Spool } from './spool/spool.js';
 import { testEndpoint, type TestResult } from './test-endpoint.js';
 
-/** How often a paused source re-checks for room in congested spools. */
-const ROOM_POLL_MS = 50;
+/** What the forwarder takes: an event of the bus, or a raw log line (only `select: [all]` endpoints want those). */
+export type ForwardInput = BulwarkEvent | LogLine;
+
+export function isLogLine(x: ForwardInput): x is LogLine {
+  return (x as BulwarkEvent).type === undefined;
+}
 
 export interface ForwarderOptions {
   /** State directory; spools live in <stateDir>/forward/<endpoint>/. */
   stateDir: string;
   /** HOSTNAME in every message (default: os.hostname()). */
   hostname?: string;
-  /** Forwarding trouble and recovery (forward.down/up/error/dropped). */
+  /** Forwarding trouble and recovery (forward.down/up/error/dropped), for history and alerts. */
   emit(e: ForwardEvent): void;
+  /** forward.error/dropped are summarised once per this window (default 60 s). */
+  reportWindowMs?: number;
 }
 
-// Flush early when this much is waiting, so a fast producer cannot grow memory unbounded.
+export interface ForwarderCounters {
+  /** Inputs taken (events and lines, before routing). */
+  accepted: number;
+  /** Refused spool writes or syncs (each retried). */
+  writeFailures: number;
+  /** forward.* reports by kind, including the ones folded into summaries. */
+  reports: Record<ForwardEvent['kind'], number>;
+}
+
+// Write early when this much is waiting, so a fast producer cannot grow memory unbounded.
 const FLUSH_AT_MESSAGES = 8192;
 const CLOSE_GRACE_MS = 2000;
+const RETRY_INITIAL_MS = 100;
+const RETRY_MAX_MS = 5000;
+/** ready() looks again this often even without news (a safety net, not the mechanism). */
+const READY_RECHECK_MS = 250;
 
 export class Forwarder {
-  private readonly endpoints: Endpoint[];
-  private readonly byName = new Map<string, Endpoint>();
-  private readonly allLines: Endpoint[];
+  private endpoints: Endpoint[] = [];
+  private byName = new Map<string, Endpoint>();
+  private allLines: Endpoint[] = [];
   private readonly hostname: string;
+  private readonly reporter: ForwardReporter;
+  /** Fired on writes, syncs, deliveries, link changes and close: ready() re-checks congestion. */
+  private readonly progress = new Signal();
+  /** written()/durable()/enqueue() waits, settled synchronously as progress happens (see progressed()). */
+  private waits: Wait[] = [];
   private flushScheduled = false;
   private pendingMessages = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private markStarted!: () => void;
-  private readonly startedOnce = new Promise<void>((resolve) => (this.markStarted = resolve));
+  private retryDelay = RETRY_INITIAL_MS;
   private readonly linePrefix = newEventId();
   private lineCount = 0;
   private started = false;
+  private closed = false;
+  private accepted = 0;
+  private writeFailures = 0;
 
   constructor(endpoints: ForwardConfig[], private readonly opts: ForwarderOptions) {
     this.hostname = opts.hostname ?? osHostname();
-    this.endpoints = endpoints.map((c) => {
-      const s = resolveEndpoint(c);
-      const f = createFormatter(s.format, { facility: s.facility, hostname: this.hostname, maxMessageSize: s.maxMessageSize, bom: s.bom });
-      // Two endpoints would share one spool directory.
-      if (this.byName.has(s.name)) throw new ForwardError('EFWD_CONFIG', `two forward endpoints are named "${s.name}"`);
-      const ep = new Endpoint(s, f, opts.stateDir, (e) => opts.emit(e));
-      this.byName.set(s.name, ep);
-      return ep;
-    });
-    this.allLines = this.endpoints.filter((ep) => ep.settings.select.has('all'));
+    this.reporter = new ForwardReporter(opts.emit, opts.reportWindowMs ?? REPORT_WINDOW_MS);
+    this.route(resolveAll(endpoints).map((s) => this.newEndpoint(s)));
   }
 
   /** Opens the spools and starts sending, beginning with whatever a previous run left undelivered. */
   async start(): Promise<void> {
-    if (this.started) return;
-    for (const ep of this.endpoints) ep.start();
+    if (this.started || this.closed) return;
+    for (const ep of this.endpoints) {
+      ep.spool.open();
+      ep.start();
+    }
     this.started = true;
-    this.markStarted();
     this.flushNow(); // anything accepted before start
   }
 
-  /** Routes an event by `select`: security -> security, alert -> alerts, the rest -> lifecycle; `all` takes everything. */
-  accept(e: BulwarkEvent): void {
-    const sel = selectionOf(e);
+  /**
+   * Adopts a new `forward:` section in place. Endpoints with the same settings keep running; a
+   * changed one stops sending and hands its open spool (everything queued, and whatever arrives
+   * meanwhile) to its successor; removed ones close (their spools stay on disk for a later return).
+   */
+  async reconfigure(configs: ForwardConfig[]): Promise<void> {
+    if (this.closed) throw closedError();
+    const wanted = resolveAll(configs); // throws before anything changes
+    const old = this.byName;
+    const next: Endpoint[] = [];
+    const retiring: Promise<void>[] = [];
+    for (const s of wanted) {
+      const current = old.get(s.name);
+      if (current && settingsKey(current.settings) === settingsKey(s)) { next.push(current); continue; }
+      const spool = current?.spool;
+      const ep = this.newEndpoint(s, spool);
+      next.push(ep);
+      if (!this.started) continue;
+      if (current) {
+        retiring.push(current.retire(CLOSE_GRACE_MS).then(() => ep.start()));
+      } else {
+        ep.spool.open();
+        ep.start();
+      }
+    }
+    const kept = new Set(next.map((ep) => ep.settings.name));
+    const removed = [...old.values()].filter((ep) => !kept.has(ep.settings.name));
+    this.route(next); // from now on accept() routes by the new settings
+    await Promise.all([...retiring, ...removed.map((ep) => (this.started ? ep.close(CLOSE_GRACE_MS) : Promise.resolve()))]);
+    this.progressed();
+  }
+
+  /**
+   * An event (routed by `select`: security -> security, alert -> alerts, the rest -> lifecycle;
+   * `all` takes everything) or a raw line (only `all`). The hot path: no allocation beyond the message.
+   */
+  accept(input: ForwardInput): void {
+    if (this.closed) return;
+    this.accepted++;
+    if (isLogLine(input)) {
+      if (this.allLines.length === 0) return;
+      const id = this.linePrefix + (this.lineCount++).toString(36);
+      for (const ep of this.allLines) this.append(ep, ep.formatter.line(input, id));
+      return;
+    }
+    if (input.type === 'forward') return; // our own trouble: history and alerts only, never a spool
+    const sel = selectionOf(input);
     for (const ep of this.endpoints) {
       const s = ep.settings.select;
-      if (s.has(sel) || s.has('all')) this.append(ep, ep.formatter.event(e));
+      if (s.has(sel) || s.has('all')) this.append(ep, ep.formatter.event(input));
     }
   }
 
-  /** A raw log line: only endpoints selecting `all` take it. The hot path: no allocations beyond the message. */
-  acceptLine(l: LogLine): void {
-    if (this.allLines.length === 0) return;
-    const id = this.linePrefix + (this.lineCount++).toString(36);
-    for (const ep of this.allLines) this.append(ep, ep.formatter.line(l, id));
-  }
-
   /** Spools `e` for one endpoint whatever its `select` (the alerts syslog channel); resolves once durable. */
-  enqueue(endpoint: string, e: BulwarkEvent): Promise<void> {
+  async enqueue(endpoint: string, e: BulwarkEvent): Promise<void> {
     const ep = this.byName.get(endpoint);
-    if (!ep) return Promise.reject(new ForwardError('EFWD_CONFIG', `no forward endpoint named "${endpoint}"`));
-    ep.spool.append(ep.formatter.event(e));
-    return this.started ? this.flushSpool(ep) : this.startedOnce.then(() => this.flushSpool(ep));
+    if (!ep) throw new ForwardError('EFWD_CONFIG', `no forward endpoint named "${endpoint}"`);
+    if (this.closed) throw closedError();
+    if (!ep.spool.append(ep.formatter.event(e))) throw new ForwardError('EFWD_SPOOL', `spool ${endpoint}: the disk refuses writes and the memory buffer is full`);
+    this.scheduleFlush();
+    await this.until([ep], (s) => s.durableSeq);
   }
 
-  /** Resolves when everything accepted so far is durably spooled (rejects if the disk refused it). */
-  flushed(): Promise<void> {
-    if (!this.started) return this.startedOnce.then(() => this.flushed());
-    this.pendingMessages = 0;
-    return Promise.all(this.endpoints.map((ep) => this.flushSpool(ep))).then(() => {});
+  /**
+   * Resolves once everything accepted so far is written to the spools: it survives a crash of this
+   * process (not yet a power loss). Waits while the disk refuses writes; rejects only on close.
+   */
+  written(): Promise<void> {
+    return this.until(this.endpoints, (s) => s.writtenSeq);
+  }
+
+  /** Resolves once everything accepted so far is durable (fdatasync'd). Waits through disk errors; rejects on close. */
+  durable(): Promise<void> {
+    return this.until(this.endpoints, (s) => s.durableSeq);
   }
 
   /**
    * undefined while every endpoint keeps up; otherwise a promise that resolves once none is
-   * congested. Sources that can wait (files) wait on it, so an endpoint that is connected but slower
-   * than the tailer makes reading pause instead of making the spool drop its oldest messages.
+   * congested, or the forwarder closes. Sources that can wait (files) wait on it, so an endpoint
+   * that is connected but slower than the tailer makes reading pause instead of making the spool
+   * drop its oldest messages.
    */
-  room(): Promise<void> | undefined {
-    if (!this.endpoints.some((ep) => ep.congested)) return undefined;
-    return new Promise((resolve) => {
-      const poll = setInterval(() => {
-        if (this.endpoints.every((ep) => !ep.congested)) { clearInterval(poll); resolve(); }
-      }, ROOM_POLL_MS);
-    });
+  ready(): Promise<void> | undefined {
+    if (!this.congested()) return undefined;
+    return (async () => {
+      while (this.congested()) await this.progress.wait(READY_RECHECK_MS);
+    })();
   }
 
   status(): EndpointStatus[] {
     return this.endpoints.map((ep) => ep.status());
+  }
+
+  counters(): ForwarderCounters {
+    return { accepted: this.accepted, writeFailures: this.writeFailures, reports: { ...this.reporter.counts } };
   }
 
   /** Sends one test event to each endpoint (or the named one) on a fresh connection and reports delivery. */
@@ -121,50 +200,155 @@ export class Forwarder {
     return Promise.all(targets.map((ep) => testEndpoint(ep.settings, ep.formatter, this.hostname)));
   }
 
-  /** Spools what is pending, lets open links confirm in-flight data briefly, and closes everything. */
+  /**
+   * Writes what is pending (once: a full disk does not hold the close), lets open links confirm
+   * in-flight data briefly, and closes everything. Waits on written()/durable() settle (resolve if
+   * the close got their data to disk, else reject); ready() resolves.
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     clearTimeout(this.retryTimer);
-    if (!this.started) return;
-    await this.flushed().catch(() => {});
-    await Promise.all(this.endpoints.map((ep) => ep.close(CLOSE_GRACE_MS)));
+    this.progressed();
+    if (this.started) await Promise.all(this.endpoints.map((ep) => ep.close(CLOSE_GRACE_MS)));
+    this.reporter.close();
+    this.progressed();
+  }
+
+  private congested(): boolean {
+    return !this.closed && this.endpoints.some((ep) => ep.congested);
+  }
+
+  /**
+   * Resolves once every endpoint's `progressOf` reaches what it had accepted when called; rejects
+   * if a spool closed (shutdown, endpoint removed) before getting there. Settled synchronously
+   * where the progress happens, so a caller's next step (a tail checkpoint) runs right after the
+   * write it depends on, before anything else can.
+   */
+  private until(endpoints: Endpoint[], progressOf: (s: Spool) => number): Promise<void> {
+    const spools = endpoints.map((ep) => ep.spool);
+    const w: Wait = { spools, targets: spools.map((sp) => sp.accepted), progressOf, resolve: () => {}, reject: () => {} };
+    const verdict = settle(w);
+    if (verdict === 'reached') return Promise.resolve();
+    if (verdict === 'failed') return Promise.reject(closedError());
+    const p = new Promise<void>((resolve, reject) => { w.resolve = resolve; w.reject = reject; });
+    this.waits.push(w);
+    this.scheduleFlush(); // later attempts are the retry timer's job
+    return p;
+  }
+
+  /** Something moved: settle the waits that are done, wake ready(). */
+  private progressed(): void {
+    if (this.waits.length > 0) {
+      this.waits = this.waits.filter((w) => {
+        const verdict = settle(w);
+        if (verdict === 'reached') w.resolve();
+        else if (verdict === 'failed') w.reject(closedError());
+        return verdict === 'waiting';
+      });
+    }
+    this.progress.fire();
+  }
+
+  private newEndpoint(s: EndpointSettings, spool?: Spool): Endpoint {
+    const f = createFormatter(s.format, { facility: s.facility, hostname: this.hostname, maxMessageSize: s.maxMessageSize, bom: s.bom });
+    spool ??= new Spool(join(this.opts.stateDir, 'forward', s.name), { maxSize: s.spoolMaxSize });
+    return new Endpoint(s, f, spool, this.reporter, () => this.progressed());
+  }
+
+  private route(endpoints: Endpoint[]): void {
+    this.endpoints = endpoints;
+    this.byName = new Map(endpoints.map((ep) => [ep.settings.name, ep]));
+    this.allLines = endpoints.filter((ep) => ep.settings.select.has('all'));
   }
 
   private append(ep: Endpoint, message: string): void {
     ep.spool.append(message);
     if (++this.pendingMessages >= FLUSH_AT_MESSAGES) this.flushNow();
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flushNow());
-    }
+    else this.scheduleFlush();
   }
 
-  /** Writes every endpoint's pending messages now; durability follows asynchronously. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flushNow());
+  }
+
+  /** Writes every endpoint's pending messages now; durability follows off the event loop. */
   private flushNow(): void {
     this.flushScheduled = false;
-    if (!this.started) return;
+    if (!this.started || this.closed) return;
     this.pendingMessages = 0;
-    for (const ep of this.endpoints) if (ep.spool.hasPending) this.flushSpool(ep).catch(() => {});
+    let failed = false;
+    let wrote = false;
+    for (const ep of this.endpoints) {
+      if (!ep.spool.hasPending) continue;
+      try {
+        ep.spool.write();
+        wrote = true;
+      } catch (e) {
+        failed = true;
+        this.failed(ep, e);
+      }
+      ep.spool.sync().catch((e: unknown) => { this.failed(ep, e); this.retrySoon(); });
+    }
+    if (wrote) this.progressed(); // only real progress settles waits: a full disk must not spin them
+    if (failed) this.retrySoon();
+    else if (!this.retryTimer) this.retryDelay = RETRY_INITIAL_MS;
   }
 
-  /** One spool's flush; a failure is reported and retried (the messages stay queued). */
-  private flushSpool(ep: Endpoint): Promise<void> {
-    let p: Promise<void>;
-    try {
-      p = ep.spool.flush();
-    } catch (e) {
-      p = Promise.reject(e as Error);
-    }
-    return p.catch((e: unknown) => {
-      const err = classify(e, `spool ${ep.settings.name}`);
-      this.opts.emit({ id: newEventId(), at: new Date().toISOString(), type: 'forward', kind: 'forward.error', endpoint: ep.settings.name, message: err.message });
-      if (!this.retryTimer) {
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined;
-          this.flushNow();
-        }, 1000);
-        this.retryTimer.unref();
-      }
-      throw err;
-    });
+  private failed(ep: Endpoint, e: unknown): void {
+    this.writeFailures++;
+    ep.writeFailed(classify(e, `spool ${ep.settings.name}`));
   }
+
+  /** A refused write or sync: try again later, backing off while the disk stays full. */
+  private retrySoon(): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flushNow();
+    }, this.retryDelay);
+    this.retryTimer.unref();
+    this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
+  }
+}
+
+interface Wait {
+  spools: Spool[];
+  /** Each spool's `accepted` when the wait began. */
+  targets: number[];
+  progressOf(s: Spool): number;
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+function settle(w: Wait): 'reached' | 'waiting' | 'failed' {
+  let waiting = false;
+  for (let i = 0; i < w.spools.length; i++) {
+    const s = w.spools[i]!;
+    if (w.progressOf(s) >= w.targets[i]!) continue;
+    if (s.closed) return 'failed';
+    waiting = true;
+  }
+  return waiting ? 'waiting' : 'reached';
+}
+
+/** Settings of every endpoint, checked as a whole (names are spool directories: no two alike). */
+function resolveAll(configs: ForwardConfig[]): EndpointSettings[] {
+  const seen = new Set<string>();
+  return configs.map((c) => {
+    const s = resolveEndpoint(c);
+    if (seen.has(s.name)) throw new ForwardError('EFWD_CONFIG', `two forward endpoints are named "${s.name}"`);
+    seen.add(s.name);
+    return s;
+  });
+}
+
+function settingsKey(s: EndpointSettings): string {
+  return JSON.stringify({ ...s, select: [...s.select].sort() });
+}
+
+function closedError(): ForwardError {
+  return new ForwardError('EFWD_CLOSED', 'the forwarder was closed (reloaded or shutting down)');
 }

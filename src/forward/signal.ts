@@ -2,10 +2,23 @@
 export class Signal {
   private waiters: (() => void)[] = [];
 
+  /** Resolves at the next fire(), or after `timeoutMs` (its timer goes with the fire). */
   wait(timeoutMs?: number): Promise<void> {
     return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      if (timeoutMs !== undefined) setTimeout(resolve, timeoutMs).unref();
+      if (timeoutMs === undefined) {
+        this.waiters.push(resolve);
+        return;
+      }
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== done); // a loop that keeps timing out must not pile up waiters
+        resolve();
+      }, timeoutMs);
+      timer.unref();
+      this.waiters.push(done);
     });
   }
 

@@ -1,5 +1,6 @@
 // `bulwark forward test`: one test event over a fresh connection, bypassing the spool, so the
 // answer is about the endpoint now: delivered, or why not (DNS, refused, TLS verification, timeout).
+import { withDeadline } from '../common/deadline.js';
 import { newEventId } from '../events/id.js';
 import type { DaemonEvent } from '../events/types.js';
 import { ForwardError, classify } from './errors.js';
@@ -21,10 +22,8 @@ export async function testEndpoint(s: EndpointSettings, formatter: MessageFormat
   };
   const data = Buffer.from(formatter.event(event) + '\n', 'utf8');
   let link: Link | null = null;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const outcome = new Promise<void>((resolve, reject) => {
-      timer = setTimeout(() => reject(new ForwardError('EFWD_TIMEOUT', `${s.name}: not confirmed within ${s.timeoutMs} ms`)), s.timeoutMs);
+    const outcome = withDeadline(new Promise<void>((resolve, reject) => {
       openLink(s, {
         delivered: () => resolve(),
         drain: () => {},
@@ -36,13 +35,12 @@ export async function testEndpoint(s: EndpointSettings, formatter: MessageFormat
         // TCP/TLS confirm on a clean close (the receiver read up to our FIN); RELP on its ack.
         if (s.protocol === 'tcp' || s.protocol === 'tls') void l.close(s.timeoutMs);
       }, reject);
-    });
+    }), s.timeoutMs, () => new ForwardError('EFWD_TIMEOUT', `${s.name}: not confirmed within ${s.timeoutMs} ms`));
     await outcome;
     return { name: s.name, delivered: true };
   } catch (e) {
     return { name: s.name, delivered: false, error: classify(e, s.name).message };
   } finally {
-    clearTimeout(timer);
     await (link as Link | null)?.close(1000);
   }
 }

@@ -2,10 +2,11 @@
 //
 // Sources are files only: every app's captured stdout/stderr (which the supervisor writes to
 // logs/<app>.out.log|.err.log), followed by one shared TailSource, plus each app's `logs.tail`
-// files, followed by a TailSource of that app. Reading the
-// captured files rather than the pipes costs one read per chunk and buys durability: the tail
-// offset is committed only after the batch's events and lines are fsync'd in the forward spools,
-// so a daemon SIGKILL resumes at the last committed batch and loses no detection.
+// files, followed by a TailSource of that app. Reading the captured files rather than the pipes
+// costs one read per chunk and buys durability. Each batch moves two resume points: once the
+// sinks have written it (a crash of the daemon cannot lose it) and once they made it durable (a
+// power loss cannot). A daemon SIGKILL resumes after the last written batch, so it re-reads at
+// most one checkpoint interval of lines; a reboot resumes after the last durable one.
 import { join } from 'node:path';
 import { capturePatterns, parseCaptureFile } from '../common/capture-files.js';
 import { PM2_TIME_FORMAT, timestampPrefix } from '../common/date-format.js';
@@ -17,14 +18,17 @@ import { KnownIps } from './detect/known-ips.js';
 import { hostileInputCounters, type InputCounters } from './parse/hostile.js';
 import { TailSource, type TailBatch } from './tail/index.js';
 
-/** Where detections and raw lines go; the forwarder makes them durable before offsets advance. */
+/** Where detections and raw lines go; offsets advance only as far as the sinks have kept them. */
 export interface PipelineSinks {
   publish(e: BulwarkEvent): void;
-  acceptLine(l: LogLine): void;
-  /** Resolves once everything accepted so far is durable. */
-  flushed(): Promise<void>;
-  /** undefined when the sinks keep up; else resolves once they have room again (reading waits). */
-  room(): Promise<void> | undefined;
+  /** A raw line (forwarded by endpoints with `select: [all]`). */
+  forward(l: LogLine): void;
+  /** Resolves once everything handed on so far survives a crash of the daemon; rejects if it never will (closed). */
+  written(): Promise<void>;
+  /** Resolves once everything handed on so far survives a power loss; rejects if it never will (closed). */
+  durable(): Promise<void>;
+  /** undefined when the sinks keep up; else resolves once they have room again, or close (reading waits). */
+  ready(): Promise<void> | undefined;
 }
 
 /** One source of one app: `stdout`, `stderr` or a tailed file's path. */
@@ -33,7 +37,7 @@ export interface SourceStats {
   source: string;
   lines: number;
   bytes: number;
-  /** Bytes in its files not read yet (null: none of its files is open now). */
+  /** Bytes in its files not read yet (null: none of its files is followed now). */
   lagBytes: number | null;
 }
 
@@ -76,6 +80,8 @@ export class LogPipeline {
   /** Per file, the commit of its newest durable batch (not the batch: its lines can be collected). */
   private readonly toCommit = new Map<string, () => void>();
   private commitTimer: NodeJS.Timeout | null = null;
+  /** Ends every wait of a batch on the sinks: closing must not wait for a full disk. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly opts: { logsDir: string; stateDir: string; security: SecurityConfig; sinks: PipelineSinks; onError(err: Error): void },
@@ -151,7 +157,7 @@ export class LogPipeline {
     return { lines: this.lines, detections: this.detections, files, rotations, input: { ...hostileInputCounters(), ignored: this.detector.ignored } };
   }
 
-  /** Lines, bytes and lag per app and source (lag: one fstat per followed file). */
+  /** Lines, bytes and lag per app and source (lag: one stat per followed file). */
   sourceStats(): SourceStats[] {
     const out = new Map<string, SourceStats>();
     const entry = (app: string, source: string): SourceStats => {
@@ -184,6 +190,7 @@ export class LogPipeline {
 
   async close(): Promise<void> {
     clearInterval(this.persistTimer);
+    this.closing.abort();
     await Promise.all(this.allSources().map((s) => s.stop()));
     this.tailed.clear();
     this.captured = null;
@@ -198,16 +205,17 @@ export class LogPipeline {
 
   /** Lines of logs/<app>.out.log|.err.log (or their rotated names): app and stream come from the name. */
   private onCapturedBatch(b: TailBatch): Promise<void> | void {
-    const file = parseCaptureFile(b.path);
-    const app = file ? this.apps.get(file.app) : undefined;
-    if (!app) { this.commitSoon(b.app, b.path, b.commit); return; } // an app deleted since: its old output is not ours to judge
-    return this.handle(b, app, file!.stream === 'out' ? 'stdout' : 'stderr', this.capturedWindow, this.stamps.get(app.name));
+    const capture = parseCaptureFile(b.path);
+    const app = capture ? this.apps.get(capture.app) : undefined;
+    if (!capture || !app) { this.commitSoon(b.app, b.path, b.commit); return; } // an app deleted since: its old output is not ours to judge
+    return this.handle(b, app, capture.stream === 'out' ? 'stdout' : 'stderr', this.capturedWindow, this.stamps.get(app.name));
   }
 
   /**
    * Parses and detects synchronously, hands everything to the sinks, then lets reading go on while
-   * the sinks make the batch durable: up to MAX_UNFLUSHED batches per source are in flight, and each
-   * batch's offset is committed only once the sinks have flushed it (flushes complete in order).
+   * the sinks keep the batch: its `written` checkpoint once they wrote it, its offset commit once
+   * they made it durable. Up to MAX_UNFLUSHED batches per source are in flight (a disk that refuses
+   * writes therefore stops reading instead of filling memory); writes and flushes complete in order.
    * `stamp`: the timestamp prefix of a captured file, taken off so rules see the app's own line.
    */
   private handle(b: TailBatch, app: AppConfig, source: string, window: Promise<void>[], stamp?: RegExp): Promise<void> | void {
@@ -219,23 +227,35 @@ export class LogPipeline {
       const found = this.detector.inspect(line, format);
       for (const e of found) sinks.publish(e);
       this.detections += found.length;
-      sinks.acceptLine(line);
+      sinks.forward(line);
     }
     this.lines += b.lines.length;
     const key = `${app.name}\0${source}`;
     const read = this.perSource.get(key);
     if (read === undefined) this.perSource.set(key, { lines: b.lines.length, bytes: b.bytes });
     else { read.lines += b.lines.length; read.bytes += b.bytes; }
-    const { app: sourceApp, path, commit } = b; // not `b`: the window would keep every line alive
-    const durable = sinks.flushed().then(() => this.commitSoon(sourceApp, path, commit));
-    durable.catch(() => { /* reported by the sink; the batch stays uncommitted and is read again */ });
+    const { app: sourceApp, path, commit, written } = b; // not `b`: the window would keep every line alive
+    sinks.written().then(written, () => { /* closed: the batch is read again after the restart */ });
+    const durable = sinks.durable().then(() => this.commitSoon(sourceApp, path, commit));
+    durable.catch(() => { /* closed: the batch stays uncommitted and is read again */ });
     window.push(durable);
     // Hold reading on the oldest batch once the window is full (usually long settled by then), and
     // while a connected endpoint is slower than the file: files can wait, spools should not drop.
     const oldest = window.length >= MAX_UNFLUSHED ? window.shift() : undefined;
-    const room = sinks.room();
-    if (oldest && room) return Promise.all([oldest, room]).then(() => {});
-    return oldest ?? room;
+    const ready = sinks.ready();
+    if (!oldest && !ready) return;
+    return this.unlessClosing(Promise.all([oldest, ready]).then(() => {}));
+  }
+
+  /** `p`, or an early end when the pipeline closes (then the source stops reading). */
+  private unlessClosing(p: Promise<void>): Promise<void> {
+    const signal = this.closing.signal;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => resolve();
+      signal.addEventListener('abort', onAbort, { once: true });
+      p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /**

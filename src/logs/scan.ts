@@ -1,14 +1,13 @@
 // `bulwark scan`: the detection pipeline run offline over files, like fail2ban-regex.
 // Streams each file in large chunks and hands output back in large chunks; nothing holds the whole file.
-import { isAscii } from 'node:buffer';
 import { open, stat } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import type { SecurityConfig } from '../config/schema/index.js';
 import type { LogLine, SecurityEvent } from '../events/types.js';
 import { Detector } from './detect/detector.js';
 import { explainLine, type ExplainRow } from './explain.js';
 import type { FormatOption } from './parse/index.js';
-import { MAX_LINE_CHARS, type InputCounters } from './parse/hostile.js';
+import type { InputCounters } from './parse/hostile.js';
+import { LineSplitter, lineText, type LineSink } from '../common/line-splitter.js';
 
 /** A detection as `scan --json` prints it: the SPEC event shape plus where it was found. */
 export type ScanMatch = Pick<SecurityEvent, 'at' | 'kind' | 'app' | 'source' | 'line' | 'ip' | 'user' | 'rule' | 'severity' | 'message' | 'count'> & {
@@ -41,8 +40,6 @@ export interface ScanOptions {
 }
 
 const CHUNK = 1 << 20;
-/** Text is decoded this many bytes at a time: young-generation strings, collected cheaply. */
-const PIECE = 64 * 1024;
 
 export function toMatch(e: SecurityEvent, file: string, lineNo: number): ScanMatch {
   return {
@@ -99,80 +96,33 @@ export async function scanFiles(opts: ScanOptions): Promise<ScanSummary> {
   return summary;
 }
 
-/** True when the last bytes of `b` start a UTF-8 character that continues in the next chunk. */
-function endsMidCharacter(b: Buffer): boolean {
-  for (let back = 1; back <= 3 && back <= b.length; back++) {
-    const byte = b[b.length - back]!;
-    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return need > back;
-  }
-  return false;
-}
-
 /**
- * Calls `onLine` for each line (without its newline) of the file. A line longer than MAX_LINE_CHARS
- * is cut while reading, so one endless line cannot fill memory; the detector marks it truncated.
+ * Calls `onLine` for each line (without its newline, a CR kept for the detector to count) of the
+ * file, cut by the shared splitter: a line longer than 64 KB is cut while reading, so one endless
+ * line cannot fill memory, and marked.
  */
 export async function readLines(file: string, onLine: (line: string) => Promise<void> | undefined): Promise<void> {
   const fh = await open(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
-    const decoder = new StringDecoder('utf8');
-    // Log files are mostly ASCII: such a piece is copied as Latin-1 (several times cheaper than UTF-8
-    // decoding), unless the decoder still holds the start of a character split by the last piece.
-    let decoderHolds = false;
-    let carry = '';
-    let overflow = false;
-    const lines = async (bytes: Buffer): Promise<void> => {
-      let text: string;
-      if (!decoderHolds && isAscii(bytes)) text = bytes.toString('latin1');
-      else {
-        text = decoder.write(bytes);
-        decoderHolds = endsMidCharacter(bytes);
+    const splitter = new LineSplitter();
+    const lines: string[] = [];
+    const sink: LineSink = (b, start, end, cut) => { lines.push(cut ? lineText(b, start, end, true) : b.toString('utf8', start, end)); };
+    const hand = async (): Promise<void> => {
+      for (const line of lines) {
+        const r = onLine(line);
+        if (r !== undefined) await r;
       }
-      let start = 0;
-      let nl = text.indexOf('\n');
-      while (nl >= 0) {
-        const piece = text.slice(start, nl);
-        if (carry.length > 0) {
-          const line = overflow ? carry : carry + piece;
-          carry = '';
-          overflow = false;
-          const r = onLine(line);
-          if (r !== undefined) await r;
-        } else {
-          const r = onLine(piece);
-          if (r !== undefined) await r;
-        }
-        start = nl + 1;
-        nl = text.indexOf('\n', start);
-      }
-      if (start < text.length && !overflow) {
-        carry += text.slice(start);
-        if (carry.length > MAX_LINE_CHARS) {
-          carry = carry.slice(0, MAX_LINE_CHARS + 1); // one char over: the detector truncates and counts it
-          overflow = true;
-        }
-      }
+      lines.length = 0;
     };
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
       if (bytesRead === 0) break;
-      // Text is made a piece of whole lines (where there is a newline) at a time: a string of the
-      // whole chunk would be a large object, and each one a full garbage collection later.
-      for (let from = 0; from < bytesRead;) {
-        let to = Math.min(from + PIECE, bytesRead);
-        if (to < bytesRead) {
-          const nl = buf.subarray(from, to).lastIndexOf(10);
-          if (nl >= 0) to = from + nl + 1;
-        }
-        await lines(buf.subarray(from, to));
-        from = to;
-      }
+      splitter.push(buf, bytesRead, sink);
+      await hand();
     }
-    const rest = carry + (overflow ? '' : decoder.end());
-    if (rest.length > 0) await onLine(rest);
+    splitter.flush(sink);
+    await hand();
   } finally {
     await fh.close();
   }

@@ -5,7 +5,7 @@
 // interleave; the policy decides what follows the end of a run.
 import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
-import type { AppState, BulwarkEvent, LogLine, SubState } from '../events/types.js';
+import type { AppState, BulwarkEvent, SubState } from '../events/types.js';
 import { openCaptureWriters, type CaptureWriters } from './capture-writers.js';
 import type { CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
@@ -28,7 +28,6 @@ export interface AppProcessDeps {
   /** Where instances get their cgroups; null: process groups only. */
   cgroups: CgroupTree | null;
   emit(e: BulwarkEvent): void;
-  onLine?(l: LogLine): void;
 }
 
 export class AppProcess {
@@ -231,11 +230,10 @@ export class AppProcess {
 
   private host(): InstanceHost {
     const app = this;
-    const { registry, sampler, stall, cgroups, emit, onLine } = this.deps;
+    const { registry, sampler, stall, cgroups, emit } = this.deps;
     return {
       get config() { return app.cfg; },
       registry, sampler, stall, cgroups, emit,
-      ...(onLine !== undefined ? { onLine } : {}),
       captureFiles: () => this.captureFiles(),
       runExited: (inst, run, exit) => this.runExited(inst, run, exit),
       runHung: (inst, run, kind, probe, reason) => void this.killHung(inst, run, kind, probe, reason),

@@ -6,7 +6,7 @@
 import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
-import type { AppState, BulwarkEvent, LifecycleEvent, LifecycleKind, LogLine, NoteKind, SubState, TransitionKind } from '../events/types.js';
+import type { AppState, BulwarkEvent, LifecycleEvent, LifecycleKind, NoteKind, SubState, TransitionKind } from '../events/types.js';
 import { leafName, type CgroupScope, type CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
 import { StderrTail, summarizeStderr, type ExitCause } from './exit-report.js';
@@ -37,7 +37,6 @@ export interface InstanceHost {
   cgroups: CgroupTree | null;
   captureFiles(): CaptureFiles | string;
   emit(e: BulwarkEvent): void;
-  onLine?: (l: LogLine) => void;
   /** The current run's leader exited on its own. */
   runExited(inst: Instance, run: Run, exit: ExitRecord): void;
   /** The current run is hung or over a limit. */
@@ -103,7 +102,6 @@ export class Instance {
       key: this.key, cfg, cmd, registry: this.host.registry, sampler: this.host.sampler, stall: this.host.stall,
       cgroup: this.cgroup(),
       captureFiles: () => this.host.captureFiles(),
-      ...(this.host.onLine !== undefined ? { onLine: this.host.onLine } : {}),
     };
     let run: Run;
     try {

@@ -1,102 +1,77 @@
-// One captured stream (stdout or stderr) of one app: chunk -> whole lines -> capture file (one
-// write per chunk) and onLine (one LogLine per line). A partial line waits for its newline; a
-// line longer than MAX_LINE is cut with a marker, so memory per stream stays bounded.
-import type { LogLine } from '../events/types.js';
+// One captured stream (stdout or stderr) of one app: chunk -> whole lines (the shared splitter)
+// -> capture file, one write per run of complete lines (per line when each gets a timestamp). A
+// partial line waits for its newline; a line longer than MAX_LINE_BYTES is cut with the shared
+// marker, so memory per stream stays bounded. The log pipeline reads the capture file (tail).
+import { LineSplitter, TRUNCATION_MARKER } from '../common/line-splitter.js';
 import type { LineSink } from './capture-writers.js';
 
-export const MAX_LINE = 64 * 1024;
-const NL = 10;
-const CR = 13;
+const MARKED_END = Buffer.from(`${TRUNCATION_MARKER}\n`);
+const NL = Buffer.from('\n');
 
 export class OutputCapture {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private droppedBytes = 0;
+  private readonly splitter = new LineSplitter();
+  /** Complete lines of the current chunk not yet written: chunk[runStart, runEnd) ends in LF. */
+  private chunk: Buffer | null = null;
+  private runStart = 0;
+  private runEnd = 0;
+  /** The lines of the current chunk, with their timestamps (stamped captures only). */
+  private stamped: Buffer[] = [];
+  private readonly sink = (buf: Buffer, start: number, end: number, cut: boolean): void => {
+    if (this.stamp !== undefined) {
+      this.stamped.push(Buffer.from(`${this.stamp()}: `), buf.subarray(start, end), cut ? MARKED_END : NL);
+      if (buf !== this.chunk) this.writeStamped(); // a held line: its bytes are not the chunk's
+      return;
+    }
+    if (buf === this.chunk && !cut) {
+      if (start !== this.runEnd) { this.writeRun(); this.runStart = start; }
+      this.runEnd = end + 1; // through the LF that follows the line in the chunk
+      return;
+    }
+    this.writeRun();
+    // One write: the file rotates only between writes, and a line must not span two files.
+    const line = Buffer.concat([buf.subarray(start, end), cut ? MARKED_END : NL]);
+    this.file.write(line, 0, line.length);
+  };
 
   constructor(
-    private readonly app: string,
-    private readonly source: 'stdout' | 'stderr',
     private readonly file: LineSink,
-    private readonly onLine: ((l: LogLine) => void) | undefined,
     /** When set, each line in the capture file starts with `<stamp()>: ` (PM2's log_date_format / time). */
     private readonly stamp?: () => string,
   ) {}
 
   push(chunk: Buffer): void {
-    const len = chunk.length;
-    let start = 0;
-    if (this.pendingBytes > 0 || this.droppedBytes > 0) {
-      const nl = chunk.indexOf(NL);
-      if (nl === -1) {
-        this.hold(chunk, 0, len);
-        return;
-      }
-      this.hold(chunk, 0, nl);
-      this.flushPending();
-      start = nl + 1;
+    this.chunk = chunk;
+    this.runStart = this.runEnd = 0;
+    try {
+      this.splitter.push(chunk, chunk.length, this.sink);
+      this.writeRun();
+      this.writeStamped();
+    } finally {
+      this.chunk = null;
     }
-    const last = chunk.lastIndexOf(NL);
-    if (last >= start) {
-      // Lines wholly inside one pipe read are at most one read (64 KB) long: no cap check needed.
-      if (this.stamp === undefined) this.file.write(chunk, start, last + 1);
-      else this.writeStamped(chunk, start, last);
-      if (this.onLine !== undefined) this.emitLines(chunk, start, last);
-      start = last + 1;
-    }
-    if (start < len) this.hold(chunk, start, len);
   }
 
   /** The stream ended: a last line without its newline still counts. */
   end(): void {
-    if (this.pendingBytes > 0 || this.droppedBytes > 0) this.flushPending();
+    this.splitter.flush(this.sink);
+    this.writeStamped();
   }
 
-  /** Whole lines chunk[start, last] (last is a newline), one write with a prefix per line. */
-  private writeStamped(chunk: Buffer, start: number, last: number): void {
-    const prefix = Buffer.from(`${this.stamp!()}: `);
-    const parts: Buffer[] = [];
-    while (start <= last) {
-      const nl = chunk.indexOf(NL, start);
-      parts.push(prefix, chunk.subarray(start, nl + 1));
-      start = nl + 1;
-    }
-    const out = Buffer.concat(parts);
+  /** Lines cut because they were longer than MAX_LINE_BYTES. */
+  get truncated(): number {
+    return this.splitter.truncated;
+  }
+
+  private writeRun(): void {
+    if (this.runEnd > this.runStart && this.chunk) this.file.write(this.chunk, this.runStart, this.runEnd);
+    this.runStart = this.runEnd;
+  }
+
+  /** The stamped lines so far, one write (copied now: the chunk is the caller's read buffer). */
+  private writeStamped(): void {
+    if (this.stamped.length === 0) return;
+    const out = Buffer.concat(this.stamped);
+    this.stamped = [];
     this.file.write(out, 0, out.length);
-  }
-
-  private emitLines(chunk: Buffer, start: number, last: number): void {
-    const readAt = Date.now();
-    const onLine = this.onLine!;
-    while (start <= last) {
-      const nl = chunk.indexOf(NL, start);
-      const end = nl > start && chunk[nl - 1] === CR ? nl - 1 : nl;
-      onLine({ app: this.app, source: this.source, line: chunk.toString('utf8', start, end), readAt });
-      start = nl + 1;
-    }
-  }
-
-  private hold(chunk: Buffer, start: number, end: number): void {
-    const room = MAX_LINE - this.pendingBytes;
-    const take = Math.min(room, end - start);
-    if (take > 0) {
-      this.pending.push(Buffer.from(chunk.subarray(start, start + take)));
-      this.pendingBytes += take;
-    }
-    this.droppedBytes += end - start - take;
-  }
-
-  private flushPending(): void {
-    let body = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-    if (this.droppedBytes > 0) body = Buffer.concat([body, Buffer.from(` [bulwark: truncated ${this.droppedBytes} bytes]`)]);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.droppedBytes = 0;
-    const line = Buffer.concat([body, Buffer.from('\n')]);
-    if (this.stamp === undefined) this.file.write(line);
-    else this.writeStamped(line, 0, line.length - 1);
-    if (this.onLine !== undefined) {
-      const end = body.length > 0 && body[body.length - 1] === CR ? body.length - 1 : body.length;
-      this.onLine({ app: this.app, source: this.source, line: body.toString('utf8', 0, end), readAt: Date.now() });
-    }
   }
 }

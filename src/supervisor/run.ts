@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { compileDateFormat, PM2_TIME_FORMAT } from '../common/date-format.js';
 import type { AppConfig } from '../config/schema/index.js';
-import type { LogLine } from '../events/types.js';
 import type { LineSink } from './capture-writers.js';
 import type { CgroupScope } from './cgroup.js';
 import { SupervisorError } from './errors.js';
@@ -71,7 +70,6 @@ export interface RunContext {
   cgroup: CgroupScope | null;
   /** The app's capture files (opened on first use), or why they cannot be opened. */
   captureFiles(): CaptureFiles | string;
-  onLine?: (l: LogLine) => void;
 }
 
 export class Run {
@@ -229,7 +227,7 @@ export class Run {
   }
 
   private capture(child: ChildProcess): void {
-    const { cfg, onLine } = this.ctx;
+    const { cfg } = this.ctx;
     const stdout = child.stdout!;
     const stderr = child.stderr!;
     stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
@@ -243,8 +241,8 @@ export class Run {
       return;
     }
     const stamp = timestamper(cfg.logs.timestamps);
-    const out = new OutputCapture(cfg.name, 'stdout', files.out, onLine, stamp);
-    const err = new OutputCapture(cfg.name, 'stderr', files.err, onLine, stamp);
+    const out = new OutputCapture(files.out, stamp);
+    const err = new OutputCapture(files.err, stamp);
     // A full disk (or a throwing line consumer) must not take the daemon down: note it once per message.
     let lastProblem = '';
     const guarded = (cap: OutputCapture, chunk: Buffer | null): void => {

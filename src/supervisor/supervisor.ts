@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
-import type { AppState, BulwarkEvent, LogLine, SubState } from '../events/types.js';
+import type { AppState, BulwarkEvent, SubState } from '../events/types.js';
 import { AppProcess, type ExitReport } from './app-process.js';
 import { CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
@@ -23,8 +23,6 @@ export interface SupervisorOptions {
   stateDir: string;
   /** Every LifecycleEvent, and daemon events about supervision (stall, containment). */
   emit(e: BulwarkEvent): void;
-  /** Every captured stdout/stderr line. */
-  onLine?(l: LogLine): void;
   /** Put each instance in its own cgroup v2 where possible (default true); false: process groups only. */
   cgroups?: boolean;
 }
@@ -93,7 +91,6 @@ export class Supervisor {
       stall: this.stall,
       cgroups: this.cgroups,
       emit: this.opts.emit,
-      ...(this.opts.onLine !== undefined ? { onLine: this.opts.onLine } : {}),
     }));
   }
 

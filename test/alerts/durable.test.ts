@@ -5,7 +5,9 @@ import { createInterface } from 'node:readline';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWebhook } from './helpers/receivers.js';
-import { lifecycle, security, tempDir, waitFor } from './helpers/fixtures.js';
+import { lifecycle, security, tempDir } from './helpers/fixtures.js';
+import { OUTAGE_MS, seconds } from '../helpers/durations.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 interface Child {
   proc: ChildProcess;
@@ -26,7 +28,7 @@ function kill(c: Child): Promise<void> {
   return new Promise((resolve) => { c.proc.once('exit', () => resolve()); c.proc.kill('SIGKILL'); });
 }
 
-test('webhook down 20 s with the alerting process SIGKILLed in between: every alert arrives exactly once', { timeout: 55_000 }, async (t) => {
+test(`webhook down ${seconds(OUTAGE_MS)} with the alerting process SIGKILLed in between: every alert arrives exactly once`, { timeout: 40_000 + OUTAGE_MS }, async (t) => {
   const hook = await startWebhook();
   t.after(() => hook.close());
   const stateDir = tempDir(t);
@@ -36,28 +38,28 @@ test('webhook down 20 s with the alerting process SIGKILLed in between: every al
 
   const first = startChild(config, stateDir);
   t.after(() => kill(first));
-  await waitFor(() => first.lines.some((l) => l.ready), 'first child ready', 20_000);
+  await waitFor('first child ready', () => first.lines.some((l) => l.ready), 20_000);
   const events = [
     ...['a1', 'a2', 'a3', 'a4'].map((app) => lifecycle(app, 'crash', { reason: 'exited with code 1' })),
     lifecycle('a5', 'hang', { probe: 'heartbeat' }),
     security({ ip: '203.0.113.99' }),
   ];
   for (const e of events) first.proc.stdin!.write(`${JSON.stringify(e)}\n`);
-  await waitFor(() => first.lines.filter((l) => l.kind === 'alert.failed').length >= 3, 'failed attempts before the kill', 20_000);
+  await waitFor('failed attempts before the kill', () => first.lines.filter((l) => l.kind === 'alert.failed').length >= 3, 20_000);
   assert.equal(readdirSync(join(stateDir, 'pending')).filter((f) => f.endsWith('.json')).length, 6, 'all six alerts queued on disk');
   await kill(first);
 
   const second = startChild(config, stateDir);
   t.after(() => kill(second));
-  await waitFor(() => second.lines.some((l) => l.ready), 'second child ready', 20_000);
+  await waitFor('second child ready', () => second.lines.some((l) => l.ready), 20_000);
   assert.deepEqual(second.lines.find((l) => l.ready)!.pending, { alerts: 6, deliveries: 6 });
-  await waitFor(() => second.lines.some((l) => l.kind === 'alert.failed'), 'the restarted process retrying', 20_000);
-  await waitFor(() => Date.now() - downSince >= 20_000, 'the 20 s outage', 25_000);
+  await waitFor('the restarted process retrying', () => second.lines.some((l) => l.kind === 'alert.failed'), 20_000);
+  await waitFor('the outage', () => Date.now() - downSince >= OUTAGE_MS, OUTAGE_MS + 5_000);
   hook.down = false;
 
-  await waitFor(() => second.lines.filter((l) => l.kind === 'alert.sent').length === 6, 'six alert.sent', 20_000);
+  await waitFor('six alert.sent', () => second.lines.filter((l) => l.kind === 'alert.sent').length === 6, 20_000);
   second.proc.stdin!.write('pending\n');
-  await waitFor(() => second.lines.some((l) => l.pending && !l.ready), 'pending report');
+  await waitFor('pending report', () => second.lines.some((l) => l.pending && !l.ready));
   assert.deepEqual(second.lines.find((l) => l.pending && !l.ready)!.pending, { alerts: 0, deliveries: 0 });
   // Give a duplicate every chance to show up before counting.
   await new Promise((r) => setTimeout(r, 1500));
@@ -72,7 +74,7 @@ test('webhook down 20 s with the alerting process SIGKILLed in between: every al
   await kill(second);
   const third = startChild(config, stateDir);
   t.after(() => kill(third));
-  await waitFor(() => third.lines.some((l) => l.ready), 'third child ready', 20_000);
+  await waitFor('third child ready', () => third.lines.some((l) => l.ready), 20_000);
   assert.deepEqual(third.lines.find((l) => l.ready)!.pending, { alerts: 0, deliveries: 0 });
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(hook.hits.length, 6);
@@ -83,7 +85,7 @@ test('a torn or foreign file in the queue is set aside, the rest still loads', a
   const { AlertQueue } = await import('../../src/alerts/queue.js');
   const dir = tempDir(t);
   const q = new AlertQueue(dir);
-  q.save({ v: 1, alert: { id: 'a1', at: '', host: 'h', app: 'x', kind: 'crash', reason: 'r', severity: 'critical' }, expiresAt: Date.now() + 1000, deliveries: { webhook: { state: 'pending', attempts: 0 } } });
+  await q.save({ v: 1, alert: { id: 'a1', at: '', host: 'h', app: 'x', kind: 'crash', reason: 'r', severity: 'critical' }, expiresAt: Date.now() + 1000, deliveries: { webhook: { state: 'pending', attempts: 0 } } });
   writeFileSync(join(q.dir, 'zz.json'), '{"v":1,"alert":');
   writeFileSync(join(q.dir, 'a2.json.tmp'), 'partial');
   const { alerts, bad } = q.load();
@@ -110,14 +112,14 @@ process.stdin.on('data', (c) => { input += c; }).on('end', () => {
   const config = { channels: [{ type: 'exec', command: [process.execPath, script] }] };
   const first = startChild(config, stateDir);
   t.after(() => kill(first));
-  await waitFor(() => first.lines.some((l) => l.ready), 'first child ready', 20_000);
+  await waitFor('first child ready', () => first.lines.some((l) => l.ready), 20_000);
   first.proc.stdin!.write(`${JSON.stringify(lifecycle('api', 'crash'))}\n`);
   await new Promise<void>((resolve) => first.proc.once('exit', () => resolve()));
   assert.equal(first.lines.filter((l) => l.kind === 'alert.sent').length, 0, 'killed before recording');
 
   const second = startChild(config, stateDir);
   t.after(() => kill(second));
-  await waitFor(() => second.lines.some((l) => l.kind === 'alert.sent'), 'resent after restart', 20_000);
+  await waitFor('resent after restart', () => second.lines.some((l) => l.kind === 'alert.sent'), 20_000);
   const ids = readFileSync(received, 'utf8').trim().split('\n');
   assert.equal(ids.length, 2);
   assert.equal(ids[0], ids[1], 'the duplicate carries the same alert id, so a receiver can drop it');

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSmtp } from './helpers/receivers.js';
-import { lifecycle, startManager, waitFor } from './helpers/fixtures.js';
+import { lifecycle, startManager } from './helpers/fixtures.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { alertsSchema } from '../../src/config/schema/alerts.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { redactSmtpUrl } from '../../src/alerts/channels/email.js';
@@ -13,7 +14,7 @@ test('an email alert arrives at the SMTP relay with the alert text and a short H
     channels: [{ type: 'email', smtp: `smtp://127.0.0.1:${smtp.port}`, to: ['ops@example.test', 'oncall@example.test'] }],
   });
   manager.accept(lifecycle('api', 'hang', { probe: 'http', reason: 'GET /health failed 3 times' }));
-  await waitFor(() => smtp.messages.length === 1, 'one email', 15_000);
+  await waitFor('one email', () => smtp.messages.length === 1, 15_000);
   const m = smtp.messages[0]!;
   assert.deepEqual(m.to, ['ops@example.test', 'oncall@example.test']);
   assert.equal(m.from, 'bulwark@testhost');
@@ -21,7 +22,7 @@ test('an email alert arrives at the SMTP relay with the alert text and a short H
   assert.match(m.raw, /probe: http/);
   assert.match(m.raw, /Content-Type: text\/html/);
   assert.match(m.raw, /X-Bulwark-Alert-Id: \w+/i);
-  await waitFor(() => events.some((e) => e.kind === 'alert.sent'), 'alert.sent');
+  await waitFor('alert.sent', () => events.some((e) => e.kind === 'alert.sent'));
 });
 
 test('SMTP credentials come from ${ENV} in the URL, authenticate, and never appear in errors or events', async (t) => {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lifecycle, security, startManager, tempDir, waitFor } from './helpers/fixtures.js';
+import { lifecycle, security, startManager, tempDir } from './helpers/fixtures.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // A receiver script: records its argv and stdin, exits with the code it is told.
 const RECORDER = `
@@ -26,7 +27,7 @@ test('the exec channel gets the alert JSON on stdin, and shell syntax stays data
     channels: [{ type: 'exec', command: [process.execPath, script, out, hostile, '$(touch pwned2)'] }],
   });
   manager.accept(security({ message: `attack${hostile}`, line: `GET /${hostile}` }));
-  await waitFor(() => events.some((e) => e.kind === 'alert.sent'), 'alert.sent from exec');
+  await waitFor('alert.sent from exec', () => events.some((e) => e.kind === 'alert.sent'));
   const got = JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; stdin: string; kind: string };
   assert.deepEqual(got.argv, [hostile, '$(touch pwned2)']);
   const alert = JSON.parse(got.stdin);
@@ -52,7 +53,7 @@ test('a non-zero exit is a failed attempt with the command\'s stderr; a hung com
     retry: { initial: '10s', max: '10s' },
   });
   manager.accept(lifecycle('api', 'crash'));
-  await waitFor(() => events.filter((e) => e.kind === 'alert.failed').length === 2, 'two failed attempts');
+  await waitFor('two failed attempts', () => events.filter((e) => e.kind === 'alert.failed').length === 2);
   const byChannel = Object.fromEntries(events.map((e) => [e.channel, e.error]));
   assert.match(byChannel.fails!, /exited with code 3: pager service said no/);
   assert.match(byChannel.hangs!, /timed out after 700ms/);

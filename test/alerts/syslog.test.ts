@@ -1,15 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BulwarkEvent } from '../../src/events/types.js';
-import { lifecycle, security, startManager, tempDir, waitFor } from './helpers/fixtures.js';
+import { lifecycle, security, startManager, tempDir } from './helpers/fixtures.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { startWebhook } from './helpers/receivers.js';
 
 test('the syslog channel hands an AlertEvent-shaped record, keyed by the alert id, to the named forward endpoint', async (t) => {
   const enqueued: [string, BulwarkEvent][] = [];
   const forwarder = { enqueue: async (endpoint: string, e: BulwarkEvent) => { enqueued.push([endpoint, e]); } };
-  const { manager, events } = await startManager(t, { channels: [{ type: 'syslog', forward: 'papertrail' }] }, { forwarder });
+  const { manager, events } = await startManager(t, { channels: [{ type: 'syslog', forward: 'papertrail' }] }, { forwarder: () => forwarder });
   manager.accept(security({ kind: 'brute-force', rule: 'brute-force', ip: '192.0.2.44', user: 'root', count: 6 }));
-  await waitFor(() => events.some((e) => e.kind === 'alert.sent'), 'alert.sent');
+  await waitFor('alert.sent', () => events.some((e) => e.kind === 'alert.sent'));
   assert.equal(enqueued.length, 1);
   const [endpoint, record] = enqueued[0]!;
   assert.equal(endpoint, 'papertrail');
@@ -42,11 +43,11 @@ test('alerts accepted before start() and held-back counts at close() are on disk
   await early.close(); // never started: nothing sent, everything queued (3 alerts: crash, first detection, summary of 4)
   assert.equal(hook.hits.length, 0);
   const { manager } = await startManager(t, cfg, { stateDir });
-  await waitFor(() => hook.hits.length === 3, 'three queued alerts');
+  await waitFor('three queued alerts', () => hook.hits.length === 3);
   // Alerts made in the same millisecond have no defined order between them: compare as a set.
   assert.deepEqual(hook.hits.map((h) => `${h.body.bulwark.kind}:${h.body.bulwark.heldBack ?? 0}`).sort(), ['crash:0', 'security:0', 'security:4']);
   // The receiver counts a hit before its answer reaches the manager: wait for the bookkeeping.
-  await waitFor(() => manager.pendingCount().deliveries === 0, 'queue drained');
+  await waitFor('queue drained', () => manager.pendingCount().deliveries === 0);
   assert.deepEqual(manager.pendingCount(), { alerts: 0, deliveries: 0 });
 });
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWebhook } from './helpers/receivers.js';
-import { lifecycle, security, startManager, waitFor } from './helpers/fixtures.js';
+import { lifecycle, security, startManager } from './helpers/fixtures.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 test('a crash event reaches the webhook within 1 s as a Slack-compatible body carrying the whole alert', async (t) => {
   const hook = await startWebhook();
@@ -9,7 +10,7 @@ test('a crash event reaches the webhook within 1 s as a Slack-compatible body ca
   const { manager, events } = await startManager(t, { channels: [{ type: 'webhook', url: hook.url }] });
   const sentAt = Date.now();
   manager.accept(lifecycle('api', 'crash', { reason: 'exited with code 1', code: 1, signal: null, pid: 4242 }));
-  await waitFor(() => hook.hits.length === 1, 'the crash alert', 5_000);
+  await waitFor('the crash alert', () => hook.hits.length === 1, 5_000);
   const latency = hook.hits[0]!.at - sentAt;
   t.diagnostic(`crash -> webhook: ${latency} ms`);
   assert.ok(latency < 1000, `arrived after ${latency} ms`);
@@ -21,7 +22,7 @@ test('a crash event reaches the webhook within 1 s as a Slack-compatible body ca
   assert.equal(body.bulwark.host, 'testhost');
   assert.equal(body.bulwark.code, 1);
   assert.equal(headers['idempotency-key'], body.bulwark.id);
-  await waitFor(() => events.some((e) => e.kind === 'alert.sent'), 'alert.sent');
+  await waitFor('alert.sent', () => events.some((e) => e.kind === 'alert.sent'));
   const sent = events.find((e) => e.kind === 'alert.sent')!;
   assert.deepEqual([sent.channel, sent.alertId, sent.alertKind, sent.app, sent.attempt], ['webhook', body.bulwark.id, 'crash', 'api', 1]);
 });
@@ -31,7 +32,7 @@ test('a hang alert names the probe that failed', async (t) => {
   t.after(() => hook.close());
   const { manager } = await startManager(t, { channels: [{ type: 'webhook', url: hook.url }] });
   manager.accept(lifecycle('worker', 'hang', { probe: 'heartbeat', reason: 'no heartbeat for 10s' }));
-  await waitFor(() => hook.hits.length === 1, 'the hang alert');
+  await waitFor('the hang alert', () => hook.hits.length === 1);
   const { body } = hook.hits[0]!;
   assert.equal(body.bulwark.kind, 'hang');
   assert.equal(body.bulwark.probe, 'heartbeat');
@@ -45,7 +46,7 @@ test('a security alert carries kind, ip, user, rule, app and the offending line,
   const { manager } = await startManager(t, { channels: [{ type: 'webhook', url: hook.url }] });
   const line = 'GET /?q=<script>alert(1)</script> <!channel>\nFORGED second line\u0007';
   manager.accept(security({ kind: 'xss', rule: 'xss-script-tag', line, ip: '198.51.100.9', user: 'eve', app: 'shop' }));
-  await waitFor(() => hook.hits.length === 1, 'the security alert');
+  await waitFor('the security alert', () => hook.hits.length === 1);
   const a = hook.hits[0]!.body.bulwark;
   assert.deepEqual([a.kind, a.securityKind, a.ip, a.user, a.rule, a.app], ['security', 'xss', '198.51.100.9', 'eve', 'xss-script-tag', 'shop']);
   assert.equal(a.line, 'GET /?q=<script>alert(1)</script> <!channel>\\nFORGED second line\\x07');
@@ -69,7 +70,7 @@ test('below minSeverity and kinds not in `on` do not alert; `on` as a map routes
   manager.accept(lifecycle('api', 'hang', { probe: 'http' }));
   manager.accept(lifecycle('api', 'crash'));
   manager.accept(security({ severity: 'critical', ip: '192.0.2.2' }));
-  await waitFor(() => crashes.hits.length === 1 && attacks.hits.length === 1, 'one alert on each channel');
+  await waitFor('one alert on each channel', () => crashes.hits.length === 1 && attacks.hits.length === 1);
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(crashes.hits.map((h) => h.body.bulwark.kind), ['crash']);
   assert.deepEqual(attacks.hits.map((h) => h.body.bulwark.ip), ['192.0.2.2']);

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect, ConfigError, DaemonUnreachableError, RemoteError, VERSION, type BulwarkEvent } from 'bulwark';
-import { TestHome, isAlive, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome, isAlive } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const IDLE = resolve(import.meta.dirname, '../helpers/apps/idle.mjs');
 

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const KEYS = ['CONFIG_WINS', 'SHARED', 'CALLER_ONLY', 'DAEMON_ONLY', 'CALLER_SECRET', 'CALLER_VAR', 'MODE', 'KEEP'];
 /** Writes the keys it was started with (and its pid) to $OUT, atomically, then idles. */

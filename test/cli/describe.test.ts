@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import type { LifecycleEvent } from '../../src/events/types.js';
 
 const IDLE = resolve(import.meta.dirname, '../helpers/apps/idle.mjs');

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, TestHome, isAlive, waitFor } from '../helpers/bulwark-cli.js';
+import { BIN, TestHome, isAlive } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import type { BulwarkEvent } from '../../src/events/types.js';
 import type { Offender } from '../../src/logs/offenders.js';
 

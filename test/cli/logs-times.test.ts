@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { BIN, TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const NODE = process.execPath;
 const APP = `console.log('first');

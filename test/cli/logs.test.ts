@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { BIN, TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const NODE = process.execPath;
 // 1,000 numbered lines a second, ~50 bytes each: a 48 KB rotate size rotates about once a second.

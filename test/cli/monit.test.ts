@@ -4,7 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { BIN, TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { BIN, TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const home = new TestHome('bulwark-monit-');
 const tmuxSocket = `bulwark-monit-${process.pid}`;

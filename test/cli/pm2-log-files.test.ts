@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // log_date_format 'YYYY-MM-DD HH:mm:ss Z', the most common in real files.
 const STAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{2}:\d{2}: /;

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { listenLoopback } from '../helpers/loopback-server.js';
 
 const NODE = process.execPath;

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestHome, isAlive, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome, isAlive } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 interface Status { name: string; state: string }
 interface Lifecycle { app: string; kind: string; reason: string; probe?: string }

@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { DaemonClient } from '../../src/client/client.js';
 import type { SecurityEvent } from '../../src/events/types.js';
-import { TestHome, isAlive, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome, isAlive } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { startRsyslog } from '../helpers/rsyslog.js';
 
 const NODE = process.execPath;

@@ -25,8 +25,8 @@ test('tcp: a stalled receiver pauses the sender; everything arrives when it read
   });
   await fwd.start();
   const pad = 'x'.repeat(400);
-  for (let i = 0; i < TOTAL; i++) fwd.acceptLine({ app: 'api', source: 'stdout', line: `${i} ${pad}`, readAt: Date.now() });
-  await fwd.flushed();
+  for (let i = 0; i < TOTAL; i++) fwd.accept({ app: 'api', source: 'stdout', line: `${i} ${pad}`, readAt: Date.now() });
+  await fwd.durable();
   await delay(2000);
   const stalled = fwd.status()[0]!;
   // ~45 MB accepted; only what fits in the socket buffers (a few MB) may have been written.

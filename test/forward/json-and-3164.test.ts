@@ -29,7 +29,7 @@ test('logstash preset: one JSON object per line, the event intact, hostile line 
   await fwd.start();
   const e = { ...securityEvent('json-1'), line: HOSTILE };
   fwd.accept(e);
-  fwd.acceptLine({ app: 'api', source: 'stdout', line: HOSTILE, readAt: Date.parse('2026-01-02T03:04:05.678Z') });
+  fwd.accept({ app: 'api', source: 'stdout', line: HOSTILE, readAt: Date.parse('2026-01-02T03:04:05.678Z') });
   const deadline = Date.now() + 10_000;
   while (lines.length < 2) {
     assert.ok(Date.now() < deadline, 'two lines arrive');
@@ -53,7 +53,7 @@ test('rfc3164 into rsyslog: host, tag and MSG as sent', { timeout: 30_000 }, asy
     cleanup();
   });
   await fwd.start();
-  fwd.acceptLine({ app: 'api', source: 'stdout', line: HOSTILE, readAt: Date.now() });
+  fwd.accept({ app: 'api', source: 'stdout', line: HOSTILE, readAt: Date.now() });
   const [r] = await rx.waitFor((recs) => recs.length >= 1);
   assert.deepEqual([r!.pri, r!.hostname, r!.appname], ['134', 'test-host', 'api']);
   assert.equal(r!.msg.trimStart(), escapedMsg(HOSTILE));

@@ -1,15 +1,16 @@
-// The receiver-outage scenario: 10,000 events produced over ~37 s while the receiver is stopped
-// at 5 s and started again 30 s later. Returns what arrived, counted by event id.
+// The receiver-outage scenario: 10,000 events produced while the receiver is stopped 1 s in and
+// started again OUTAGE_MS later (test/helpers/durations.ts; the issue's run: 30 s). Returns what
+// arrived, counted by event id.
 import type { TestContext } from 'node:test';
 import { rmSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { delay, makeTestCa, startRsyslog } from '../helpers/rsyslog.js';
+import { OUTAGE_MS } from '../helpers/durations.js';
 import { countIds, makeForwarder, missing, securityEvent } from './scenario.js';
 
 const TOTAL = 10_000;
-const PRODUCE_MS = 37_000;
-const STOP_AT_MS = 5_000;
-const OUTAGE_MS = 30_000;
+const STOP_AT_MS = 1_000;
+const PRODUCE_MS = STOP_AT_MS + OUTAGE_MS + 2_000;
 
 export async function receiverOutage(t: TestContext, protocol: 'tcp' | 'tls' | 'relp'): Promise<{ duplicates: number }> {
   const ca = protocol === 'tls' ? makeTestCa() : undefined;
@@ -42,7 +43,7 @@ export async function receiverOutage(t: TestContext, protocol: 'tcp' | 'tls' | '
     }
     const due = Math.min(TOTAL, Math.ceil((elapsed / PRODUCE_MS) * TOTAL));
     for (; produced < due; produced++) fwd.accept(securityEvent(`${prefix}${produced}`));
-    await fwd.flushed();
+    await fwd.durable();
     await delay(20);
   }
   if (!restarted) await rx.start();

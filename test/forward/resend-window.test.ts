@@ -17,10 +17,10 @@ function line(i: number): LogLine {
 /** Accepts `n` raw lines (select: all), flushing to the spool in batches like the pipeline does. */
 async function produce(fwd: ReturnType<typeof makeForwarder>['fwd'], n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
-    fwd.acceptLine(line(i));
-    if (i % 1000 === 999) await fwd.flushed();
+    fwd.accept(line(i));
+    if (i % 1000 === 999) await fwd.durable();
   }
-  await fwd.flushed();
+  await fwd.durable();
 }
 
 async function waitUntil(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {

@@ -15,9 +15,9 @@ test('over spool.maxSize the oldest events are dropped, counted and reported', {
   await fwd.start();
   for (let i = 0; i < 5000; i++) {
     fwd.accept({ ...securityEvent(`bound-${i}`), line: `${'x'.repeat(400)} ${i}` });
-    if (i % 500 === 499) await fwd.flushed();
+    if (i % 500 === 499) await fwd.durable();
   }
-  await fwd.flushed();
+  await fwd.durable();
   const [st] = fwd.status();
   assert.ok(st!.dropped > 0, 'some were dropped');
   assert.equal(st!.spooled + st!.dropped, 5000, 'every event is either spooled or counted as dropped');

@@ -42,7 +42,7 @@ test('tls: a receiver certificate the config does not trust fails clearly, and n
   await fwd.start();
   const marker = 'MARKER-d41d8cd98f00b204';
   fwd.accept({ ...securityEvent('tls-untrusted-1'), line: `GET /?q=${marker}` });
-  await fwd.flushed();
+  await fwd.durable();
 
   const deadline = Date.now() + 15_000;
   while (!emitted.some((e) => e.kind === 'forward.down')) {

@@ -43,9 +43,9 @@ async function roundTrip(protocol: 'udp' | 'tcp' | 'tls' | 'relp', framing?: 'ne
     const { security, crash } = events();
     fwd.accept(security);
     fwd.accept(crash);
-    fwd.acceptLine({ app: 'api', source: 'stderr', line: LONG, readAt: Date.now() });
-    fwd.acceptLine({ app: 'worker', source: 'stdout', line: HOSTILE, readAt: Date.now() });
-    await fwd.flushed();
+    fwd.accept({ app: 'api', source: 'stderr', line: LONG, readAt: Date.now() });
+    fwd.accept({ app: 'worker', source: 'stdout', line: HOSTILE, readAt: Date.now() });
+    await fwd.durable();
     const got = await rx.waitFor((r) => r.length >= 4);
     assert.equal(got.length, 4, 'exactly four records (no forged extra record)');
     const byMsgid = (id: string) => got.filter((r) => r.msgid === id);

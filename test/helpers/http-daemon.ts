@@ -2,7 +2,7 @@
 // free loopback port, and a fetch that keeps cookies out of it.
 import { createServer } from 'node:net';
 import type { TestHome } from './bulwark-cli.js';
-import { waitFor } from './bulwark-cli.js';
+import { waitFor } from './wait-for.js';
 
 export const TOKEN = 'bulwark-test-token-0123456789abcdef0123';
 

@@ -6,7 +6,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { artifact, launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { httpUrl, TOKEN } from '../helpers/http-daemon.js';
 

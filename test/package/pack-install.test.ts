@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { isAlive, waitFor } from '../helpers/bulwark-cli.js';
+import { isAlive } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { REPO, cleanEnv, installedPackage, runProgram } from '../helpers/installed-package.js';
 import type { AppStatus } from '../../src/supervisor/supervisor.js';
 

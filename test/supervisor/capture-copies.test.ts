@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compileDateFormat, PM2_TIME_FORMAT, timestampPrefix } from '../../src/common/date-format.js';
-import { app, harness, waitFor } from './harness.js';
+import { app, harness } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const NODE = process.execPath;
 /** Prints one line per stream, then idles. */

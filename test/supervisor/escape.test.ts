@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CgroupScope, CgroupTree } from '../../src/supervisor/cgroup.js';
 import { Supervisor } from '../../src/supervisor/index.js';
-import { APPS, app, harness, hostSupervisor, isDead, waitFor } from './harness.js';
+import { APPS, app, harness, hostSupervisor, isDead } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const noCgroup = CgroupTree.open(tmpdir());
 const skip = typeof noCgroup === 'string' ? `no writable cgroup v2 here (${noCgroup}); apps fall back to process groups` : false;

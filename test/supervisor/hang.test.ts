@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { APPS, app, harness, isDead, waitFor } from './harness.js';
+import { APPS, app, harness, isDead } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,15 +1,15 @@
 // Shared test plumbing for the supervisor tests: a Supervisor in a temp home that records its
-// events and lines, app configs from the real schema, deadline polling, and liveness checks.
+// events, app configs from the real schema, deadline polling, and liveness checks.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestContext } from 'node:test';
 import { appSchema, type AppConfig, type AppConfigInput } from '../../src/config/schema/apps.js';
-import type { BulwarkEvent, LifecycleEvent, LogLine } from '../../src/events/types.js';
+import type { BulwarkEvent, LifecycleEvent } from '../../src/events/types.js';
 import { readProcStat } from '../../src/supervisor/proc-stat.js';
 import { Supervisor } from '../../src/supervisor/index.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 export const APPS = resolve(import.meta.dirname, '../helpers/apps');
 
@@ -21,40 +21,26 @@ export interface Harness {
   sup: Supervisor;
   home: string;
   events: LifecycleEvent[];
-  lines: LogLine[];
   /** Events of one kind (optionally with a given probe), in order. */
   kinds(kind: string, probe?: string): LifecycleEvent[];
 }
 
-export function harness(t: TestContext, opts: { lines?: boolean } = {}): Harness {
+export function harness(t: TestContext): Harness {
   const home = mkdtempSync(join(tmpdir(), 'bulwark-sup-'));
   const events: LifecycleEvent[] = [];
-  const lines: LogLine[] = [];
   const sup = new Supervisor({
     logsDir: join(home, 'logs'),
     stateDir: join(home, 'state'),
     emit: (e) => { if (e.type === 'lifecycle') events.push(e); },
-    ...(opts.lines ? { onLine: (l: LogLine) => { lines.push(l); } } : {}),
   });
   t.after(async () => {
     await sup.stopAll();
     rmSync(home, { recursive: true, force: true });
   });
   return {
-    sup, home, events, lines,
+    sup, home, events,
     kinds: (kind, probe) => events.filter((e) => e.kind === kind && (probe === undefined || e.probe === probe)),
   };
-}
-
-/** Polls `fn` every 25 ms until it returns a truthy value; fails with `what` after `ms`. */
-export async function waitFor<T>(what: string, fn: () => T | undefined | null | false, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms}ms waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 /** Gone or a zombie (nothing left to run). */

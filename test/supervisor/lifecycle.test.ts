@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { SubState } from '../../src/events/types.js';
 import { IllegalTransitionError, STATE_OF, TRANSITIONS, assertTransition } from '../../src/supervisor/lifecycle.js';
-import { APPS, app, harness, waitFor } from './harness.js';
+import { APPS, app, harness } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const SUBSTATES = Object.keys(STATE_OF) as SubState[];
 

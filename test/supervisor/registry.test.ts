@@ -8,7 +8,8 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { GroupRegistry, type GroupRecord } from '../../src/supervisor/orphans.js';
-import { APPS, app, harness, waitFor } from './harness.js';
+import { APPS, app, harness } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 

@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { backoffDelay } from '../../src/supervisor/backoff.js';
 import { RestartPolicy } from '../../src/supervisor/restart-policy.js';
-import { APPS, app, harness, waitFor } from './harness.js';
+import { APPS, app, harness } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const runs = (file: string): number => {
   try {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import type { DaemonEvent, LifecycleEvent } from '../../src/events/types.js';
-import { APPS, hostSupervisor, waitFor } from './harness.js';
+import { APPS, hostSupervisor } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const STALL_MS = Number(process.env.BULWARK_TEST_STALL_MS ?? 4_000);
 const HEARTBEAT_TIMEOUT_MS = 1_000;

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Supervisor } from '../../src/supervisor/index.js';
-import { APPS, app, harness, hostSupervisor, isDead, waitFor } from './harness.js';
+import { APPS, app, harness, hostSupervisor, isDead } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const pidsIn = (file: string): number[] | null =>
   existsSync(file) && readFileSync(file, 'utf8').includes(' ') ? readFileSync(file, 'utf8').split(' ').map(Number) : null;

@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { APPS, app, harness, waitFor } from './harness.js';
+import { APPS, app, harness } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 test('a per-second cron restart fires and restarts the app', async (t) => {
   const h = harness(t);

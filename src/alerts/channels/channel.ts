@@ -19,9 +19,12 @@ export interface Forwarder {
   enqueue(endpoint: string, e: BulwarkEvent): Promise<void>;
 }
 
+/** Finds the forwarder when a syslog alert is sent (it may have been reconfigured or not exist yet). */
+export type ForwarderLookup = () => Forwarder | undefined;
+
 export interface ChannelContext {
   hostname: string;
-  forwarder?: Forwarder | undefined;
+  forwarder?: ForwarderLookup | undefined;
 }
 
 export function createChannel(name: string, cfg: ChannelConfig, ctx: ChannelContext): AlertChannel {

@@ -3,7 +3,7 @@
 import type { Alert } from '../alert.js';
 import type { AlertEvent } from '../../events/types.js';
 import type { ChannelConfig } from '../../config/schema/index.js';
-import type { AlertChannel, Forwarder } from './channel.js';
+import type { AlertChannel, ForwarderLookup } from './channel.js';
 import { alertTitle } from '../render.js';
 import { AlertError, errorMessage } from '../errors.js';
 import { withTimeout } from '../timeout.js';
@@ -21,12 +21,13 @@ export function alertRecord(a: Alert, channel: string): AlertEvent {
 
 export class SyslogChannel implements AlertChannel {
   readonly type = 'syslog';
-  constructor(readonly name: string, private readonly cfg: SyslogConfig, private readonly forwarder: Forwarder | undefined) {}
+  constructor(readonly name: string, private readonly cfg: SyslogConfig, private readonly forwarder: ForwarderLookup | undefined) {}
 
   async send(a: Alert): Promise<void> {
-    if (!this.forwarder) throw new AlertError('EALERT_NO_FORWARDER', `syslog: no forwarder is running for endpoint "${this.cfg.forward}"`);
+    const forwarder = this.forwarder?.();
+    if (!forwarder) throw new AlertError('EALERT_NO_FORWARDER', `syslog: no forwarder is running for endpoint "${this.cfg.forward}"`);
     try {
-      await withTimeout(this.forwarder.enqueue(this.cfg.forward, alertRecord(a, this.name)), this.cfg.timeout, `syslog via ${this.cfg.forward}`);
+      await withTimeout(forwarder.enqueue(this.cfg.forward, alertRecord(a, this.name)), this.cfg.timeout, `syslog via ${this.cfg.forward}`);
     } catch (err) {
       if (err instanceof AlertError) throw err;
       throw new AlertError('EALERT_SEND', `syslog via ${this.cfg.forward}: ${errorMessage(err)}`);

@@ -45,7 +45,7 @@ async function testFromFile(argv: Args, io: CliIO): Promise<number> {
     const host = hostname();
     const forwarder = usesSyslog(config) ? new Forwarder(config.forward, { stateDir: join(dir, 'forward'), hostname: host, emit: () => {} }) : undefined;
     await forwarder?.start();
-    const manager = new AlertManager(config.alerts, { stateDir: join(dir, 'alerts'), hostname: host, emit: () => {}, forwarder });
+    const manager = new AlertManager(config.alerts, { stateDir: join(dir, 'alerts'), hostname: host, emit: () => {}, forwarder: () => forwarder });
     try {
       return report(await manager.test(argv.channel), argv, io);
     } finally {

@@ -3,31 +3,45 @@
 // The fdatasync runs off the event loop with group commit: while one is in flight, new batches
 // are written and the next fdatasync covers them all, so a slow disk never stalls the producer.
 // Positions: `pos` = byte offset over all segments, `seq` = message count since open (for counts).
+//
+// A refused write (disk full) is undone to the last whole message and the batch stays queued in
+// memory, so the retry writes it exactly once; that memory is bounded by `maxPending`, past which
+// new messages are dropped and counted (the disk gives no room, memory must not grow without end).
 import { closeSync, fdatasync, ftruncateSync, mkdirSync, readSync, unlink, writeSync } from 'node:fs';
 import { openOwnFile } from '../../common/private-file.js';
 import { CursorFile } from './cursor.js';
 import { completeLength, countLines, listSegments, segmentPath, type Segment } from './segments.js';
 import { WriteTimes } from './write-times.js';
 
-const CURSOR_EVERY_MS = 200;
 /** The append buffer starts this big, doubles as needed, and goes back to this after a big flush. */
 const PENDING_INITIAL = 64 * 1024;
 const PENDING_KEEP_MAX = 4 * 1024 * 1024;
+const DEFAULT_MAX_PENDING = 16 * 1024 * 1024;
 
 export interface Mark {
   pos: number;
   seq: number;
 }
 
+export type DropReason = 'spool-full' | 'memory-full';
+
 export interface SpoolOptions {
   maxSize: number;
-  /** New messages became durable (the sender may read them). */
-  onDurable?: () => void;
-  /** Called after old messages were dropped to stay under maxSize. */
-  onDrop?: (count: number) => void;
-  /** A cursor write or segment delete failed (retried later; never thrown into socket callbacks). */
-  onError?: (err: Error) => void;
+  /** Bytes held in memory while the disk refuses writes; past it new messages are dropped (default 16 MB). */
+  maxPending?: number;
 }
+
+/** What the spool tells its endpoint (re-bound when a reload hands the spool to a new endpoint). */
+export interface SpoolHandlers {
+  /** New messages became durable (the sender may read them). */
+  onDurable(): void;
+  /** Messages were dropped: the oldest to stay under maxSize, or new ones while memory is full. */
+  onDrop(count: number, reason: DropReason): void;
+  /** A cursor write, segment start or segment delete failed (retried later; never thrown into socket callbacks). */
+  onError(err: Error): void;
+}
+
+const NO_HANDLERS: SpoolHandlers = { onDurable() {}, onDrop() {}, onError() {} };
 
 interface Waiter {
   resolve(): void;
@@ -41,33 +55,51 @@ export class Spool {
   private pending = Buffer.allocUnsafe(PENDING_INITIAL);
   private pendingBytes = 0;
   private pendingCount = 0;
+  private readonly maxPending: number;
   private readonly cursor: CursorFile;
   private readonly segmentSize: number;
   private readFd = -1;
   private readFdStart = -1;
   /** Written to the current segment, maybe not yet durable. */
   private written: Mark = { pos: 0, seq: 0 };
+  /** A refused write may have left part of a batch behind: cut the segment back before the next one. */
+  private repairNeeded = false;
   private syncing: Promise<void> | null = null;
   private syncWaiters: Waiter[] = [];
   /** Durable end: everything before it is on disk; the sender reads only up to here. */
   end: Mark = { pos: 0, seq: 0 };
   committed: Mark = { pos: 0, seq: 0 };
+  /** Handed to the kernel on a live stream connection (see cursor.ts); >= committed.pos or 0. */
+  private handedPos = 0;
   dropped = 0;
   private cursorDirty = false;
-  private cursorWrittenAt = 0;
   private readonly writeTimes = new WriteTimes();
+  /** The bound on undelivered bytes (a reload may change it). */
+  maxSize: number;
+  handlers: SpoolHandlers = NO_HANDLERS;
 
-  constructor(readonly dir: string, private readonly o: SpoolOptions) {
+  constructor(readonly dir: string, o: SpoolOptions) {
     this.cursor = new CursorFile(dir);
+    this.maxSize = o.maxSize;
+    this.maxPending = o.maxPending ?? DEFAULT_MAX_PENDING;
     // Several segments per maxSize so that dropping the oldest frees a useful, bounded amount.
     this.segmentSize = Math.min(64 * 1024 * 1024, Math.max(64 * 1024, Math.floor(o.maxSize / 8)));
   }
+
+  get isOpen(): boolean {
+    return this.writeFd >= 0;
+  }
+
+  /** close() ran: nothing more will be written. */
+  closed = false;
 
   /** Opens the directory, repairs a torn last line, and positions after the last delivery. */
   open(): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.segments = listSegments(this.dir);
-    let committed = this.cursor.read();
+    const saved = this.cursor.read();
+    // Handed to the kernel before a crash in this boot: the kernel delivered it after we died.
+    let committed = Math.max(saved.committed, saved.handed);
     const first = this.segments[0];
     if (!first) {
       this.segments.push({ start: committed, size: 0, path: segmentPath(this.dir, committed) });
@@ -110,41 +142,83 @@ export class Spool {
     return this.written.seq + this.pendingCount - this.committed.seq;
   }
 
-  /** Appended messages not yet durable. */
+  /** Messages appended since open (dropped ones not counted): the target of written()/durable() waits. */
+  get accepted(): number {
+    return this.written.seq + this.pendingCount;
+  }
+
+  /** Messages written to the file (they survive a crash of this process, not yet a power loss). */
+  get writtenSeq(): number {
+    return this.written.seq;
+  }
+
+  /** Messages made durable by fdatasync. */
+  get durableSeq(): number {
+    return this.end.seq;
+  }
+
+  /** Appended messages not yet written, or written but not yet durable. */
   get hasPending(): boolean {
     return this.pendingCount > 0 || this.written.pos > this.end.pos;
   }
 
-  /** Queues one message (no LF inside) for the next flush. */
-  append(message: string): void {
+  /** Queues one message (no LF inside) for the next write; false if dropped because memory is full. */
+  append(message: string): boolean {
     const room = message.length * 3 + 1; // a UTF-16 unit is at most 3 UTF-8 bytes
-    if (this.pendingBytes + room > this.pending.length) this.grow(this.pendingBytes + room);
+    if (this.pendingBytes + room > this.pending.length) {
+      if (this.pendingBytes > 0 && this.pendingBytes + room > this.maxPending) {
+        this.dropped++;
+        this.handlers.onDrop(1, 'memory-full');
+        return false;
+      }
+      this.grow(this.pendingBytes + room);
+    }
     this.pendingBytes += this.pending.write(message, this.pendingBytes, 'utf8');
     this.pending[this.pendingBytes++] = 10;
     this.pendingCount++;
+    return true;
   }
 
   /**
-   * Writes what was appended (one write, now) and resolves once it is durable. Throws if the
-   * write fails (the messages stay queued for the next flush); rejects if fdatasync fails.
+   * Writes what was appended (one write, now). If the disk refuses, the segment is cut back to its
+   * last whole message and the messages stay queued for the next write; the error is thrown.
    */
-  flush(): Promise<void> {
-    if (this.pendingCount > 0) {
-      const size = this.pendingBytes;
-      let off = 0;
-      while (off < size) off += writeSync(this.writeFd, this.pending, off, size - off);
-      this.segments[this.segments.length - 1]!.size += size;
-      this.written = { pos: this.written.pos + size, seq: this.written.seq + this.pendingCount };
-      this.writeTimes.wrote(this.written.pos, Date.now());
-      this.pendingBytes = 0;
-      this.pendingCount = 0;
-      if (this.pending.length > PENDING_KEEP_MAX) this.pending = Buffer.allocUnsafe(PENDING_INITIAL);
+  write(): void {
+    if (this.pendingCount === 0) return;
+    const seg = this.segments[this.segments.length - 1]!;
+    if (this.repairNeeded) {
+      ftruncateSync(this.writeFd, seg.size); // throws while even that fails: nothing is written
+      this.repairNeeded = false;
     }
+    const size = this.pendingBytes;
+    let off = 0;
+    try {
+      while (off < size) off += writeSync(this.writeFd, this.pending, off, size - off);
+    } catch (e) {
+      if (off > 0) this.repair(seg);
+      throw e;
+    }
+    seg.size += size;
+    this.written = { pos: this.written.pos + size, seq: this.written.seq + this.pendingCount };
+    this.writeTimes.wrote(this.written.pos, Date.now());
+    this.pendingBytes = 0;
+    this.pendingCount = 0;
+    if (this.pending.length > PENDING_KEEP_MAX) this.pending = Buffer.allocUnsafe(PENDING_INITIAL);
+  }
+
+  /** Resolves once everything written so far is durable; rejects if fdatasync fails (retry by calling again). */
+  sync(): Promise<void> {
     if (this.written.pos === this.end.pos && !this.syncing) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.syncWaiters.push({ resolve, reject });
-      if (!this.syncing) this.syncing = this.sync();
+      this.syncing ??= this.syncLoop();
     });
+  }
+
+  /** write() then sync(): throws if the write fails, rejects if the fdatasync does. */
+  flush(): Promise<void> {
+    this.write();
+    return this.sync();
   }
 
   /** Whole durable messages from `from`, about `maxBytes` of them (more if one message is longer); empty at the end. */
@@ -162,39 +236,75 @@ export class Spool {
   }
 
   /**
-   * Marks everything before `to` delivered; whole segments behind it are deleted. The cursor
-   * file is rewritten at most every CURSOR_EVERY_MS (a crash then resends a little, never loses).
+   * Marks everything before `to` delivered; whole segments behind it are deleted. The cursor is
+   * recorded at once (one in-place write): a crash then resends only what was in flight.
    */
   commit(to: Mark): void {
     if (to.pos <= this.committed.pos) return;
     this.committed = to;
     this.writeTimes.gone(to.pos);
     this.cursorDirty = true;
-    if (Date.now() - this.cursorWrittenAt >= CURSOR_EVERY_MS) this.persistCursor();
+    this.persistCursor();
+  }
+
+  /**
+   * Everything before `pos` is in the kernel's hands on a live stream connection (see cursor.ts).
+   * Recorded at once, not on a timer: a busy event loop delays timers, and every byte handed but
+   * not recorded is sent twice after a crash.
+   */
+  hand(pos: number): void {
+    if (pos <= this.handedPos) return;
+    this.handedPos = pos;
+    this.cursorDirty = true;
+    this.persistCursor();
+  }
+
+  /** The connection went down: what it held is not known to be delivered; recorded at once. */
+  resetHanded(): void {
+    if (this.handedPos === 0) return;
+    this.handedPos = 0;
+    this.cursorDirty = true;
+    this.persistCursor();
   }
 
   /** Writes the cursor if it moved, then deletes segments wholly behind it. */
   persistCursor(): void {
     if (!this.cursorDirty || this.writeFd < 0) return;
-    this.cursorWrittenAt = Date.now();
+    this.cursorDirty = false;
     try {
-      this.cursor.write(this.committed.pos);
-      this.cursorDirty = false;
-      this.deleteBefore(this.committed.pos);
+      this.cursor.write(this.committed.pos, Math.max(this.handedPos, this.committed.pos));
     } catch (e) {
-      this.o.onError?.(new Error(`spool ${this.dir}: ${(e as Error).message}`, { cause: e }));
+      this.cursorDirty = true; // a full disk: the next move (or close) tries again
+      this.handlers.onError(new Error(`spool ${this.dir}: cannot save the cursor: ${(e as Error).message}`, { cause: e }));
+    }
+    // Delivered segments go even if the cursor could not be saved: a restart starts at the first
+    // segment left, and deleting them is what frees a full disk.
+    this.deleteBefore(this.committed.pos);
+  }
+
+  /** Makes what was written durable (best effort), saves the cursor, then closes the files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try { this.write(); } catch { /* the disk refused: these stay unwritten (their sources re-read them) */ }
+    await this.sync().catch(() => {});
+    this.persistCursor();
+    for (const fd of [this.writeFd, this.readFd]) if (fd >= 0) closeSync(fd);
+    this.writeFd = this.readFd = -1;
+    this.cursor.close();
+    this.handlers.onDurable(); // waiters look once more: what was not written by now never will be
+  }
+
+  private repair(seg: Segment): void {
+    try {
+      ftruncateSync(this.writeFd, seg.size);
+    } catch {
+      this.repairNeeded = true;
     }
   }
 
-  /** Makes what was written durable, then closes the files. */
-  async close(): Promise<void> {
-    await this.flush().catch(() => {});
-    for (const fd of [this.writeFd, this.readFd]) if (fd >= 0) closeSync(fd);
-    this.writeFd = this.readFd = -1;
-  }
-
-  /** One fdatasync round (then another while batches keep arriving). */
-  private async sync(): Promise<void> {
+  /** fdatasync rounds while batches keep arriving; a failure rejects that round's waiters. */
+  private async syncLoop(): Promise<void> {
     while (this.syncWaiters.length > 0) {
       const waiters = this.syncWaiters;
       this.syncWaiters = [];
@@ -206,13 +316,13 @@ export class Spool {
         for (const w of waiters) w.reject(e as Error);
         continue;
       }
-      this.end = target;
+      if (target.pos > this.end.pos) this.end = target;
       // Rotate only when the current segment holds nothing unsynced (fd about to be closed).
       const last = this.segments[this.segments.length - 1]!;
-      if (last.size >= this.segmentSize && this.written.pos === target.pos) this.rotate();
+      if (last.size >= this.segmentSize && this.written.pos === target.pos && !this.repairNeeded) this.rotate();
       this.enforceMaxSize();
       for (const w of waiters) w.resolve();
-      this.o.onDurable?.();
+      this.handlers.onDurable();
     }
     this.syncing = null;
   }
@@ -240,17 +350,25 @@ export class Spool {
   }
 
   private rotate(): void {
-    closeSync(this.writeFd);
     const start = this.written.pos;
     const seg = { start, size: 0, path: segmentPath(this.dir, start) };
-    this.writeFd = openOwnFile(seg.path, 'appendRead');
+    let fd: number;
+    try {
+      fd = openOwnFile(seg.path, 'appendRead');
+    } catch (e) {
+      // No room for a new file: keep writing the current segment and try again after the next sync.
+      this.handlers.onError(new Error(`spool ${this.dir}: cannot start a new segment: ${(e as Error).message}`, { cause: e }));
+      return;
+    }
+    closeSync(this.writeFd);
+    this.writeFd = fd;
     this.segments.push(seg);
   }
 
   /** Over maxSize: drop whole oldest segments (never the one being written) and count them. */
   private enforceMaxSize(): void {
     let dropped = 0;
-    for (let i = 0; this.end.pos - this.committed.pos > this.o.maxSize && i < this.segments.length - 1; i++) {
+    for (let i = 0; this.end.pos - this.committed.pos > this.maxSize && i < this.segments.length - 1; i++) {
       const s = this.segments[i]!;
       const segEnd = s.start + s.size;
       if (segEnd <= this.committed.pos) continue;
@@ -263,7 +381,7 @@ export class Spool {
       this.cursorDirty = true;
       this.persistCursor();
       this.dropped += dropped;
-      this.o.onDrop?.(dropped);
+      this.handlers.onDrop(dropped, 'spool-full');
     }
   }
 
@@ -277,7 +395,7 @@ export class Spool {
       // Off the event loop: freeing a big file's pages takes a while. A crash before it is done
       // leaves a segment behind the cursor, which the next open deletes.
       unlink(s.path, (err) => {
-        if (err && err.code !== 'ENOENT') this.o.onError?.(new Error(`spool ${this.dir}: ${err.message}`, { cause: err }));
+        if (err && err.code !== 'ENOENT') this.handlers.onError(new Error(`spool ${this.dir}: ${err.message}`, { cause: err }));
       });
     }
   }

@@ -17,6 +17,11 @@ export interface Batch {
 export interface LinkEvents {
   /** Everything up to `to` is delivered and may leave the spool. */
   delivered(to: Mark): void;
+  /**
+   * Everything up to `to` is in the kernel's socket buffers of a live stream connection: not yet
+   * known to be read, but the kernel delivers it even if this process dies now (see spool/cursor.ts).
+   */
+  handed?(to: Mark): void;
   /** The link can take more (after write returned false). */
   drain(): void;
   /** The link is gone; undelivered batches must be sent again on a new one. */

@@ -19,15 +19,17 @@ export function openStream(s: EndpointSettings, secure: boolean): Promise<Socket
         rejectUnauthorized: s.tls.rejectUnauthorized,
       })
       : netConnect({ host: s.host, port: s.port });
-    const timer = setTimeout(() => fail(new ForwardError('EFWD_TIMEOUT', `${where}: no connection within ${s.timeoutMs} ms`)), s.timeoutMs);
+    const deadline = AbortSignal.timeout(s.timeoutMs);
+    const timedOut = (): void => fail(new ForwardError('EFWD_TIMEOUT', `${where}: no connection within ${s.timeoutMs} ms`));
     const fail = (err: unknown) => {
-      clearTimeout(timer);
+      deadline.removeEventListener('abort', timedOut);
       socket.destroy();
       reject(classify(err, where));
     };
+    deadline.addEventListener('abort', timedOut, { once: true });
     socket.once('error', fail);
     socket.once(secure ? 'secureConnect' : 'connect', () => {
-      clearTimeout(timer);
+      deadline.removeEventListener('abort', timedOut);
       socket.off('error', fail);
       socket.setKeepAlive(true, KEEPALIVE_MS);
       socket.setNoDelay(true);

@@ -47,6 +47,7 @@ export class StreamLink implements Link {
       if (err) return;
       this.kernelBytes += wire.length;
       this.written.push({ to: batch.to, at: Date.now(), bytes: this.kernelBytes });
+      if (!this.dead) this.events.handed?.(batch.to);
       this.confirmPushedThrough();
     });
   }

@@ -1,8 +1,10 @@
 // Input that is not a well-behaved log line: counted, made safe, never fatal.
 
-/** Lines longer than this are cut (SPEC: 64 KB) and marked. */
+/** Lines longer than this are cut (SPEC: 64 KB) and marked (readers already cut at 64 KB bytes: common/line-splitter.ts). */
 export const MAX_LINE_CHARS = 64 * 1024;
-export const TRUNCATION_MARKER = ' [bulwark: line truncated]';
+import { TRUNCATION_MARKER } from '../../common/line-splitter.js';
+
+export { TRUNCATION_MARKER };
 /**
  * The most of a line a security event carries (history keeps thousands of events, and attackers
  * choose line lengths); RFC 5424 receivers SHOULD accept 8 KB messages. Detection sees the whole line.

@@ -13,9 +13,3 @@ export function fingerprint(head: Buffer, len: number): string {
 export function readHead(fd: number, buf: Buffer): number {
   return readSync(fd, buf, 0, FINGERPRINT_BYTES, 0);
 }
-
-/** Does `a` (first aLen bytes) agree with `b` (first bLen bytes) on their common prefix? */
-export function samePrefix(a: Buffer, aLen: number, b: Buffer, bLen: number): boolean {
-  const n = Math.min(aLen, bLen);
-  return a.compare(b, 0, n, 0, n) === 0;
-}

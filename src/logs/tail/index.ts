@@ -1,4 +1,3 @@
 // The file tail source of the log pipeline (see docs/tail.md).
 export { TailSource, type TailBatch, type TailSourceOptions, type TailStats } from './tail-source.js';
 export { TailError, type TailErrorCode } from './errors.js';
-export { TRUNCATION_MARKER, DEFAULT_MAX_LINE } from './line-splitter.js';

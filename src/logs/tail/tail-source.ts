@@ -1,19 +1,23 @@
 // TailSource: follows the files of `logs.tail` by identity (device, inode and the hash of their
 // first bytes), not by name, so rename+create, copytruncate and delete+recreate rotations lose
-// nothing, and a restart (even after SIGKILL) resumes where the consumer last committed.
+// nothing, and a restart (even after SIGKILL) resumes where the consumer last wrote or committed.
 //
-// One loop does everything: list the files matching the patterns, read every followed file to
-// EOF, then look at files not followed yet. Directory events (chokidar, depth-limited, filtered)
-// only say "look now"; a short poll covers the events that never come. Each pass is serialised,
-// so a burst of events costs one pass, and reads always go to EOF.
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+// This file is the source: discovery (listing and watching), restoring saved offsets, orphans
+// (files that lost their place and wait for their copy), scheduling and state. Reading one file is
+// FollowedFile's job. One loop does everything: list the files matching the patterns, read every
+// followed file that changed to EOF, then look at files not followed yet. Directory events
+// (dir-watcher.ts) only say "look now"; a poll covers the events that never come, slowing down
+// while nothing changes. Each pass is serialised, so a burst of events costs
+// one pass, and reads always go to EOF.
+import { fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { watch, type FSWatcher } from 'chokidar';
 import type { Stats } from 'node:fs';
+import { MAX_LINE_BYTES } from '../../common/line-splitter.js';
 import { TailError } from './errors.js';
-import { FINGERPRINT_BYTES, fingerprint, readHead, samePrefix } from './fingerprint.js';
+import { FINGERPRINT_BYTES, fingerprint, readHead } from './fingerprint.js';
+import { DirWatcher } from './dir-watcher.js';
+import { CHUNK_BYTES, FollowedFile, closeQuietly, type Listed } from './followed-file.js';
 import { compilePattern, listMatches, matchesPattern, mayContainMatches, type FilePattern } from './glob.js';
-import { DEFAULT_MAX_LINE, LineSplitter } from './line-splitter.js';
 import { OffsetStore, type OffsetRecord } from './offset-store.js';
 
 export interface TailBatch {
@@ -25,7 +29,9 @@ export interface TailBatch {
   bytes: number;
   /** Date.now() when the bytes were read. */
   readAt: number;
-  /** Call once the batch is durably accepted: its end becomes the resume offset (persisted). */
+  /** Call once the batch is written where a crash of this process cannot lose it: after such a crash in this boot, reading resumes after it. */
+  written(): void;
+  /** Call once the batch is durable (survives a power loss): its end becomes the resume offset (persisted). */
   commit(): void;
 }
 
@@ -38,43 +44,28 @@ export interface TailSourceOptions {
   stateDir: string;
   /** Called per read chunk; a returned Promise holds further reading until it settles. */
   onBatch(b: TailBatch): void | Promise<void>;
-  /** Fallback poll, for events that never come (default 250 ms). */
+  /** Fallback poll, for events that never come (default 250 ms; it slows to 8x while nothing changes). */
   pollMs?: number;
+  /** Watch directories for changes (default true); false polls only (file systems without inotify). */
+  watch?: boolean;
   /** Longer lines are cut to this many bytes, marked and counted (default 64 KB). */
   maxLine?: number;
   /** Files found at the very first start (no saved state yet): read from their start (default) or end. */
   startAt?: 'start' | 'end';
   /** A file that left the patterns (renamed away, deleted) is still read until idle this long (default 5 s). */
   rotateWaitMs?: number;
+  /** A fully read file unchanged this long gives its descriptor back until it changes (default 60 s). */
+  idleCloseMs?: number;
   onError?(err: TailError): void;
 }
 
 export interface TailStats {
   files: number;
+  /** Followed files holding a descriptor now. */
+  openFiles: number;
   lines: number;
   truncated: number;
   rotations: number;
-}
-
-/** A file being followed, by identity. */
-interface Followed {
-  key: string;
-  fd: number;
-  record: OffsetRecord;
-  /** The first bytes as last verified; a change means the file was truncated or rewritten in place. */
-  head: Buffer;
-  headLen: number;
-  readPos: number;
-  /** End of the last line handed to onBatch (readPos minus the held partial line). */
-  emittedPos: number;
-  splitter: LineSplitter;
-  /** Current name (or the last one seen, once it left the patterns). */
-  path: string;
-  listed: boolean;
-  /** Already counted as rotated (its original name now means another file, or nothing). */
-  rotated: boolean;
-  lastActivity: number;
-  retryAt: number;
 }
 
 /** Unread bytes of a file that lost its place (truncated in place, or missing at start), waiting for a copy. */
@@ -83,18 +74,20 @@ interface Orphan {
   emitted: number;
 }
 
-interface Listed {
-  path: string;
-  size: number;
-  dev: string;
-  ino: string;
-}
-
-const CHUNK_BYTES = 64 * 1024;
-/** Reading yields to the event loop after this many chunks (a big backlog must not starve the daemon). */
-const CHUNKS_PER_YIELD = 16;
+/** Reading yields to the event loop after this long (a big backlog must not starve the daemon's timers and sockets). */
+const YIELD_AFTER_MS = 5;
 /** Events within this window share one pass. */
 const COALESCE_MS = 10;
+/**
+ * The state file (every followed file, replaced by rename: 2-5 ms on ext4) is rewritten at most this
+ * often, plus 1 ms per 50 files (a 5,000-file glob writes ~1 MB). Offsets that move go to the mark
+ * file at once (one in-place write, in the same tick as the consumer marked the batch), so a SIGKILL
+ * re-reads almost nothing.
+ */
+const SAVE_EVERY_MS = 1000;
+const FILES_PER_SAVE_MS = 50;
+/** While passes find nothing, the poll slows down to this many times pollMs. */
+const IDLE_POLL_FACTOR = 8;
 const ORPHAN_TTL_MS = 10 * 60_000;
 const MAX_ORPHANS = 64;
 
@@ -103,35 +96,40 @@ export class TailSource {
   private readonly patterns: FilePattern[];
   private readonly watchDirs: string[];
   private readonly pollMs: number;
+  private readonly useWatcher: boolean;
   private readonly maxLine: number;
   private readonly startAt: 'start' | 'end';
   private readonly rotateWaitMs: number;
+  private readonly idleCloseMs: number;
   private readonly store: OffsetStore;
   private readonly onBatch: TailSourceOptions['onBatch'];
   private readonly onError: (err: TailError) => void;
 
-  private readonly followed = new Map<string, Followed>();
+  private readonly followed = new Map<string, FollowedFile>();
   private orphans: Orphan[] = [];
   /** Records loaded at start, matched to files by the first pass. */
   private restored: OffsetRecord[] | undefined;
   private firstRun = false;
   private firstPassDone = false;
-  private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  private readonly scratchHead = Buffer.allocUnsafe(FINGERPRINT_BYTES);
-  private readonly candidateHead = Buffer.allocUnsafe(FINGERPRINT_BYTES);
-  private readonly scratchA = Buffer.allocUnsafe(FINGERPRINT_BYTES);
-  private readonly scratchB = Buffer.allocUnsafe(FINGERPRINT_BYTES);
   private readonly reportedPaths = new Set<string>();
 
-  private watcher: FSWatcher | undefined;
+  private watcher: DirWatcher | undefined;
   private readonly watchedDirs = new Set<string>();
   private pollTimer: NodeJS.Timeout | undefined;
+  private idlePasses = 0;
   private passTimer: NodeJS.Timeout | undefined;
   private pass: Promise<void> | undefined;
   private passAgain = false;
+  private passFoundNews = false;
   private started = false;
   private stopping = false;
+  /** stop() wrote the final state: a late commit of a batch must not overwrite a successor's. */
+  private stopped = false;
   private stateChanged = false;
+  /** Records whose offsets moved since the state file was last written (they are in the mark file). */
+  private readonly moved = new Set<OffsetRecord>();
+  private savedAt = 0;
+  private saveTimer: NodeJS.Timeout | undefined;
 
   private lineCount = 0;
   private truncatedCount = 0;
@@ -146,12 +144,14 @@ export class TailSource {
     }
     if (typeof opts.onBatch !== 'function') throw new TailError('ETAIL_OPTIONS', 'onBatch must be a function');
     this.pollMs = positiveInt('pollMs', opts.pollMs, 250);
-    this.maxLine = positiveInt('maxLine', opts.maxLine, DEFAULT_MAX_LINE);
+    this.maxLine = positiveInt('maxLine', opts.maxLine, MAX_LINE_BYTES);
     this.rotateWaitMs = positiveInt('rotateWaitMs', opts.rotateWaitMs, 5000);
+    this.idleCloseMs = positiveInt('idleCloseMs', opts.idleCloseMs, 60_000);
     if (opts.startAt !== undefined && opts.startAt !== 'start' && opts.startAt !== 'end') {
       throw new TailError('ETAIL_OPTIONS', `startAt must be "start" or "end", got ${JSON.stringify(opts.startAt)}`);
     }
     this.startAt = opts.startAt ?? 'start';
+    this.useWatcher = opts.watch ?? true;
     this.app = opts.app;
     this.patterns = opts.patterns.map((p) => compilePattern(p, opts.cwd));
     this.watchDirs = [...new Set(this.patterns.map((p) => p.watchDir))];
@@ -173,37 +173,58 @@ export class TailSource {
     await this.watchExistingDirs(true);
     // The first pass runs before start() resolves: files present now are "first seen at start".
     await this.runPass();
-    this.pollTimer = setInterval(() => this.schedulePass(0), this.pollMs);
+    this.schedulePoll();
+  }
+
+  /** Looks at the files now (a reload, a hint from outside); resolves after one whole pass. */
+  async rescan(): Promise<void> {
+    if (!this.started || this.stopping) return;
+    while (this.pass) await this.pass;
+    await this.runPass();
   }
 
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    clearInterval(this.pollTimer);
+    clearTimeout(this.pollTimer);
     clearTimeout(this.passTimer);
+    clearTimeout(this.saveTimer);
     await this.watcher?.close();
     await this.pass;
-    for (const f of this.followed.values()) closeQuietly(f.fd);
+    for (const f of this.followed.values()) f.close();
     if (this.started) this.saveState();
     this.followed.clear();
+    this.stopped = true;
+    this.store.close();
   }
 
   stats(): TailStats {
-    return { files: this.followed.size, lines: this.lineCount, truncated: this.truncatedCount, rotations: this.rotationCount };
+    let openFiles = 0;
+    for (const f of this.followed.values()) if (f.isOpen) openFiles++;
+    return { files: this.followed.size, openFiles, lines: this.lineCount, truncated: this.truncatedCount, rotations: this.rotationCount };
   }
 
-  /** Per followed file (by its first name): bytes written to it that were not handed on yet. One fstat each, on demand. */
+  /** Per followed file (by its first name): bytes written to it that were not handed on yet. One stat each, on demand. */
   lag(): { path: string; bytes: number }[] {
     const out: { path: string; bytes: number }[] = [];
     for (const f of this.followed.values()) {
-      try {
-        out.push({ path: f.record.path, bytes: Math.max(0, fstatSync(f.fd).size - f.emittedPos) });
-      } catch { /* closed under us: gone from the next listing */ }
+      const size = f.size();
+      if (size !== null) out.push({ path: f.record.path, bytes: Math.max(0, size - f.emittedPos) });
     }
     return out;
   }
 
   // ---- scheduling -------------------------------------------------------------------------
+
+  /** The backstop poll: pollMs, slowing to IDLE_POLL_FACTOR x while passes find nothing new. */
+  private schedulePoll(): void {
+    if (this.stopping) return;
+    const delay = this.pollMs * Math.min(IDLE_POLL_FACTOR, 2 ** Math.min(this.idlePasses, 3));
+    this.pollTimer = setTimeout(() => {
+      this.schedulePass(0);
+      this.schedulePoll();
+    }, delay);
+  }
 
   private schedulePass(delay: number): void {
     if (this.stopping) return;
@@ -219,8 +240,10 @@ export class TailSource {
   }
 
   private runPass(): Promise<void> {
+    this.passFoundNews = false;
     this.pass = this.onePass().catch((err: unknown) => this.report(err)).finally(() => {
       this.pass = undefined;
+      this.idlePasses = this.passFoundNews ? 0 : this.idlePasses + 1;
       if (this.passAgain) { this.passAgain = false; this.schedulePass(COALESCE_MS); }
     });
     return this.pass;
@@ -231,14 +254,16 @@ export class TailSource {
   private async onePass(): Promise<void> {
     if (this.stopping) return;
     const now = Date.now();
-    if (this.watchedDirs.size < this.watchDirs.length) await this.watchExistingDirs(false);
+    await this.watchExistingDirs(false);
     const listing = this.list();
     const initial = !this.firstPassDone;
     this.firstPassDone = true;
     if (initial) this.restore(listing, now);
 
+    const seen = new Map<FollowedFile, Listed | undefined>();
     for (const f of this.followed.values()) {
       const l = listing.get(f.key);
+      seen.set(f, l);
       if (l) {
         listing.delete(f.key);
         f.path = l.path;
@@ -251,20 +276,32 @@ export class TailSource {
     }
 
     // Old files first: the tail of a rotated file is read before the new file's lines.
-    for (const f of [...this.followed.values()]) {
+    for (const [f, l] of seen) {
       if (this.stopping) return;
-      await this.drain(f);
+      if (!f.mayHaveNews(l)) continue;
+      if (!f.isOpen) {
+        // Closed while idle. Gone from the patterns: finish() forgets it (it was read to its end).
+        if (!l) continue;
+        if (!f.reopen()) { this.passAgain = true; continue; } // its name means another file now
+      }
+      this.passFoundNews = true;
+      if (await this.drain(f)) f.noteSeen(l);
     }
     for (const [key, l] of listing) {
       if (this.stopping) return;
       const f = this.consider(key, l, initial);
-      if (f) await this.drain(f);
+      if (f) {
+        this.passFoundNews = true;
+        if (await this.drain(f)) f.noteSeen(l);
+      }
     }
     for (const f of [...this.followed.values()]) {
-      if (!f.listed && now - f.lastActivity >= this.rotateWaitMs && !this.stopping) await this.finish(f);
+      if (this.stopping) return;
+      if (!f.listed && now - f.lastActivity >= this.rotateWaitMs) await this.finish(f);
+      else if (f.listed && f.isOpen && now - f.lastActivity >= this.idleCloseMs && f.retryAt <= now) f.close();
     }
     this.pruneOrphans(now);
-    if (this.stateChanged) this.saveState();
+    if (this.stateChanged) this.saveState(); // files came, went or changed identity: written now
   }
 
   private list(): Map<string, Listed> {
@@ -277,7 +314,7 @@ export class TailSource {
       if (!st.isFile()) continue;
       const dev = String(st.dev), ino = String(st.ino);
       const key = `${dev}:${ino}`;
-      if (!listing.has(key)) listing.set(key, { path, size: Number(st.size), dev, ino });
+      if (!listing.has(key)) listing.set(key, { path, size: Number(st.size), dev, ino, mtimeNs: st.mtimeNs });
     }
     return listing;
   }
@@ -292,39 +329,42 @@ export class TailSource {
       if (!l || this.followed.has(`${r.dev}:${r.ino}`)) { left.push(r); continue; }
       const fd = this.open(l);
       if (fd === undefined) { left.push(r); continue; }
-      const headLen = readHead(fd, this.scratchHead);
-      const same = headLen >= r.fpLen && fingerprint(this.scratchHead, r.fpLen) === r.fp && l.size >= r.offset;
+      const head = Buffer.allocUnsafe(FINGERPRINT_BYTES);
+      const headLen = readHead(fd, head);
+      // After a crash in this boot, `written` (what the consumer wrote) is where it stopped.
+      const resume = resumeAt(r);
+      const same = headLen >= r.fpLen && fingerprint(head, r.fpLen) === r.fp && l.size >= resume;
       if (same) {
-        this.follow(l, fd, r, this.scratchHead, headLen, r.offset);
+        this.follow(l, fd, r, head, headLen, resume);
       } else {
         // Same inode, other content: truncated or replaced while we were down. All of it is new.
         left.push(r);
-        this.follow(l, fd, newRecord(l, this.scratchHead, headLen), this.scratchHead, headLen, 0);
+        this.follow(l, fd, newRecord(l, head, headLen), head, headLen, 0);
       }
     }
     for (const r of left) {
-      if (r.offset > 0 && r.fpLen > 0) { r.orphanedAt ??= now; this.orphans.push({ record: r, emitted: r.offset }); }
+      if (r.offset > 0 && r.fpLen > 0) { r.orphanedAt ??= now; this.orphans.push({ record: r, emitted: resumeAt(r) }); }
     }
     this.stateChanged = true;
   }
 
   /** A file not followed yet: a copy of a followed one (wait), the copy of an orphan (continue it), or new. */
-  private consider(key: string, l: Listed, initial: boolean): Followed | undefined {
+  private consider(key: string, l: Listed, initial: boolean): FollowedFile | undefined {
     if (l.size === 0) return undefined; // nothing to read; decide once it has bytes
     const fd = this.open(l);
     if (fd === undefined) return undefined;
-    const head = this.candidateHead;
+    const head = Buffer.allocUnsafe(FINGERPRINT_BYTES);
     let headLen: number;
     try { headLen = readHead(fd, head); } catch (err) { this.readFailed(l.path, err); closeQuietly(fd); return undefined; }
     if (headLen === 0) { closeQuietly(fd); return undefined; }
 
     for (const f of this.followed.values()) {
-      if (f.headLen === 0 || !samePrefix(f.head, f.headLen, head, headLen)) continue;
+      if (!f.sharesPrefixWith(head, headLen)) continue;
       // Same first bytes as a followed file: a copytruncate copy made before the truncate
       // (every byte of it is also in the original, which we read), or a file that merely starts alike.
-      if (this.tailsAgree(fd, f, l.size)) { closeQuietly(fd); return undefined; }
+      if (f.reopen() && f.tailsAgree(fd, l.size)) { closeQuietly(fd); return undefined; }
       // Not a prefix of the original now. If the original was truncated meanwhile, this is its copy.
-      if (!this.intact(f)) { this.truncated(f); this.passAgain = true; }
+      if (!f.intact()) { this.truncated(f); this.passAgain = true; }
     }
 
     for (let i = 0; i < this.orphans.length; i++) {
@@ -336,6 +376,7 @@ export class TailSource {
       // The copy may end before what we already handed on (lines written between copy and truncate).
       const from = Math.min(o.emitted, l.size);
       r.offset = Math.min(r.offset, l.size);
+      if (r.written !== undefined) r.written = Math.min(r.written, l.size);
       const f = this.follow(l, fd, r, head, headLen, from);
       f.rotated = true;
       return f;
@@ -343,19 +384,12 @@ export class TailSource {
 
     // startAt applies only to files found by the very first pass of the very first run; anything
     // that appears later (or while we were down, once state exists) is read from its start.
-    const from = initial && this.firstRun && this.startAt === 'end' ? this.endOfLastLine(fd, l.size) : 0;
+    const from = initial && this.firstRun && this.startAt === 'end' ? endOfLastLine(fd, l.size) : 0;
     return this.follow(l, fd, newRecord(l, head, headLen), head, headLen, from);
   }
 
-  private follow(l: Listed, fd: number, record: OffsetRecord, head: Buffer, headLen: number, from: number): Followed {
-    const f: Followed = {
-      key: `${l.dev}:${l.ino}`, fd, record, head: Buffer.alloc(FINGERPRINT_BYTES), headLen, readPos: from,
-      emittedPos: from, splitter: new LineSplitter(this.maxLine), path: l.path, listed: true, rotated: false,
-      lastActivity: Date.now(), retryAt: 0,
-    };
-    head.copy(f.head, 0, 0, headLen);
-    record.fp = fingerprint(f.head, headLen);
-    record.fpLen = headLen;
+  private follow(l: Listed, fd: number, record: OffsetRecord, head: Buffer, headLen: number, from: number): FollowedFile {
+    const f = new FollowedFile(l, fd, record, head, headLen, from, this.maxLine, () => { this.stateChanged = true; });
     this.followed.set(f.key, f);
     this.stateChanged = true;
     return f;
@@ -363,53 +397,51 @@ export class TailSource {
 
   // ---- reading ------------------------------------------------------------------------------
 
-  /** Reads f to EOF, handing each chunk's complete lines to onBatch and waiting for it. */
-  private async drain(f: Followed): Promise<void> {
-    if (f.retryAt > Date.now()) return;
-    let chunks = 0;
+  /** Reads f to EOF, handing each chunk's complete lines to onBatch and waiting for it; true if it got there. */
+  private async drain(f: FollowedFile): Promise<boolean> {
+    if (f.retryAt > Date.now()) return false;
+    let since = performance.now();
     for (;;) {
-      if (this.stopping) return;
-      let n: number;
+      if (this.stopping) return false;
+      const lines: string[] = [];
+      const from = f.emittedPos;
+      const cut = f.truncatedLines;
       try {
-        n = readSync(f.fd, this.chunk, 0, CHUNK_BYTES, f.readPos);
-        // Verified after the read: if the first bytes changed, the file was truncated (and maybe
-        // refilled) in place, so what we just read may be new content at an old offset. Drop it.
-        if (!this.headStillMatches(f)) { this.truncated(f); continue; }
-        if (n === 0) {
-          if (fstatSync(f.fd).size < f.readPos) { this.truncated(f); continue; }
-          return;
-        }
+        const outcome = f.read(lines);
+        if (outcome === 'truncated') { this.truncated(f); continue; }
+        if (outcome === 'eof') return true;
       } catch (err) {
         this.readFailed(f.path, err);
         f.retryAt = Date.now() + this.pollMs;
-        return;
+        return false;
       }
-      const from = f.emittedPos;
-      const before = f.splitter.truncated;
-      const lines: string[] = [];
-      f.readPos += n;
-      f.lastActivity = Date.now();
-      f.splitter.push(this.chunk, n, lines);
-      f.emittedPos = f.readPos - f.splitter.pendingBytes;
-      this.truncatedCount += f.splitter.truncated - before;
-      if (lines.length > 0 && !(await this.deliver(f, lines, from))) return;
-      if (++chunks % CHUNKS_PER_YIELD === 0) await yieldToEventLoop();
+      this.truncatedCount += f.truncatedLines - cut;
+      if (lines.length > 0 && !(await this.deliver(f, lines, from))) return false;
+      if (performance.now() - since >= YIELD_AFTER_MS) {
+        await yieldToEventLoop();
+        since = performance.now();
+      }
     }
   }
 
   /** Hands lines on; on failure rewinds so they are read (and offered) again on a later pass. */
-  private async deliver(f: Followed, lines: string[], from: number): Promise<boolean> {
+  private async deliver(f: FollowedFile, lines: string[], from: number): Promise<boolean> {
     const record = f.record;
     const end = f.emittedPos;
-    const batch: TailBatch = { app: this.app, path: record.path, lines, bytes: end - from, readAt: Date.now(), commit: () => this.commit(record, end) };
+    const batch: TailBatch = {
+      app: this.app, path: record.path, lines, bytes: end - from, readAt: Date.now(),
+      written: () => this.checkpoint(record, end),
+      commit: () => this.commit(record, end),
+    };
     try {
       const pending = this.onBatch(batch);
-      if (pending) await pending;
+      // A consumer that returns nothing may still mark the batch from a promise (once its sink
+      // wrote it): let the event loop turn before the next chunk is read, so those marks are made
+      // before more is read (a SIGKILL then re-reads at most this batch).
+      await (pending ?? yieldToEventLoop());
     } catch (err) {
       this.onError(new TailError('ETAIL_CONSUMER', `onBatch failed for ${record.path}; the lines will be offered again: ${(err as Error).message}`, record.path, { cause: err }));
-      f.readPos = from;
-      f.emittedPos = from;
-      f.splitter.reset();
+      f.rewind(from);
       f.retryAt = Date.now() + this.pollMs;
       return false;
     }
@@ -417,91 +449,62 @@ export class TailSource {
     return true;
   }
 
+  private checkpoint(record: OffsetRecord, end: number): void {
+    if (end <= resumeAt(record)) return;
+    record.written = end;
+    this.mark(record);
+  }
+
   private commit(record: OffsetRecord, end: number): void {
     if (end <= record.offset) return;
     record.offset = end;
-    this.saveState();
+    if (record.written !== undefined && record.written <= end) delete record.written;
+    this.mark(record);
+  }
+
+  /** Records a moved offset at once in the mark file; the state file follows later (or now, if they do not fit). */
+  private mark(record: OffsetRecord): void {
+    if (this.stopped) return;
+    this.moved.add(record);
+    let marked = false;
+    try { marked = this.store.saveMarks(this.moved); } catch (err) { this.report(err); }
+    if (marked) this.saveSoon();
+    else this.saveState();
+  }
+
+  /** The state file, for offsets that moved: at most every SAVE_EVERY_MS (the mark file has them meanwhile). */
+  private saveSoon(): void {
+    const wait = SAVE_EVERY_MS + Math.floor((this.followed.size + this.orphans.length) / FILES_PER_SAVE_MS) - (Date.now() - this.savedAt);
+    if (wait <= 0) this.saveState();
+    else this.saveTimer ??= setTimeout(() => { this.saveTimer = undefined; if (this.moved.size > 0 || this.stateChanged) this.saveState(); }, wait);
   }
 
   /** A followed file left the patterns long ago: hand on its unterminated last line, close it, forget it. */
-  private async finish(f: Followed): Promise<void> {
-    await this.drain(f);
+  private async finish(f: FollowedFile): Promise<void> {
+    if (f.isOpen && !(await this.drain(f))) return;
     if (this.stopping || f.retryAt > Date.now()) return;
     const lines: string[] = [];
     const from = f.emittedPos;
-    f.splitter.flush(lines);
-    f.emittedPos = f.readPos;
+    f.flushPartial(lines);
     if (lines.length > 0 && !(await this.deliver(f, lines, from))) return;
-    closeQuietly(f.fd);
+    f.close();
     this.followed.delete(f.key);
     this.stateChanged = true;
   }
 
-  // ---- identity checks ----------------------------------------------------------------------
-
-  /** Do f's first bytes still read as before? Extends the remembered head while the file is short. */
-  private headStillMatches(f: Followed): boolean {
-    const len = readHead(f.fd, this.scratchHead);
-    if (len < f.headLen || this.scratchHead.compare(f.head, 0, f.headLen, 0, f.headLen) !== 0) return false;
-    if (len > f.headLen) {
-      this.scratchHead.copy(f.head, f.headLen, f.headLen, len);
-      f.headLen = len;
-      f.record.fp = fingerprint(f.head, len);
-      f.record.fpLen = len;
-      this.stateChanged = true;
-    }
-    return true;
-  }
-
-  /** Where reading starts for startAt "end": after the last complete line (a partial one is read once finished). */
-  private endOfLastLine(fd: number, size: number): number {
-    const from = Math.max(0, size - CHUNK_BYTES);
-    try {
-      const n = readSync(fd, this.chunk, 0, size - from, from);
-      const nl = this.chunk.lastIndexOf(10, n - 1);
-      return nl === -1 ? size : from + nl + 1;
-    } catch {
-      return size;
-    }
-  }
-
-  private intact(f: Followed): boolean {
-    try {
-      return this.headStillMatches(f) && fstatSync(f.fd).size >= f.readPos;
-    } catch {
-      return true; // unreadable now: leave it to drain, which reports it
-    }
-  }
-
-  /** Is the candidate (size bytes) byte-for-byte the start of f, judged on its last bytes? */
-  private tailsAgree(fd: number, f: Followed, size: number): boolean {
-    const w = Math.min(FINGERPRINT_BYTES, size);
-    try {
-      const a = readSync(fd, this.scratchA, 0, w, size - w);
-      const b = readSync(f.fd, this.scratchB, 0, w, size - w);
-      return a === w && b === w && this.scratchA.compare(this.scratchB, 0, w, 0, w) === 0;
-    } catch {
-      return false;
-    }
-  }
-
   /** f was truncated (copytruncate) or rewritten in place: keep its unread part as an orphan, restart at 0. */
-  private truncated(f: Followed): void {
+  private truncated(f: FollowedFile): void {
     this.rotationCount++;
-    const old = f.record;
-    if (f.emittedPos > 0 && old.fpLen > 0) {
+    const emitted = f.emittedPos;
+    const old = f.restart();
+    if (emitted > 0 && old.fpLen > 0) {
       old.orphanedAt = Date.now();
-      this.orphans.push({ record: old, emitted: f.emittedPos });
+      this.orphans.push({ record: old, emitted });
     }
-    f.record = { dev: old.dev, ino: old.ino, fp: fingerprint(f.head, 0), fpLen: 0, offset: 0, path: old.path };
-    f.headLen = 0;
-    f.readPos = 0;
-    f.emittedPos = 0;
-    f.splitter.reset();
     this.stateChanged = true;
   }
 
-  private markRotated(f: Followed): void {
+  private markRotated(f: FollowedFile): void {
     if (f.rotated) return;
     f.rotated = true;
     this.rotationCount++;
@@ -516,32 +519,40 @@ export class TailSource {
   // ---- state, watching, errors --------------------------------------------------------------
 
   private saveState(): void {
+    if (this.stopped) return;
     this.stateChanged = false;
+    this.savedAt = Date.now();
+    if (this.saveTimer) { clearTimeout(this.saveTimer); this.saveTimer = undefined; }
+    try {
+      this.store.save(this.records());
+      this.moved.clear();
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  private records(): OffsetRecord[] {
     const records: OffsetRecord[] = [];
     for (const f of this.followed.values()) records.push(f.record);
     for (const o of this.orphans) records.push(o.record);
-    try { this.store.save(records); } catch (err) { this.report(err); }
+    return records;
   }
 
   private async watchExistingDirs(waitReady: boolean): Promise<void> {
+    if (!this.useWatcher) return;
+    this.watcher?.check();
     const fresh = this.watchDirs.filter((d) => !this.watchedDirs.has(d) && isDirectory(d));
     if (fresh.length === 0) return;
     for (const d of fresh) this.watchedDirs.add(d);
-    if (this.watcher) { this.watcher.add(fresh); return; }
-    const watcher = watch(fresh, {
-      ignoreInitial: true,
-      atomic: false, // its unlink+add merging only delays the news; we compare inodes ourselves
+    this.watcher ??= new DirWatcher({
       depth: Math.max(...this.patterns.map((p) => p.depth)),
-      ignored: (path: string, stats?: Stats) => this.ignored(path, stats),
+      ignored: (path, stats) => this.ignored(path, stats),
+      onChange: () => { this.idlePasses = 0; this.schedulePass(COALESCE_MS); },
+      onError: (err, dir) => this.onError(new TailError('ETAIL_WATCH', `watching ${dir} failed (polling continues): ${err.message}`, undefined, { cause: err })),
+      onGone: (dir) => this.watchedDirs.delete(dir),
     });
-    this.watcher = watcher;
-    // 'raw' (the fs.watch events themselves) because chokidar throttles 'change' to one per 50 ms
-    // per file, and a file may live shorter than that under delete+recreate rotation.
-    const look = (): void => this.schedulePass(COALESCE_MS);
-    watcher.on('all', look);
-    watcher.on('raw', look);
-    watcher.on('error', (err) => this.onError(new TailError('ETAIL_WATCH', `watching ${fresh.join(', ')} failed (polling continues): ${(err as Error).message}`, undefined, { cause: err })));
-    if (waitReady) await new Promise<void>((resolve) => watcher.once('ready', resolve));
+    const ready = this.watcher.add(fresh);
+    if (waitReady) await ready;
   }
 
   private ignored(path: string, stats?: Stats): boolean {
@@ -584,8 +595,26 @@ export class TailSource {
   }
 }
 
+/** Where reading resumes: after what the consumer wrote (trusted only in its boot, see offset-store.ts), else after what it made durable. */
+function resumeAt(r: OffsetRecord): number {
+  return Math.max(r.offset, r.written ?? 0);
+}
+
 function newRecord(l: Listed, head: Buffer, headLen: number): OffsetRecord {
   return { dev: l.dev, ino: l.ino, fp: fingerprint(head, headLen), fpLen: headLen, offset: 0, path: l.path };
+}
+
+/** Where reading starts for startAt "end": after the last complete line (a partial one is read once finished). */
+function endOfLastLine(fd: number, size: number): number {
+  const from = Math.max(0, size - CHUNK_BYTES);
+  const buf = Buffer.allocUnsafe(size - from);
+  try {
+    const n = readSync(fd, buf, 0, size - from, from);
+    const nl = buf.lastIndexOf(10, n - 1);
+    return nl === -1 ? size : from + nl + 1;
+  } catch {
+    return size;
+  }
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -596,8 +625,4 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
 
 function isDirectory(path: string): boolean {
   try { return statSync(path).isDirectory(); } catch { return false; }
-}
-
-function closeQuietly(fd: number): void {
-  try { closeSync(fd); } catch { /* already closed */ }
 }

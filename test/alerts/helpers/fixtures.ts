@@ -50,11 +50,3 @@ export function forwardEvent(kind: ForwardEvent['kind'], endpoint: string): Forw
   return { id: newEventId(), at: new Date().toISOString(), type: 'forward', kind, endpoint, message: kind };
 }
 
-/** Polls `pred` until it holds or the deadline passes (then throws with `what`). */
-export async function waitFor(pred: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

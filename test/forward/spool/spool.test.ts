@@ -60,7 +60,8 @@ test('a torn last line left by a crash is cut off at open', async (t) => {
 test('over maxSize the oldest segments are dropped and counted, the newest kept', async (t) => {
   const dir = tmp(t);
   const drops: number[] = [];
-  const s = new Spool(dir, { maxSize: 256 * 1024, onDrop: (n) => drops.push(n) });
+  const s = new Spool(dir, { maxSize: 256 * 1024 });
+  s.handlers = { onDurable() {}, onError() {}, onDrop: (n) => drops.push(n) };
   s.open();
   const line = 'x'.repeat(99); // 100 bytes with LF
   for (let i = 0; i < 5000; i++) {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TailSource, type TailBatch, type TailSourceOptions } from '../../../src/logs/tail/index.js';
-import { tempDir, waitFor } from './helpers/harness.js';
+import { tempDir } from './helpers/harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 function collect(t: import('node:test').TestContext, dir: string, patterns: string[], extra: Partial<TailSourceOptions> = {}) {
   const got: { path: string; line: string }[] = [];

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TailSource } from '../../../src/logs/tail/index.js';
-import { SeqLedger, kill, startWriter, tempDir, waitFor } from './helpers/harness.js';
+import { SeqLedger, kill, startWriter, tempDir } from './helpers/harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 test('a line appended to a tailed file reaches onBatch within 500 ms (p99 over 1,000 lines)', async (t) => {
   const tmp = tempDir('latency');

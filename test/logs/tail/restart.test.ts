@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SeqLedger, TAIL_CHILD, kill, startWriter, tempDir, waitFor } from './helpers/harness.js';
+import { SeqLedger, TAIL_CHILD, kill, startWriter, tempDir } from './helpers/harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 /** Starts a tail-child process and resolves once its TailSource has started. */
 async function startTailer(cfg: object): Promise<ChildProcess> {

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { kill, startWriter, tempDir, waitFor } from './helpers/harness.js';
+import { kill, startWriter, tempDir } from './helpers/harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 test('the writer stops at exactly maxLines, also after a stall longer than the lines it had left', async (t) => {
   const tmp = tempDir('writer');

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { TailSource } from '../../../../src/logs/tail/index.js';
-import { SeqLedger, kill, startWriter, tempDir, waitFor, type WriterConfig } from './harness.js';
+import { SeqLedger, kill, startWriter, tempDir, type WriterConfig } from './harness.js';
+import { waitFor } from '../../../helpers/wait-for.js';
 
 export async function hundredRotations(t: TestContext, mode: 'rename' | 'copytruncate' | 'delete', patterns: string[]): Promise<void> {
   const tmp = tempDir(mode);
