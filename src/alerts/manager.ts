@@ -8,10 +8,10 @@
 // (at least once); every body carries the alert id so a receiver can drop the duplicate.
 import type { AlertsConfig } from '../config/schema/index.js';
 import { channelNames } from '../config/names.js';
-import type { AlertEvent, BulwarkEvent, LifecycleEvent, SecurityEvent, ForwardEvent } from '../events/types.js';
+import type { AlertEvent, BanEvent, BulwarkEvent, LifecycleEvent, SecurityEvent, ForwardEvent } from '../events/types.js';
 import { newEventId } from '../events/id.js';
 import type { Alert } from './alert.js';
-import { alertFromLifecycle, alertFromSecurity, isFailureKind, summaryOf } from './alert.js';
+import { alertFromBan, alertFromLifecycle, alertFromSecurity, isFailureKind, summaryOf } from './alert.js';
 import { alertTitle } from './render.js';
 import { createChannel, type AlertChannel, type Forwarder } from './channels/channel.js';
 import { AlertQueue, type PendingAlert } from './queue.js';
@@ -111,6 +111,7 @@ export class AlertManager {
       case 'security': this.acceptSecurity(e); break;
       case 'lifecycle': this.acceptLifecycle(e); break;
       case 'forward': this.acceptForward(e); break;
+      case 'ban': this.acceptBan(e); break;
       default: break; // alert and daemon events never alert (that would loop)
     }
   }
@@ -231,6 +232,20 @@ export class AlertManager {
         break;
       default: break;
     }
+  }
+
+  private acceptBan(e: BanEvent): void {
+    const kind = e.kind === 'ban' ? 'ban' : e.kind === 'ban.storm' || e.kind === 'ban.full' ? 'ban-storm' : e.kind === 'ban.error' ? 'ban-error' : null;
+    const channels = kind === null ? undefined : this.routes.get(kind);
+    if (kind === null || !channels) return;
+    const alert = alertFromBan(e, kind, this.opts.hostname);
+    if (kind !== 'ban') {
+      // Trouble with banning alerts once per dedupe window, then a summary; each ban alerts on its own.
+      const key = `${kind}\u0000${e.kind}`;
+      if (this.deduper.holdsBack(key)) return;
+      this.deduper.admit(key, alert, [...channels]);
+    }
+    this.enqueue(alert, [...channels]);
   }
 
   private acceptForward(e: ForwardEvent): void {

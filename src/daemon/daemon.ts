@@ -15,6 +15,7 @@ import { AlertManager } from '../alerts/index.js';
 import type { HttpServer } from '../http/server.js';
 import { AppTableStore } from './app-table.js';
 import { mergeOwners, ownerOf, planResurrect, planStart, sourceOf, withApp, withoutApp, type Clash, type Defaults, type Owners } from './config-owners.js';
+import { BanService } from './ban-service.js';
 import { ControlServer, type Handler } from './control-server.js';
 import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
 import { daemonView } from './daemon-view.js';
@@ -53,9 +54,11 @@ export class Daemon {
   private http: HttpServer | null = null;
   /** Where the HTTP server listens (`ping` tells), null when off. */
   private httpUrl: string | null = null;
+  private readonly bans: BanService;
 
   constructor(private readonly paths: HomePaths, foreground: boolean) {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
+    this.bans = new BanService(paths.stateDir, (e) => this.publish(e), (msg) => this.log.error(msg));
     this.events = new EventLog(eventsFile(paths.stateDir));
     this.table = new AppTableStore(paths.stateDir);
     this.supervisor = new Supervisor({
@@ -84,6 +87,7 @@ export class Daemon {
       await this.http?.close();
       await this.supervisor.stopAll();
       await this.pipeline?.close();
+      await this.bans.close(); // lifts the bans unless security.ban.persist
       await this.alerts?.close();
       await this.forwarder?.close();
       this.table.clearCurrent();
@@ -100,6 +104,7 @@ export class Daemon {
   private publish(e: BulwarkEvent): void {
     this.counters.accept(e);
     this.events.append(e);
+    if (e.type === 'security') this.bans.consider(e);
     this.forwarder?.accept(e);
     this.alerts?.accept(e);
     if (e.type === 'lifecycle') {
@@ -188,6 +193,9 @@ export class Daemon {
    */
   private async reconcile(owners: Owners, starting: readonly string[], cause: StartCause): Promise<void> {
     const config = mergeOwners(owners);
+    // Before anything changes: bans that cannot work here refuse a user's start (ECONFIG); a
+    // resurrect goes on without them (and says why).
+    await this.bans.adopt(config.security, cause.by === 'user');
     this.owners = owners;
     const wanted = new Set(config.apps.map((a) => a.name));
     // Removed first: they may hold the ports the new apps need.
@@ -349,7 +357,7 @@ export class Daemon {
       if (args.name !== undefined) this.targets(args.name);
       const apps = this.supervisor.status(args.name as string | undefined);
       if (!args.all) return apps;
-      return { apps, forward: this.forwarder?.status() ?? [], pipeline: this.pipeline?.stats() ?? null };
+      return { apps, forward: this.forwarder?.status() ?? [], pipeline: this.pipeline?.stats() ?? null, bans: this.bans.status() };
     });
     h.set('describe', (args) => {
       const [name, ...more] = this.targets(args.name);
@@ -360,6 +368,7 @@ export class Daemon {
       return { config: this.supervisor.config(name), status: this.supervisor.status(name), exits };
     });
     h.set('offenders', () => this.pipeline?.offendersList() ?? []);
+    for (const [cmd, handler] of this.bans.handlers()) h.set(cmd, handler);
     h.set('forward.status', () => this.forwarder?.status() ?? []);
     h.set('forward.test', (args) => this.forwarder?.test(args.name as string | undefined) ?? []);
     h.set('alert.test', (args) => this.alerts?.test(args.channel as string | undefined) ?? []);

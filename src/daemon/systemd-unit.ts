@@ -40,6 +40,8 @@ export interface SystemdUnitOptions {
   writablePaths?: string[];
   /** PATH for apps started with `cmd:` (systemd's default PATH lacks node's directory). */
   path?: string;
+  /** Capabilities the config needs (see `banCapabilities`): kept in a non-root user's bounding and ambient sets. */
+  capabilities?: string[];
 }
 
 export const UNIT_NAME = 'bulwark.service';
@@ -124,6 +126,9 @@ function systemHardening(o: SystemdUnitOptions, writable: string[]): string[] {
   const out = writable.some((p) => /^\/(var\/)?tmp(\/|$)/.test(p))
     ? ['# PrivateTmp is off: the bulwark home or an app directory lives under /tmp']
     : ['PrivateTmp=yes'];
+  // A user other than root holds no capability unless the unit hands it one (root keeps its own).
+  const caps = o.capabilities ?? [];
+  if (caps.length > 0 && o.runAs !== undefined && o.runAs !== 'root') out.push(`CapabilityBoundingSet=${caps.join(' ')}`, `AmbientCapabilities=${caps.join(' ')}`);
   if (o.protection === 'off') return out;
   out.push(`ProtectSystem=${o.protection}`);
   out.push(`ProtectHome=${o.writableHomes ? 'no' : 'read-only'}`);
@@ -142,4 +147,11 @@ function quote(word: string, exec = false): string {
   let escaped = word.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%');
   if (exec) escaped = escaped.replace(/\$/g, '$$$$');
   return /[\s"'\\;]/.test(word) ? `"${escaped}"` : escaped;
+}
+
+// --- Active response hook (issue 14, docs/bans.md) ------------------------------------------------
+
+/** The capabilities `security.ban` needs in the unit: nftables bans need CAP_NET_ADMIN, and nothing else does. */
+export function banCapabilities(ban: { enabled: boolean; backend: string; dryRun: boolean } | undefined): string[] {
+  return ban?.enabled && !ban.dryRun && ban.backend === 'nftables' ? ['CAP_NET_ADMIN'] : [];
 }

@@ -10,7 +10,7 @@ import { EXIT } from '../command.js';
 import { parseDuration } from '../../common/units.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import {
-  installCommands, renderSystemdUnit, uninstallCommands, unitInstallPath, wantsLinkPath, UNIT_NAME, type FsProtection, type UnitScope,
+  banCapabilities, installCommands, renderSystemdUnit, uninstallCommands, unitInstallPath, wantsLinkPath, UNIT_NAME, type FsProtection, type UnitScope,
 } from '../../daemon/systemd-unit.js';
 
 interface StartupArgs {
@@ -95,7 +95,11 @@ const startup: BulwarkCommand<StartupArgs> = {
       protection: argv.protect ?? 'full', writableHomes: argv.writableHomes,
       appDirs: apps.dirs, writablePaths: (argv.rw ?? []).map((p) => resolve(p)),
       path: [...new Set([dirname(nodePath), ...SYSTEM_PATH.split(':')])].join(':'),
+      capabilities: apps.capabilities,
     });
+    if (scope === 'user' && (apps.capabilities ?? []).length > 0) {
+      io.err(`startup: warning: the config bans with nftables, which needs ${apps.capabilities!.join(' ')}; a user unit cannot grant it (use a system unit)`);
+    }
     if (!argv.install) {
       io.out(unit);
       return EXIT.OK;
@@ -146,27 +150,29 @@ function isLink(p: string): boolean {
   try { return lstatSync(p).isSymbolicLink(); } catch { return false; }
 }
 
-interface AppFacts { maxStopTimeoutMs?: number; dirs: string[] }
+interface AppFacts { maxStopTimeoutMs?: number; dirs: string[]; capabilities?: string[] }
 
 async function appsFromConfig(file: string): Promise<AppFacts> {
   const { loadConfigFile } = await import('../../config/load.js');
   const { config } = await loadConfigFile(file);
-  return facts(config.apps);
+  return { ...facts(config.apps), capabilities: banCapabilities(config.security.ban) };
 }
 
 /** The saved app table (state/apps.json) and the live one (state/current.json), when present. */
 function appsFromTable(home: string): AppFacts {
   const stateDir = join(home, 'state');
   const apps: { stop?: { timeout?: unknown }; cwd?: unknown }[] = [];
+  const capabilities = new Set<string>();
   if (!existsSync(stateDir)) return { dirs: [] };
   for (const name of readdirSync(stateDir)) {
     if (name !== 'apps.json' && name !== 'current.json') continue;
     try {
-      const table = JSON.parse(readFileSync(join(stateDir, name), 'utf8')) as { config?: { apps?: unknown } };
+      const table = JSON.parse(readFileSync(join(stateDir, name), 'utf8')) as { config?: { apps?: unknown; security?: { ban?: Parameters<typeof banCapabilities>[0] } } };
       if (Array.isArray(table.config?.apps)) apps.push(...(table.config.apps as typeof apps));
+      for (const c of banCapabilities(table.config?.security?.ban)) capabilities.add(c);
     } catch { /* unreadable table: fall back to defaults, the unit stays valid */ }
   }
-  return facts(apps);
+  return { ...facts(apps), capabilities: [...capabilities] };
 }
 
 function facts(apps: { stop?: { timeout?: unknown }; cwd?: unknown }[]): AppFacts {
