@@ -235,6 +235,7 @@ function report(scale: Scale, r: Reaction): string {
     '',
     ...r.notes.map((n) => `- ${n}`),
     `- ${TRIALS} counted trials (plus one warm-up each); load average ${r.load[0].toFixed(1)} at start, ${r.load[1].toFixed(1)} at the end.`,
+    '- Re-run (as root, with fail2ban and python3-pyinotify installed): `npm run build && node dist/bench/run.js ban`.',
   ].join('\n');
 }
 

@@ -40,6 +40,8 @@ export interface BanStatus {
 const EXPIRY_GRANULARITY_MS = 1000;
 /** A protected address that keeps attacking is reported once per this long. */
 const REFUSAL_QUIET_MS = 600_000;
+/** setTimeout fires at once beyond this (2^31-1 ms, about 24.8 days): longer waits wake up and wait again. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export class BanManager {
   private readonly store: BanStore;
@@ -213,7 +215,7 @@ export class BanManager {
     this.resumeTimer = setTimeout(() => {
       this.resumeTimer = null;
       if (!this.closed) this.emit('ban.resumed', {}, 'automatic banning resumed after the ban storm pause');
-    }, until - now);
+    }, Math.min(MAX_TIMER_MS, until - now));
     this.resumeTimer.unref();
   }
 
@@ -226,7 +228,7 @@ export class BanManager {
     for (const b of this.store.bans.values()) if (b.until < next) next = b.until;
     this.expiryAt = next;
     if (next === Infinity) return;
-    this.expiryTimer = setTimeout(() => void this.expireDue(), Math.max(0, next - this.now()));
+    this.expiryTimer = setTimeout(() => void this.expireDue(), Math.min(MAX_TIMER_MS, Math.max(0, next - this.now())));
     this.expiryTimer.unref();
   }
 

@@ -64,5 +64,6 @@ export function banSchema<K extends Names, S extends Names>(kinds: K, severities
     }
     if (b.bantime < 1000) ctx.addIssue({ code: 'custom', path: ['bantime'], message: 'a ban lasts at least 1s' });
     if (b.maxBantime < b.bantime) ctx.addIssue({ code: 'custom', path: ['maxBantime'], message: 'maxBantime is shorter than bantime' });
+    if (b.storm.pause > 86_400_000) ctx.addIssue({ code: 'custom', path: ['storm', 'pause'], message: 'a storm pause lasts at most 24h' });
   });
 }
