@@ -192,13 +192,16 @@ export class BanManager {
 
   /** A protected target or a full set: no ban; said once in a while, not on every line. */
   private refuse(t: BanTarget, ip: string, now: number): boolean {
+    const last = this.refusedAt.get(t.target);
+    // A protected address behind every line of an attack (a local proxy): decided once per quiet period.
+    if (last !== undefined && now - last <= REFUSAL_QUIET_MS) { this.counts.refused++; return true; }
     const why = this.protect.why(t);
     const full = why === null && this.store.bans.size >= this.cfg.maxBans;
     if (why === null && !full) return false;
     this.counts.refused++;
     const key = full ? '\0full' : t.target;
-    const last = this.refusedAt.get(key);
-    if (last === undefined || now - last > REFUSAL_QUIET_MS) {
+    const said = this.refusedAt.get(key);
+    if (said === undefined || now - said > REFUSAL_QUIET_MS) {
       if (this.refusedAt.size >= 1000) this.refusedAt.clear();
       this.refusedAt.set(key, now);
       if (full) this.emit('ban.full', { ip, target: t.target }, `not banning ${t.target}: maxBans (${this.cfg.maxBans}) addresses are banned already; further refusals are counted in \`bulwark status\``);

@@ -25,6 +25,8 @@ const banArgs = z.strictObject({
   reason: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'no control characters').optional(),
 });
 const unbanArgs = z.strictObject({ ip: z.string().min(1).max(64) });
+/** The argument schemas of the ban requests, for the socket's request table. */
+export const BAN_REQUEST_ARGS = { ban: banArgs, unban: unbanArgs, bans: z.strictObject({}) };
 
 export class BanService {
   private manager: BanManager | null = null;
@@ -94,7 +96,10 @@ export class BanService {
         return publicBan(await this.active().ban(a.ip, a.durationMs, a.reason));
       }],
       ['unban', async (args) => ({ removed: (await this.active().unban(parse(unbanArgs, args).ip)).map(publicBan) })],
-      ['bans', () => ({ status: this.status(), bans: this.manager?.list().map(publicBan) ?? [] })],
+      ['bans', (args) => {
+        parse(BAN_REQUEST_ARGS.bans, args);
+        return { status: this.status(), bans: this.manager?.list().map(publicBan) ?? [] };
+      }],
     ];
   }
 

@@ -118,5 +118,6 @@ describe('bans in network namespaces', { skip, concurrency: false }, () => {
     assert.ok(element && Number(element[1]) < 10 && Number(element[1]) >= 9, `the kernel holds the remaining time: ${element?.[0]}`);
     assert.equal(await probe(KEPT), 'blocked');
     assert.ok((await banEvents()).some((e) => e.kind === 'ban.restored'));
+    assert.match((await home.run(['status'])).stdout, /^bans: 1\/10000 in force \(nftables, table inet bulwark\); since start: 0 banned, 0 refused, 0 error\(s\)$/m);
   });
 });
