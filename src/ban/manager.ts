@@ -6,7 +6,7 @@ import type { BanConfig } from '../config/schema/index.js';
 import type { BanEvent, SecurityEvent } from '../events/types.js';
 import { newEventId } from '../events/id.js';
 import { formatDuration } from '../common/units.js';
-import { banTarget, type BanTarget } from './address.js';
+import { banTarget, canonicalIp, type BanTarget } from './address.js';
 import { BanStore, type ActiveBan } from './ban-store.js';
 import { BanError, type BanBackend } from './backend.js';
 import { BanPolicy, rememberedUntil } from './policy.js';
@@ -113,7 +113,7 @@ export class BanManager {
     if (current === undefined && this.store.bans.size >= this.cfg.maxBans) throw new BanError('EBAN_FULL', `refusing to ban ${t.target}: maxBans (${this.cfg.maxBans}) addresses are banned already`);
     const earlier = current ? current.count - 1 : this.store.earlierBans(t.target, now);
     const ban: ActiveBan = {
-      target: t.target, ip: t.base === t.target ? t.target : ip, family: t.family, since: now,
+      target: t.target, ip: canonicalIp(ip)!, family: t.family, since: now,
       until: now + (durationMs ?? this.policy.duration(earlier)), count: earlier + 1, by: 'user', reason: reason ?? 'banned by the operator',
     };
     await this.apply(ban, current !== undefined);

@@ -22,8 +22,8 @@ const ban: BulwarkCommand<Args> = {
       return EXIT.USAGE;
     }
     const durationMs = argv.for === undefined ? undefined : parseDuration(argv.for);
-    if (durationMs === undefined && argv.for !== undefined) {
-      io.err(`ban: --for expects a duration like 30m, 1h or 2d, got ${JSON.stringify(argv.for)}`);
+    if ((durationMs === undefined && argv.for !== undefined) || (durationMs !== undefined && durationMs < 1000)) {
+      io.err(`ban: --for expects a duration of at least 1s, like 30m, 1h or 2d, got ${JSON.stringify(argv.for)}`);
       return EXIT.USAGE;
     }
     return withDaemon(io, async (c) => {
