@@ -17,6 +17,7 @@ const SECTIONS: { name: string; title: string; timeoutMs?: number }[] = [
   { name: 'forward', title: 'Forwarding to syslog' },
   { name: 'http', title: 'Metrics and dashboard (http)' },
   { name: 'hostile', title: 'Hostile input: bounded stores' },
+  { name: 'ban', title: 'Active response: attack line to dropped packets (bulwark vs fail2ban)' },
 ];
 /** A section that runs longer than this is reported as failed (and the bench moves on). */
 const SECTION_TIMEOUT_MS = 10 * 60_000;

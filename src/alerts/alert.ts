@@ -1,6 +1,6 @@
 // What an alert is: one message about one thing that happened, addressed to some channels.
 // Built from a bus event here; everything downstream (dedupe, queue, channels) only sees Alerts.
-import type { LifecycleEvent, LifecycleKind, SecurityEvent } from '../events/types.js';
+import type { BanEvent, LifecycleEvent, LifecycleKind, SecurityEvent } from '../events/types.js';
 import type { AlertKind } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
 import { escapeText } from '../common/escape.js';
@@ -83,6 +83,17 @@ export function alertFromSecurity(e: SecurityEvent, host: string): Alert {
     reason: e.message || `${e.kind} detected`, severity: SECURITY_SEVERITY[e.severity] ?? 'warning', eventId: e.id,
     securityKind: e.kind, ip: e.ip, user: e.user, rule: e.rule, line: escapeLine(e.line), source: e.source, count: e.count,
   };
+}
+
+/** Active response: a ban (`ban`), banning paused or saturated (`ban-storm`), or failing (`ban-error`). */
+export function alertFromBan(e: BanEvent, kind: 'ban' | 'ban-storm' | 'ban-error', host: string): Alert {
+  const a: Alert = {
+    id: newEventId(), at: e.at, host, app: e.app ?? null, kind, reason: e.message,
+    severity: kind === 'ban' ? 'warning' : 'critical', eventId: e.id,
+  };
+  if (e.ip !== undefined) a.ip = e.ip;
+  if (e.rule !== undefined) a.rule = e.rule;
+  return a;
 }
 
 /** A summary of `held` alerts like `first` that were not sent one by one. */

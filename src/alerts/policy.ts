@@ -5,10 +5,10 @@
 // reload reconfigures it, and open windows and episodes carry on.
 import type { AlertsConfig } from '../config/schema/index.js';
 import { channelNames } from '../config/names.js';
-import type { BulwarkEvent, ForwardEvent, LifecycleEvent, SecurityEvent } from '../events/types.js';
+import type { BanEvent, BulwarkEvent, ForwardEvent, LifecycleEvent, SecurityEvent } from '../events/types.js';
 import { newEventId } from '../events/id.js';
 import type { Alert } from './alert.js';
-import { alertFromLifecycle, alertFromSecurity, isFailureKind, summaryOf } from './alert.js';
+import { alertFromBan, alertFromLifecycle, alertFromSecurity, isFailureKind, summaryOf } from './alert.js';
 import { Deduper, GroupCap, securityDedupeKey } from './dedupe.js';
 import { EpisodeTracker } from './episodes.js';
 import { ForwardDownWatch } from './forward-watch.js';
@@ -59,6 +59,7 @@ export class AlertPolicy {
       case 'security': this.acceptSecurity(e); break;
       case 'lifecycle': this.acceptLifecycle(e); break;
       case 'forward': this.acceptForward(e); break;
+      case 'ban': this.acceptBan(e); break;
       default: break; // alert and daemon events never alert (that would loop)
     }
   }
@@ -141,6 +142,20 @@ export class AlertPolicy {
 
   private countHeld(channels: Iterable<string>): void {
     for (const c of channels) this.deduplicated.set(c, (this.deduplicated.get(c) ?? 0) + 1);
+  }
+
+  private acceptBan(e: BanEvent): void {
+    const kind = e.kind === 'ban' ? 'ban' : e.kind === 'ban.storm' || e.kind === 'ban.full' ? 'ban-storm' : e.kind === 'ban.error' ? 'ban-error' : null;
+    const channels = kind === null ? undefined : this.routes.get(kind);
+    if (kind === null || !channels) return;
+    const alert = alertFromBan(e, kind, this.hostname);
+    if (kind !== 'ban') {
+      // Trouble with banning alerts once per dedupe window, then a summary; each ban alerts on its own.
+      const key = `${kind}\u0000${e.kind}`;
+      if (this.deduper.holdsBack(key)) { this.countHeld(channels); return; }
+      this.deduper.admit(key, alert, [...channels]);
+    }
+    this.sink(alert, [...channels]);
   }
 
   private acceptForward(e: ForwardEvent): void {

@@ -2,6 +2,7 @@
 // requests the CLI sends, so the API and the CLI cannot disagree about what the daemon does.
 import { DaemonClient, RemoteError } from '../client/client.js';
 import type { HomePaths } from '../daemon/paths.js';
+import type { BanServiceStatus, PublicBan } from '../daemon/ban-service.js';
 import type { BulwarkEvent } from '../events/types.js';
 import type { AppStatus } from '../supervisor/supervisor.js';
 import type { AppConfigInput } from '../config/schema/apps.js';
@@ -81,6 +82,21 @@ export class BulwarkClient {
     const end = stream.return!.bind(stream);
     stream.return = (value) => { this.streams.delete(stream); return end(value); };
     return stream;
+  }
+
+  /** Bans an address now (`bulwark ban`): for `forMs`, or the policy's time. Needs security.ban on. */
+  ban(ip: string, options: { forMs?: number; reason?: string } = {}): Promise<PublicBan> {
+    return this.conn.request<PublicBan>('ban', { ip, durationMs: options.forMs, reason: options.reason });
+  }
+
+  /** Lifts a ban (an address, a banned network, or `all`); resolves with the bans lifted. */
+  async unban(ip: string): Promise<PublicBan[]> {
+    return (await this.conn.request<{ removed: PublicBan[] }>('unban', { ip })).removed;
+  }
+
+  /** The bans in force, and how banning is doing (`bulwark offenders --banned`). */
+  bans(): Promise<{ status: BanServiceStatus; bans: PublicBan[] }> {
+    return this.conn.request('bans', {});
   }
 
   /** The daemon's pid, version and home. */

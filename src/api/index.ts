@@ -28,6 +28,7 @@ export type { EventFilter, EventStream } from './event-stream.js';
 export { DaemonUnreachableError, RemoteError } from '../client/client.js';
 export { ConfigError, type ConfigIssue } from '../config/errors.js';
 export type { AppStatus } from '../supervisor/supervisor.js';
-export type { AppState, BulwarkEvent, LifecycleEvent, SecurityEvent, AlertEvent, ForwardEvent, DaemonEvent } from '../events/types.js';
+export type { AppState, BulwarkEvent, LifecycleEvent, SecurityEvent, AlertEvent, ForwardEvent, BanEvent, DaemonEvent } from '../events/types.js';
+export type { BanServiceStatus, PublicBan } from '../daemon/ban-service.js';
 export type { HomePaths } from '../daemon/paths.js';
 export { VERSION } from '../version.js';

@@ -2,11 +2,12 @@
 import type { AppStatus } from '../supervisor/supervisor.js';
 import type { EndpointStatus } from '../forward/endpoint.js';
 import type { PipelineStats } from '../logs/pipeline.js';
+import type { BanServiceStatus } from '../daemon/ban-service.js';
 import { bytes, duration, percent, renderTable } from './format.js';
 import { statusTable } from './commands/forward.js';
 import { escapeControl } from '../forward/format/escape.js';
 
-export interface DaemonStatus { apps: AppStatus[]; forward: EndpointStatus[]; pipeline: PipelineStats | null }
+export interface DaemonStatus { apps: AppStatus[]; forward: EndpointStatus[]; pipeline: PipelineStats | null; bans?: BanServiceStatus }
 
 export function renderDaemonStatus(all: DaemonStatus): string {
   const parts = [all.apps.length ? renderStatusTable(all.apps) : 'no apps (start some with `bulwark start <config|script>`)'];
@@ -18,7 +19,15 @@ export function renderDaemonStatus(all: DaemonStatus): string {
     const i = p.input;
     parts.push(`log pipeline: ${p.lines} lines from ${p.files} file(s), ${p.detections} detection(s); hostile input: ${i.truncated} truncated, ${i.invalidUtf8} invalid UTF-8, ${i.nul} with NUL, ${i.binary} binary, ${i.ignored} allow-listed`);
   }
+  if (all.bans?.enabled) parts.push(banLine(all.bans));
   return parts.join('\n\n');
+}
+
+function banLine(b: BanServiceStatus): string {
+  if (b.unavailable) return `bans: NOT WORKING: ${b.unavailable}`;
+  const where = b.dryRun ? 'dry run, nothing applied' : b.table ? `${b.backend}, table ${b.table}` : b.backend;
+  return `bans: ${b.active}/${b.maxBans} in force (${where}); since start: ${b.banned} banned, ${b.refused} refused, ${b.errors} error(s)`
+    + (b.pausedUntil ? `; automatic banning PAUSED until ${b.pausedUntil} (ban storm)` : '');
 }
 
 export function renderStatusTable(apps: AppStatus[]): string {

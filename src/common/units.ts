@@ -1,9 +1,9 @@
 // Human units used across the config: durations ("500ms", "10s", "5m") and sizes ("512MB").
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i;
-const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/i;
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** Milliseconds for "500ms", "10s", "5m", "1h", "2d" or a bare number of ms; undefined if malformed. */
+/** Milliseconds for "500ms", "10s", "5m", "1h", "2d", "1w" or a bare number of ms; undefined if malformed. */
 export function parseDuration(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
   const m = DURATION.exec(value.trim());

@@ -17,6 +17,7 @@ import { AlertManager } from '../alerts/index.js';
 import type { HttpServer } from '../http/server.js';
 import { AppTableStore } from './app-table.js';
 import { mergeOwners, ownerOf, planResurrect, planStart, sourceOf, withApp, withoutApp, type Clash, type Defaults, type Owners } from './config-owners.js';
+import { BanService } from './ban-service.js';
 import { ControlServer, type Handler } from './control-server.js';
 import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
 import { daemonView } from './daemon-view.js';
@@ -61,9 +62,11 @@ export class Daemon {
   /** Where the HTTP server listens (`ping` tells), null when off. */
   private httpUrl: string | null = null;
   private reloading: Promise<void> = Promise.resolve();
+  private readonly bans: BanService;
 
   constructor(private readonly paths: HomePaths, foreground: boolean) {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
+    this.bans = new BanService(paths.stateDir, (e) => this.publish(e), (msg) => this.log.error(msg));
     let historyWarnedAt = 0;
     this.events = new EventLog(eventsFile(paths.stateDir), undefined, (err) => {
       // Once a minute at most: a full disk refuses every write, and this must not become noise itself.
@@ -103,6 +106,7 @@ export class Daemon {
       await this.step('close the http server', () => this.http?.close());
       await this.step('stop apps', () => this.supervisor.stopAll());
       await this.step('close the log pipeline', () => this.pipeline?.close());
+      await this.step('lift the bans', () => this.bans.close()); // unless security.ban.persist
       await this.step('close alerts', () => this.alerts?.close());
       await this.step('close forwarding', () => this.forwarder.close());
       await this.step('record the app table', () => this.table.clearCurrent());
@@ -156,6 +160,7 @@ export class Daemon {
   private publish(e: BulwarkEvent): void {
     this.counters.accept(e);
     this.events.append(e);
+    if (e.type === 'security') this.bans.consider(e);
     this.forwarder.accept(e);
     this.alerts?.accept(e);
     if (e.type === 'lifecycle') {
@@ -262,6 +267,9 @@ export class Daemon {
     const config = mergeOwners(owners);
     // A user/group this daemon cannot switch to is a config error (ECONFIG) before anything changes.
     for (const app of config.apps) if (starting.includes(app.name)) runAs(app);
+    // Bans that cannot work here refuse a user's start (ECONFIG); a
+    // resurrect goes on without them (and says why).
+    await this.bans.adopt(config.security, cause.by === 'user');
     this.owners = owners;
     const wanted = new Set(config.apps.map((a) => a.name));
     // Removed first: they may hold the ports the new apps need.
@@ -413,7 +421,7 @@ export class Daemon {
       if (args.name !== undefined) this.targets(args.name);
       const apps = this.supervisor.status(args.name as string | undefined);
       if (!args.all) return apps;
-      return { apps, forward: this.forwarder.status(), pipeline: this.pipeline?.stats() ?? null };
+      return { apps, forward: this.forwarder.status(), pipeline: this.pipeline?.stats() ?? null, bans: this.bans.status() };
     });
     h.set('describe', (args) => {
       const [name, ...more] = this.targets(args.name);
@@ -424,6 +432,7 @@ export class Daemon {
       return { config: this.supervisor.config(name), status: this.supervisor.status(name), exits };
     });
     h.set('offenders', () => this.pipeline?.offendersList() ?? []);
+    for (const [cmd, handler] of this.bans.handlers()) h.set(cmd, handler);
     h.set('forward.status', () => this.forwarder.status());
     h.set('forward.test', (args) => this.forwarder.test(args.name as string | undefined));
     h.set('alert.test', (args) => this.alerts?.test(args.channel as string | undefined) ?? []);

@@ -7,6 +7,7 @@ import { configSchema, type AppConfig, type BulwarkConfig } from '../config/sche
 import { securitySchema } from '../config/schema/security.js';
 import { alertsSchema } from '../config/schema/alerts.js';
 import { parseValidatedForm } from '../config/schema/units.js';
+import { BAN_REQUEST_ARGS } from './ban-service.js';
 
 /** The envelope of every request line. */
 export const requestEnvelope = z.strictObject({
@@ -110,6 +111,7 @@ export const REQUEST_ARGS = {
   save: none,
   resurrect: none,
   kill: none,
+  ...BAN_REQUEST_ARGS,
 } satisfies Record<string, z.ZodType>;
 
 export type Command = keyof typeof REQUEST_ARGS;

@@ -33,7 +33,7 @@ export interface SystemdUnitOptions {
   /**
    * Capabilities beyond those: kept in the bounding set, and ambient for a non-root user (so apps
    * inherit them too). The hook for active response: nftables bans need exactly CAP_NET_ADMIN
-   * (see `unitCapabilities` in cli/commands/startup.ts).
+   * (see `banCapabilities` below).
    */
   capabilities?: string[];
   /** systemd creates /var/lib/<name> for the user before start (StateDirectory=), mode 0700. */
@@ -189,4 +189,11 @@ function quote(word: string, exec = false): string {
   let escaped = word.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%');
   if (exec) escaped = escaped.replace(/\$/g, '$$$$');
   return /[\s"'\\;]/.test(word) ? `"${escaped}"` : escaped;
+}
+
+// --- Active response hook (issue 14, docs/bans.md) ------------------------------------------------
+
+/** The capabilities `security.ban` needs in the unit: nftables bans need CAP_NET_ADMIN, and nothing else does. */
+export function banCapabilities(ban: { enabled: boolean; backend: string; dryRun: boolean } | undefined): string[] {
+  return ban?.enabled && !ban.dryRun && ban.backend === 'nftables' ? ['CAP_NET_ADMIN'] : [];
 }

@@ -1,7 +1,7 @@
 // Every event kind the daemon publishes, by type: what `events --type` accepts besides the types
 // themselves. A producer that adds a kind adds it here (an unknown --type is a usage error).
 import { SECURITY_KINDS } from '../config/schema/security.js';
-import { EVENT_TYPES, type AlertEvent, type EventType, type ForwardEvent, type LifecycleKind } from './types.js';
+import { EVENT_TYPES, type AlertEvent, type BanEvent, type EventType, type ForwardEvent, type LifecycleKind } from './types.js';
 
 const LIFECYCLE_KINDS = ['start', 'restart', 'online', 'exit', 'crash', 'hang', 'cpu', 'memory', 'stop', 'kill', 'stopped', 'backoff',
   'health', 'recovered', 'errored', 'delete'] as const satisfies readonly LifecycleKind[];
@@ -14,6 +14,7 @@ export const EVENT_KINDS: Record<EventType, readonly string[]> = {
   security: SECURITY_KINDS,
   alert: ['alert.sent', 'alert.failed', 'alert.expired'] satisfies AlertEvent['kind'][],
   forward: ['forward.error', 'forward.down', 'forward.up', 'forward.dropped'] satisfies ForwardEvent['kind'][],
+  ban: ['ban', 'unban', 'ban.refused', 'ban.full', 'ban.storm', 'ban.resumed', 'ban.error', 'ban.restored'] satisfies BanEvent['kind'][],
   // Daemon kinds are plain strings where they are published (daemon.ts, supervisor.ts): keep in step.
   daemon: ['start', 'stop', 'resurrect', 'resurrect-failed', 'orphans-reaped', 'internal-error', 'containment', 'stall', 'forward.test'],
 };

@@ -81,6 +81,34 @@ export interface ForwardEvent extends EventBase {
   message: string;
 }
 
+/**
+ * Active response (src/ban): an address banned or unbanned, or banning itself in trouble.
+ * `ban.refused`: a protected address; `ban.full`: maxBans reached; `ban.storm` / `ban.resumed`:
+ * automatic banning paused and resumed; `ban.error`: the backend failed; `ban.restored`: bans taken
+ * over at start.
+ */
+export interface BanEvent extends EventBase {
+  type: 'ban';
+  kind: 'ban' | 'unban' | 'ban.refused' | 'ban.full' | 'ban.storm' | 'ban.resumed' | 'ban.error' | 'ban.restored';
+  /** The offending address (a valid IPv4 or IPv6 address), when the event is about one. */
+  ip?: string;
+  /** What the firewall holds: the address, or its network with prefix bans (192.0.2.0/24). */
+  target?: string;
+  /** Bans: when it ends, how long it lasts, and which ban of this target it is (1 = first). */
+  until?: string;
+  durationMs?: number;
+  count?: number;
+  /** detection | user | expiry | config */
+  by?: 'detection' | 'user' | 'expiry' | 'config';
+  /** The detection that caused a ban. */
+  securityKind?: SecurityKind;
+  rule?: string;
+  eventId?: string;
+  /** Only recorded: `dryRun` is on. */
+  dryRun?: boolean;
+  message: string;
+}
+
 /** Something about the daemon itself (start, stop, resurrect, config reload). */
 export interface DaemonEvent extends EventBase {
   type: 'daemon';
@@ -88,9 +116,9 @@ export interface DaemonEvent extends EventBase {
   message: string;
 }
 
-export type BulwarkEvent = LifecycleEvent | SecurityEvent | AlertEvent | ForwardEvent | DaemonEvent;
+export type BulwarkEvent = LifecycleEvent | SecurityEvent | AlertEvent | ForwardEvent | BanEvent | DaemonEvent;
 export type EventType = BulwarkEvent['type'];
-export const EVENT_TYPES: readonly EventType[] = ['lifecycle', 'security', 'alert', 'forward', 'daemon'];
+export const EVENT_TYPES: readonly EventType[] = ['lifecycle', 'security', 'alert', 'forward', 'ban', 'daemon'];
 
 /** A captured log line handed from the supervisor to the log pipeline. */
 export interface LogLine {

@@ -4,7 +4,8 @@ import type { Selection } from './settings.js';
 
 export function selectionOf(e: BulwarkEvent): Selection {
   switch (e.type) {
-    case 'security': return 'security';
+    case 'security':
+    case 'ban': return 'security'; // active response travels with the detections that caused it
     case 'alert': return 'alerts';
     default: return 'lifecycle'; // lifecycle, daemon and forward events
   }

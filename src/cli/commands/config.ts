@@ -5,6 +5,8 @@ import { EXIT } from '../command.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import { loadConfigFile } from '../../config/load.js';
 import { runnableProblems } from '../../supervisor/runnable.js';
+import type { BulwarkConfig } from '../../config/schema/index.js';
+import { resolve } from 'node:path';
 
 interface Args { action: string; file: string; json?: boolean }
 
@@ -18,6 +20,7 @@ const config: BulwarkCommand<Args> = {
   run: async (argv, io) => {
     try {
       const { config: cfg, warnings, kind } = await loadConfigFile(argv.file, process.env, { checkApp: (app) => runnableProblems(app) });
+      await checkBansHere(cfg.security.ban, argv.file);
       for (const w of warnings) io.err(`warning: ${w}`);
       if (argv.json) io.out(JSON.stringify({ valid: true, kind, apps: cfg.apps.map((a) => a.name), warnings }));
       else io.out(`${argv.file}: valid (${cfg.apps.length} app(s), ${cfg.forward.length} forward endpoint(s), ${cfg.alerts.channels.length} alert channel(s))`);
@@ -33,4 +36,15 @@ const config: BulwarkCommand<Args> = {
     }
   },
 };
+/** Bans that cannot work on this machine, as this user, are a config error too (as at `start`). */
+async function checkBansHere(ban: BulwarkConfig['security']['ban'], file: string): Promise<void> {
+  if (!ban.enabled || ban.dryRun) return;
+  const { checkBanning } = await import('../../ban/preflight.js');
+  try {
+    await checkBanning(ban);
+  } catch (err) {
+    const message = (err as Error).message.replace(/^security\.ban: /, '');
+    throw new ConfigError([{ file: resolve(file), path: 'security.ban', message, hint: 'see docs/bans.md "Requirements"' }]);
+  }
+}
 export default config;

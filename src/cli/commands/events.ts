@@ -22,7 +22,7 @@ const events: BulwarkCommand<Args> = {
   command: 'events',
   describe: 'show the event history: starts, exits, crashes, hangs, restarts, detections, alerts, forward errors',
   builder: (y) => y
-    .option('type', { type: 'string', describe: 'lifecycle | security | alert | forward | daemon, or a kind (crash, hang, sqli, ...)' })
+    .option('type', { type: 'string', describe: 'lifecycle | security | alert | forward | ban | daemon, or a kind (crash, hang, sqli, ...)' })
     .option('app', { type: 'string', describe: 'only this app' })
     .option('lines', { alias: 'n', type: 'number', default: 50, describe: 'how many past events' })
     .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new events' })
@@ -108,6 +108,7 @@ export function formatEvent(e: BulwarkEvent): string {
     case 'security': return `${head} ${e.severity} ip=${e.ip ?? '-'} user=${e.user ?? '-'} ${e.message}`;
     case 'alert': return `${head} ${e.channel}: ${e.message}${e.error ? ` (${e.error})` : ''}`;
     case 'forward': return `${head} ${e.endpoint}: ${e.message}`;
+    case 'ban': return `${head} ${e.target ?? e.ip ?? '-'} ${e.message}`;
     default: return `${head} ${e.message}`;
   }
 }

@@ -10,7 +10,7 @@ import { EXIT } from '../command.js';
 import { parseDuration } from '../../common/units.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import {
-  installCommands, renderSystemdUnit, runsAsRoot, uninstallCommands, unitInstallPath, wantsLinkPath, UNIT_NAME, type FsProtection, type UnitScope,
+  banCapabilities, installCommands, renderSystemdUnit, runsAsRoot, uninstallCommands, unitInstallPath, wantsLinkPath, UNIT_NAME, type FsProtection, type UnitScope,
 } from '../../daemon/systemd-unit.js';
 import { lookupUser } from '../../common/accounts.js';
 import type { BulwarkConfig } from '../../config/schema/index.js';
@@ -115,6 +115,9 @@ const startup: BulwarkCommand<StartupArgs> = {
       appDirs: apps.dirs, writablePaths: (argv.rw ?? []).map((p) => resolve(p)),
       path: [...new Set([dirname(nodePath), ...SYSTEM_PATH.split(':')])].join(':'),
     });
+    if (scope === 'user' && apps.capabilities.length > 0) {
+      io.err(`startup: warning: the config bans with nftables, which needs ${apps.capabilities.join(' ')}; a user unit cannot grant it (use a system unit)`);
+    }
     if (!argv.install) {
       io.out(unit);
       return EXIT.OK;
@@ -179,13 +182,9 @@ async function appsFromConfig(file: string): Promise<AppFacts> {
   return { ...facts(config.apps), capabilities: unitCapabilities(config.security) };
 }
 
-/**
- * Capabilities the config needs in the unit. The hook for active response (issue 14): nftables
- * bans need CAP_NET_ADMIN, and nothing else does.
- */
-export function unitCapabilities(security: BulwarkConfig['security']): string[] {
-  const ban = (security as { ban?: { enabled?: boolean; backend?: string } }).ban;
-  return ban?.enabled && (ban.backend ?? 'nftables') === 'nftables' ? ['CAP_NET_ADMIN'] : [];
+/** Capabilities the config needs in the unit (only bans need one: banCapabilities). */
+export function unitCapabilities(security: BulwarkConfig['security'] | undefined): string[] {
+  return banCapabilities((security as { ban?: Parameters<typeof banCapabilities>[0] } | undefined)?.ban);
 }
 
 /** A system user with no login shell and no password, its home the unit's StateDirectory. */

@@ -33,7 +33,7 @@ export const configSchema = z.strictObject({
 
 export type BulwarkConfig = Omit<z.output<typeof configSchema>, 'apps'> & { apps: AppConfig[] };
 export type { AppConfig } from './apps.js';
-export type { SecurityConfig, SecurityKind, Severity } from './security.js';
+export type { SecurityConfig, SecurityKind, Severity, BanConfig } from './security.js';
 export type { ForwardConfig } from './forward.js';
 export type { AlertsConfig, ChannelConfig, AlertKind } from './alerts.js';
 export type { HttpConfig } from './http.js';

@@ -1,6 +1,7 @@
 // `security:` — what the log pipeline treats as an attack. Owned by the log pipeline (src/logs/detect).
 import { z } from 'zod';
 import { duration } from './units.js';
+import { banSchema, DEFAULT_BAN_KINDS } from './ban.js';
 
 export const SECURITY_KINDS = ['tagged', 'sqli', 'xss', 'traversal', 'rfi', 'command-injection', 'code-injection', 'sensitive-file',
   'scanner', 'brute-force', 'credential-stuffing', 'new-ip-login', 'account-change', 'custom'] as const;
@@ -39,8 +40,10 @@ export const securitySchema = z.strictObject({
   ignore: z.array(z.string()).default([]),
   /** Path prefixes the app really serves (e.g. /wp-admin on a WordPress site): never sensitive-file. */
   ignorePaths: z.array(z.string().startsWith('/')).default([]),
+  ban: banSchema(SECURITY_KINDS, SEVERITIES, [...DEFAULT_BAN_KINDS], 'high').prefault({}),
 });
 
 export type SecurityConfig = z.output<typeof securitySchema>;
 export type SecurityKind = (typeof SECURITY_KINDS)[number];
 export type Severity = (typeof SEVERITIES)[number];
+export type BanConfig = SecurityConfig['ban'];

@@ -10,6 +10,7 @@ export function eventSeverity(e: BulwarkEvent): number {
     case 'lifecycle': return LIFECYCLE_ERR.has(e.kind) ? 3 : 6;
     case 'alert': return e.kind === 'alert.sent' ? 4 : 3;
     case 'forward': return e.kind === 'forward.up' ? 5 : 4;
+    case 'ban': return e.kind === 'ban.error' || e.kind === 'ban.storm' ? 3 : e.kind === 'ban' ? 4 : 5;
     case 'daemon': return 5;
   }
 }

@@ -50,3 +50,50 @@ export function firstForwardedHop(value: string): string | null {
   const comma = value.indexOf(',');
   return normaliseIp(comma < 0 ? value : value.slice(0, comma));
 }
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** IPv4 as an unsigned 32-bit number, or -1. */
+export function ipv4ToInt(ip: string): number {
+  const m = IPV4.exec(ip);
+  if (!m) return -1;
+  let n = 0;
+  for (let i = 1; i <= 4; i++) {
+    const o = Number(m[i]);
+    if (o > 255) return -1;
+    n = n * 256 + o;
+  }
+  return n;
+}
+
+/** IPv6 as eight 16-bit groups, or null. Accepts `::` compression and a trailing dotted IPv4. */
+export function ipv6ToGroups(ip: string): number[] | null {
+  if (ip.indexOf(':') < 0 || ip.length > 45) return null;
+  let text = ip;
+  const tail: number[] = [];
+  const lastColon = text.lastIndexOf(':');
+  if (text.indexOf('.', lastColon) > 0) {
+    const v4 = ipv4ToInt(text.slice(lastColon + 1));
+    if (v4 < 0) return null;
+    tail.push(v4 >>> 16, v4 & 0xffff);
+    text = text.slice(0, lastColon + 1);
+    if (!text.endsWith('::')) text = text.slice(0, -1);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const parse = (s: string): number[] | null => {
+    if (s === '') return [];
+    const out: number[] = [];
+    for (const g of s.split(':')) {
+      if (!/^[0-9a-f]{1,4}$/i.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parse(halves[0]!);
+  const rest = halves.length === 2 ? parse(halves[1]!) : [];
+  if (!head || !rest) return null;
+  const used = head.length + rest.length + tail.length;
+  if (halves.length === 1 ? used !== 8 : used > 7) return null;
+  return [...head, ...new Array<number>(8 - used).fill(0), ...rest, ...tail];
+}
