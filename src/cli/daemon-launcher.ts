@@ -8,14 +8,15 @@ import { ensureHome, type HomePaths } from '../daemon/paths.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/bulwark', import.meta.url));
 
-/** Connects to the daemon, starting it in the background first if it is not running. */
-export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000): Promise<DaemonClient> {
+/** Connects to the daemon, starting it in the background first if it is not running (then onSpawn). */
+export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000, onSpawn?: (pid: number) => void): Promise<DaemonClient> {
   try {
     return await DaemonClient.connect(paths.socket);
   } catch (err) {
     if (!(err instanceof DaemonUnreachableError)) throw err;
   }
-  spawnDaemon(paths);
+  const pid = spawnDaemon(paths);
+  onSpawn?.(pid);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -53,6 +53,8 @@ export class Daemon {
   private http: HttpServer | null = null;
   /** Where the HTTP server listens (`ping` tells), null when off. */
   private httpUrl: string | null = null;
+  /** The apps the daemon brought back when it started (`resurrect` waits for them and names them). */
+  private restoredAtStart: Promise<string[]> = Promise.resolve([]);
 
   constructor(private readonly paths: HomePaths, foreground: boolean) {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
@@ -74,7 +76,8 @@ export class Daemon {
     if (!this.supervisor.cgroupsActive) this.daemonEvent('containment', `apps are contained by ${this.supervisor.containment}`);
     await this.server.listen(this.paths.socket);
     this.daemonEvent('start', `daemon ${VERSION} started (pid ${process.pid})`);
-    await this.resurrectAtStart();
+    this.restoredAtStart = this.resurrectAtStart();
+    await this.restoredAtStart;
   }
 
   /** Stops every app gracefully, then the daemon. Safe to call twice. */
@@ -163,22 +166,23 @@ export class Daemon {
     this.publish({ id: newEventId(), at: new Date().toISOString(), type: 'daemon', kind, message });
   }
 
-  private async resurrectAtStart(): Promise<void> {
+  private async resurrectAtStart(): Promise<string[]> {
     let found;
     try {
       found = this.table.loadForStart();
     } catch (err) {
       this.log.error('cannot read the saved app table', { error: (err as Error).message });
       this.daemonEvent('resurrect-failed', `cannot read the saved app table: ${(err as Error).message}`);
-      return;
+      return [];
     }
-    if (!found) return;
+    if (!found) return [];
     const names = found.owners.sources.flatMap((s) => s.apps.map((a) => a.name));
     const cause = found.from === 'crash'
       ? { reason: 'restored after the previous daemon died', by: 'resurrect' }
       : { reason: 'resurrected from the saved table', by: 'resurrect' };
     await this.reconcile(found.owners, names, cause);
     this.daemonEvent('resurrect', `restored ${names.length} app(s) from the ${found.from === 'crash' ? 'table of a daemon that died' : 'saved table'}`);
+    return names;
   }
 
   /**
@@ -380,11 +384,13 @@ export class Daemon {
       return { file: this.table.savedFile, apps: config.apps.map((a) => a.name) };
     });
     h.set('resurrect', async () => {
+      // A `resurrect` that started the daemon finds the saved apps on their way back already.
+      const restored = await this.restoredAtStart;
       const saved = this.table.loadSaved();
       if (!saved) throw new ControlError('ENOSAVED', 'nothing saved yet: run `bulwark save` first');
       const plan = planResurrect(this.owners ?? { sources: [], defaults: saved.defaults }, saved);
       if (plan.apps.length > 0) await this.reconcile(plan.owners, plan.apps, { reason: 'resurrected by `bulwark resurrect`', by: 'resurrect' });
-      return { started: plan.apps };
+      return { started: plan.apps, restored: restored.filter((n) => this.supervisor.has(n)) };
     });
     h.set('kill', () => {
       setImmediate(() => void this.shutdown('bulwark kill').then(() => process.exit(0)));
