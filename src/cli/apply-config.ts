@@ -45,10 +45,7 @@ export async function applyConfig(req: ApplyRequest, io: CliIO, opts: { json?: b
     const { changes, apps } = await client.request<{ changes: Change[]; apps: string[] }>('apply', { ...req, defaults: { security, alerts } });
     if (!opts.json || req.dryRun) io.out(renderChanges(changes, req.dryRun === true));
     if (req.dryRun) return EXIT.OK;
-    const { outcomes } = await client.request<{ outcomes: StartOutcome[] }>('settle', { names: apps });
-    const status = (await client.request<AppStatus[]>('status')).filter((s) => apps.includes(s.name));
-    io.out(opts.json ? JSON.stringify(status) : renderStatusTable(status));
-    return reportOutcomes(io, outcomes);
+    return await settleAndReport(client, apps, io, opts.json === true);
   } catch (err) {
     if (err instanceof RemoteError && err.code === 'ECLASH') {
       for (const line of err.message.split('\n')) io.err(`bulwark: ${line}`);
@@ -59,6 +56,18 @@ export async function applyConfig(req: ApplyRequest, io: CliIO, opts: { json?: b
   } finally {
     client.close();
   }
+}
+
+/**
+ * Waits until each app survived its minUptime or failed, prints their rows (none for a file that
+ * starts no app) and why each failed one ended; 1 if any failed.
+ */
+export async function settleAndReport(client: DaemonClient, apps: readonly string[], io: CliIO, json: boolean): Promise<number> {
+  const { outcomes } = await client.request<{ outcomes: StartOutcome[] }>('settle', { names: apps });
+  const status = (await client.request<AppStatus[]>('status')).filter((s) => apps.includes(s.name));
+  if (json) io.out(JSON.stringify(status));
+  else if (status.length > 0) io.out(renderStatusTable(status));
+  return reportOutcomes(io, outcomes);
 }
 
 /** "added: app api, forward endpoint papertrail" per action, or "no changes". */

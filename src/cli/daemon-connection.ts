@@ -11,7 +11,7 @@ export async function withDaemon(io: CliIO, fn: (c: DaemonClient, paths: HomePat
     client = await DaemonClient.connect(paths.socket);
   } catch (err) {
     if (!(err instanceof DaemonUnreachableError)) throw err;
-    io.err(`bulwark: the daemon is not running for ${paths.home} (${err.message.replace(/^.*\(/, '').replace(/\)$/, '')}).\n  Start apps with \`bulwark start <config|script>\` (it starts the daemon), or run \`bulwark daemon\`.`);
+    io.err(`bulwark: the daemon is not running for ${paths.home} (${err.message.replace(/^.*\(/, '').replace(/\)$/, '')}).\n  Start apps with \`bulwark start <config|script>\` (it starts the daemon), or bring back the apps you saved with \`bulwark resurrect\`.`);
     return EXIT.UNREACHABLE;
   }
   try {

@@ -9,8 +9,8 @@ import { checkHomeTree } from '../daemon/home-guard.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/bulwark', import.meta.url));
 
-/** Connects to the daemon, starting it in the background first if it is not running. */
-export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000): Promise<DaemonClient> {
+/** Connects to the daemon, starting it in the background first if it is not running (then onSpawn). */
+export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000, onSpawn?: (pid: number) => void): Promise<DaemonClient> {
   try {
     return await DaemonClient.connect(paths.socket);
   } catch (err) {
@@ -19,6 +19,7 @@ export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000): Promis
   const daemon = spawnDaemon(paths);
   let exited: number | null = null;
   daemon.once('exit', (code) => { exited = code ?? 1; });
+  if (daemon.pid !== undefined) onSpawn?.(daemon.pid);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -51,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
   const words = argv[0] === '--get-yargs-completions' ? argv.slice(2) : argv;
   const first = words.find((a) => !a.startsWith('-'));
   const chosen = COMMANDS.find((c) => c.name === first);
+  if (!chosen && first === argv[0]) { // a PM2 habit (`bulwark ls`) gets the bulwark command, not a near spelling
+    const hint = (await import('./pm2-commands.js')).pm2CommandHint(first);
+    if (hint) { io.err(hint); return 2; }
+  }
   const loaded = chosen ? (await chosen.load()).default : undefined;
 
   let exitCode = 0;

@@ -63,6 +63,8 @@ export class Daemon {
   private httpUrl: string | null = null;
   private reloading: Promise<void> = Promise.resolve();
   private readonly bans: BanService;
+  /** The apps the daemon brought back when it started (`resurrect` waits for them and names them). */
+  private restoredAtStart: Promise<string[]> = Promise.resolve([]);
 
   constructor(private readonly paths: HomePaths, foreground: boolean) {
     this.log = createDaemonLogger(paths.daemonLog, foreground);
@@ -93,7 +95,8 @@ export class Daemon {
     await this.server.listen(this.paths.socket);
     await this.forwarder.start();
     this.daemonEvent('start', `daemon ${VERSION} started (pid ${process.pid})`);
-    await this.resurrectAtStart();
+    this.restoredAtStart = this.resurrectAtStart();
+    await this.restoredAtStart;
   }
 
   /**
@@ -235,16 +238,16 @@ export class Daemon {
     this.publish({ id: newEventId(), at: new Date().toISOString(), type: 'daemon', kind, message });
   }
 
-  private async resurrectAtStart(): Promise<void> {
+  private async resurrectAtStart(): Promise<string[]> {
     let found;
     try {
       found = this.table.loadForStart();
     } catch (err) {
       this.log.error('cannot read the saved app table', { error: (err as Error).message });
       this.daemonEvent('resurrect-failed', `cannot read the saved app table: ${(err as Error).message}`);
-      return;
+      return [];
     }
-    if (!found) return;
+    if (!found) return [];
     const names = found.owners.sources.flatMap((s) => s.apps.map((a) => a.name));
     const cause = found.from === 'crash'
       ? { reason: 'restored after the previous daemon died', by: 'resurrect' }
@@ -253,9 +256,10 @@ export class Daemon {
       await this.reconcile(found.owners, names, cause);
     } catch (err) {
       this.daemonEvent('resurrect-failed', `cannot restore the saved app table: ${(err as Error).message}`);
-      return;
+      return [];
     }
     this.daemonEvent('resurrect', `restored ${names.length} app(s) from the ${found.from === 'crash' ? 'table of a daemon that died' : 'saved table'}`);
+    return names;
   }
 
   /**
@@ -453,11 +457,13 @@ export class Daemon {
       return { file: this.table.savedFile, apps: config.apps.map((a) => a.name) };
     });
     h.set('resurrect', async () => {
+      // A `resurrect` that started the daemon finds the saved apps on their way back already.
+      const restored = await this.restoredAtStart;
       const saved = this.table.loadSaved();
       if (!saved) throw new ControlError('ENOSAVED', 'nothing saved yet: run `bulwark save` first');
       const plan = planResurrect(this.owners ?? { sources: [], defaults: saved.defaults }, saved);
       if (plan.apps.length > 0) await this.reconcile(plan.owners, plan.apps, { reason: 'resurrected by `bulwark resurrect`', by: 'resurrect' });
-      return { started: plan.apps };
+      return { started: plan.apps, restored: restored.filter((n) => this.supervisor.has(n)) };
     });
     h.set('kill', () => {
       setImmediate(() => void this.shutdown('bulwark kill').finally(() => process.exit(0)));

@@ -44,6 +44,7 @@ test('logs --json and --timestamps show when each line was read; flush empties t
 
   const stamped = (await h.run(['logs', 'a', '--out', '--timestamps'])).stdout.trim().split('\n');
   assert.equal(stamped[0], `${first.time} a|out first`);
+  assert.equal((await h.run(['logs', 'a', '--out', '--timestamp'])).stdout.trim().split('\n')[0], stamped[0], "PM2's `logs --timestamp`");
   // PM2's spelling, and escaping: the ESC, BEL and bidi characters the app wrote are shown, not obeyed.
   const time = (await h.run(['logs', 'a', '--out', '--time', '--raw'])).stdout;
   assert.match(time, /^\S+Z evil \\x1b\[2J\\x1b\]0;owned\\x07 \\u202eend$/m);

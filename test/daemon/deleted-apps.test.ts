@@ -50,6 +50,28 @@ test('a deleted app does not come back: not at daemon start from the saved table
   assert.equal((await startEvents(h)).at(-1)!.reason, 'restored after the previous daemon died');
 });
 
+test('resurrect with the daemon down starts it, says it brought the saved apps back and shows them once up; a second resurrect has nothing to do', async (t) => {
+  const h = new TestHome();
+  t.after(() => h.cleanup());
+  h.write('idle.cjs', IDLE);
+  const cfg = h.write('bulwark.yml', ['apps:', '  - { name: web, script: idle.cjs, restart: { minUptime: 300ms } }', '  - { name: old, script: idle.cjs }', ''].join('\n'));
+  assert.equal((await h.run(['start', cfg])).code, 0);
+  assert.equal((await h.run(['save'])).code, 0);
+  assert.equal((await h.run(['delete', 'old'])).code, 0);
+  assert.equal((await h.run(['kill'])).code, 0);
+  const down = await h.run(['status']);
+  assert.equal(down.code, 69);
+  assert.match(down.stderr, /bring back the apps you saved with `bulwark resurrect`/);
+
+  const r = await h.run(['resurrect']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^started the daemon \(pid \d+\); it brought back web$/m);
+  const uptime = /^web\s+\d+\s+online\s+(\S+)/m.exec(r.stdout)?.[1];
+  assert.ok(uptime && (!uptime.endsWith('ms') || Number.parseInt(uptime, 10) >= 300), `the row once web survived its minUptime:\n${r.stdout}`);
+  assert.doesNotMatch(r.stdout, /old/);
+  assert.match((await h.run(['resurrect'])).stdout, /^every saved app is already running$/m);
+});
+
 test('save --clear forgets the saved table (PM2\'s cleardump): the next daemon starts with no apps', async (t) => {
   const h = new TestHome();
   t.after(() => h.cleanup());

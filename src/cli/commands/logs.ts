@@ -25,7 +25,7 @@ const logs: BulwarkCommand<Args> = {
     .option('err', { type: 'boolean', describe: 'stderr only' })
     .option('out', { type: 'boolean', describe: 'stdout only' })
     .option('raw', { type: 'boolean', describe: 'no "app|stream" prefix' })
-    .option('timestamps', { alias: 'time', type: 'boolean', describe: 'prefix each line with the time bulwark read it (PM2: --time)' })
+    .option('timestamps', { alias: ['timestamp', 'time'], type: 'boolean', describe: 'prefix each line with the time bulwark read it (PM2: --timestamp)' })
     .option('json', { type: 'boolean', describe: 'one JSON object per line: time, app, stream, line' })
     .check(wholeNumber('lines', '-n')),
   run: async (argv, io) => {
