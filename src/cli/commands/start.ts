@@ -14,6 +14,9 @@ import { runnableProblems } from '../../supervisor/runnable.js';
 import { applyConfig, reportOutcomes, type ApplyRequest } from '../apply-config.js';
 import { withDaemon } from '../daemon-connection.js';
 
+/** What a bare `bulwark start` starts: bulwark.yml, else PM2's default file (as `pm2 start` does). */
+const DEFAULT_FILES = ['bulwark.yml', 'ecosystem.config.js'];
+
 interface Args { target?: string; name?: string; json?: boolean; force?: boolean; env?: string; interpreter?: string; '--'?: (string | number)[] }
 
 const start: BulwarkCommand<Args> = {
@@ -29,8 +32,8 @@ const start: BulwarkCommand<Args> = {
     .example('bulwark start bulwark.yml', 'start every app in the file (a second file adds its own apps)')
     .example('bulwark start server.js --name api -- --port 3000', 'run one script; args after -- reach it as they are'),
   run: async (argv, io) => {
-    const target = argv.target ?? (existsSync('bulwark.yml') ? 'bulwark.yml' : undefined);
-    if (!target) { io.err('bulwark start: name a config file, a script or an app (no bulwark.yml here)'); return EXIT.USAGE; }
+    const target = argv.target ?? DEFAULT_FILES.find((f) => existsSync(f));
+    if (!target) { io.err(`bulwark start: name a config file, a script or an app (no ${DEFAULT_FILES.join(' or ')} here)`); return EXIT.USAGE; }
     const isFile = existsSync(target) && statSync(target).isFile();
     if (!isFile) {
       if (isConfigFileName(target) || target.includes('/')) { io.err(`bulwark start: ${target}: no such file`); return EXIT.USAGE; }
