@@ -5,7 +5,7 @@ import { newEventId } from '../../src/events/id.js';
 import type { BanEvent } from '../../src/events/types.js';
 import { startManager } from '../alerts/helpers/fixtures.js';
 import { startWebhook } from '../alerts/helpers/receivers.js';
-import { waitFor } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { selectionOf } from '../../src/forward/select.js';
 
 const banEvent = (kind: BanEvent['kind'], extra: Partial<BanEvent> = {}): BanEvent => ({

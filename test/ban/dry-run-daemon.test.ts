@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect, RemoteError, type BanEvent } from 'bulwark';
-import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const IDLE = resolve(import.meta.dirname, '../helpers/apps/idle.mjs');
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecBanBackend } from '../../src/ban/exec-backend.js';
 import type { ActiveBan } from '../../src/ban/ban-store.js';
-import { isAlive, waitFor } from '../helpers/bulwark-cli.js';
+import { isAlive } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 function tool(t: { after(fn: () => void): void }, body: string): { dir: string; file: string; calls: () => string[][] } {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-exec-ban-'));

@@ -8,7 +8,7 @@ import { BanError, type BanBackend } from '../../src/ban/backend.js';
 import type { ActiveBan } from '../../src/ban/ban-store.js';
 import { securitySchema } from '../../src/config/schema/security.js';
 import type { BanEvent, SecurityEvent } from '../../src/events/types.js';
-import { waitFor } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** Records what the manager asks of the firewall; can be told to fail. */
 class RecordingBackend implements BanBackend {

@@ -3,7 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { BIN, TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { BIN, TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { NetnsPair, netnsUnavailable, SERVER_V4, SERVER_V6 } from '../helpers/netns.js';
 import type { BanEvent } from '../../src/events/types.js';
 import type { PublicBan } from '../../src/daemon/ban-service.js';

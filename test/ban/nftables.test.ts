@@ -37,7 +37,7 @@ describe('nftables backend', { skip, concurrency: false }, () => {
     assert.match(rs, /set ban6 \{\s*type ipv6_addr\s*size 500\s*flags timeout\s*elements = \{ 2001:db8::7 timeout 1h expires/);
     const rules = /chain prerouting \{([^}]*)\}/.exec(rs)![1]!.trim().split('\n').map((l) => l.trim());
     assert.deepEqual(rules, ['type filter hook prerouting priority raw; policy accept;', 'ip saddr @ban4 drop', 'ip6 saddr @ban6 drop']);
-    await b.stop(false, []);
+    await b.stop(false);
     assert.doesNotMatch(pair.ruleset(), /table inet bw1/);
   });
 
@@ -55,7 +55,7 @@ describe('nftables backend', { skip, concurrency: false }, () => {
     assert.doesNotMatch(rs, /192\.0\.2\.8 |2001:db8::8 /);
     assert.match(rs, /192\.0\.2\.9 timeout/);
     assert.match(rs, /192\.0\.2\.10 timeout/);
-    await b.stop(false, []);
+    await b.stop(false);
   });
 
   test('prefix bans mask the source in the one rule; ports narrow it to those destinations', async () => {
@@ -67,20 +67,20 @@ describe('nftables backend', { skip, concurrency: false }, () => {
     assert.match(rs, /ip6 saddr & ffff:ffff:ffff:ffff:: == @ban6 drop/);
     assert.match(rs, /elements = \{ 192\.0\.2\.0 timeout/);
     assert.match(rs, /elements = \{ 2001:db8:1:2:: timeout/);
-    await b.stop(false, []);
+    await b.stop(false);
   });
 
   test('persist: the table outlives stop, and the next start replaces it with the stored bans', async () => {
     const b = new NftablesBackend(cfg({ table: 'bw4', persist: true }), pair.nftInServer);
     const now = Date.now();
     await b.start([ban('192.0.2.20', now, 60_000), ban('192.0.2.21', now, 60_000)], false, now);
-    await b.stop(true, []);
+    await b.stop(true);
     assert.match(pair.ruleset(), /192\.0\.2\.20 timeout/);
     await b.start([ban('192.0.2.21', now, 60_000)], true, Date.now());
     const rs = pair.ruleset();
     assert.doesNotMatch(rs, /192\.0\.2\.20 /);
     assert.equal(rs.match(/@ban4 drop/g)?.length, 1, 'one rule, not a second copy');
-    await b.stop(false, []);
+    await b.stop(false);
   });
 
   test('10,000 bans load in under a second; adding one more costs the same at 10,000 as at none', async (t) => {
@@ -107,7 +107,7 @@ describe('nftables backend', { skip, concurrency: false }, () => {
     const [m0, m10k] = [median(atNone), median(atMany)];
     t.diagnostic(`10,000 bans loaded in ${loadMs.toFixed(0)} ms; one more: ${m0.toFixed(1)} ms at none, ${m10k.toFixed(1)} ms at 10,000 (median of 15)`);
     assert.ok(m10k < m0 * 2 + 20, `one more ban: ${m0.toFixed(1)} ms with none, ${m10k.toFixed(1)} ms with 10,000 (medians of 15)`);
-    await big.stop(false, []);
-    await small.stop(false, []);
+    await big.stop(false);
+    await small.stop(false);
   });
 });

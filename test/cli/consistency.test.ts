@@ -61,7 +61,7 @@ test('invalid values are usage errors (exit 2) and a missing argument is one lin
     [['logs', '-n', '-3'], /-n takes a whole number/],
     [['events', '-n', 'many'], /-n takes a whole number/],
     [['offenders', '-n', '1.5'], /-n takes a whole number/],
-    [['events', '--type', 'bogus'], /--type "bogus" is not an event type or kind; one of: lifecycle, security, alert, forward, daemon, .*crash/],
+    [['events', '--type', 'bogus'], /--type "bogus" is not an event type or kind; one of: lifecycle, security, alert, forward, (ban, )?daemon, .*crash/],
     [['alert', 'probe'], /Invalid values/],
   ];
   for (const [args, message] of usage) {

@@ -11,7 +11,8 @@ import { basename } from 'node:path';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { AppStatus } from '../../src/supervisor/supervisor.js';
 import { spawnCommandFor } from '../../src/supervisor/spawn-command.js';
-import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { callerPlaceholders, caseKey, makeWorkspace, PM2_CASES, type Pm2Case } from '../helpers/pm2-workspace.js';
 
 /** argv, cwd and env of a live process; null once it is gone. */

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { BIN, TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { BIN, TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { startSmtp, startWebhook } from '../alerts/helpers/receivers.js';
 import { hasUnsafeText } from '../../src/common/escape.js';
 

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { DaemonClient } from '../../src/client/client.js';
 
 const APP = resolve(import.meta.dirname, '../../bench/apps/hostile-users.mjs'); // shared with bench/hostile.ts

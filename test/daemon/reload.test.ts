@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestHome, isAlive, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome, isAlive } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 interface Status { name: string; pid: number | null; state: string }
 

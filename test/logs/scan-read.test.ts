@@ -1,4 +1,4 @@
-// `bulwark scan` reads files in 1 MB chunks; ASCII chunks take a Latin-1 fast path. A character split
+// `bulwark scan` reads files in 1 MB chunks cut into lines by the shared splitter. A character split
 // by a chunk boundary, and the ASCII chunk after it, must still decode exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLines } from '../../src/logs/scan.js';
-import { MAX_LINE_CHARS } from '../../src/logs/parse/hostile.js';
+import { MAX_LINE_BYTES, TRUNCATION_MARKER } from '../../src/common/line-splitter.js';
 
 const CHUNK = 1 << 20;
 
@@ -62,16 +62,19 @@ test('lines and characters across the 64 KB decoding pieces (long lines, no newl
     bytes += Buffer.byteLength(line) + 1;
   }
   // One line of 2-byte characters after an odd prefix: every piece boundary inside it splits a character.
-  lines.push(`x${'é'.repeat(60_000)}`, `x${'é'.repeat(100_000)}`);
-  // A line over MAX_LINE_CHARS may be cut while reading (memory stays bounded); the detector cuts it
-  // exactly and counts it truncated. Whatever reading keeps of it is its start, and still over the limit.
+  lines.push(`x${'é'.repeat(32_000)}`, `x${'é'.repeat(60_000)}`, `x${'é'.repeat(100_000)}`);
+  // A line over MAX_LINE_BYTES is cut while reading (memory stays bounded) on a character boundary
+  // and marked: what is kept is its start.
   const got = await linesOf(Buffer.from(lines.join('\n') + '\n', 'utf8'));
   assert.equal(got.length, lines.length);
-  assert.ok(lines.some((l) => l.length > MAX_LINE_CHARS) && lines.some((l) => l.length > 60_000 && l.length <= MAX_LINE_CHARS));
+  const size = (l: string): number => Buffer.byteLength(l);
+  assert.ok(lines.some((l) => size(l) > MAX_LINE_BYTES) && lines.some((l) => size(l) > 60_000 && size(l) <= MAX_LINE_BYTES));
   lines.forEach((l, i) => {
-    if (l.length <= MAX_LINE_CHARS) assert.equal(got[i], l, `line ${i}`);
+    if (size(l) <= MAX_LINE_BYTES) assert.equal(got[i], l, `line ${i}`);
     else {
-      assert.ok(got[i]!.length > MAX_LINE_CHARS && l.startsWith(got[i]!.slice(0, -1)), `line ${i}`);
+      const kept = got[i]!;
+      assert.ok(kept.endsWith(TRUNCATION_MARKER) && l.startsWith(kept.slice(0, -TRUNCATION_MARKER.length)), `line ${i}`);
+      assert.ok(size(kept) - size(TRUNCATION_MARKER) > MAX_LINE_BYTES - 4, `line ${i} keeps its first 64 KB`);
     }
   });
 });
