@@ -10,6 +10,7 @@ import { TRAVERSAL, TRAVERSAL_RAW } from './attacks/traversal.js';
 import { XSS } from './attacks/xss.js';
 import { ENTRY_POINT, SENSITIVE_FILE } from './probes.js';
 import { SCANNER_AGENT } from './scanners.js';
+import { BAD_BOT_RULE } from './bad-bots.js';
 
 export interface Signature {
   /** Rule name reported in events. */
@@ -38,6 +39,6 @@ export const ALL_SIGNATURES: readonly Signature[] = [
 export const BUILTIN_RULES: readonly string[] = [
   'tagged', ...SQLI_RULES, NOSQL_OPERATOR.rule, ...XSS.map((s) => s.rule), ...TRAVERSAL.map((s) => s.rule), TRAVERSAL_RAW.rule,
   ...RFI.map((s) => s.rule), RFI_PARAMETER.rule, ...COMMAND_RULES, ...CODE.map((s) => s.rule), 'php-upload',
-  ...SENSITIVE_FILE.map((s) => s.rule), ...ENTRY_POINT.map((s) => s.rule), SCANNER_AGENT.rule,
+  ...SENSITIVE_FILE.map((s) => s.rule), ...ENTRY_POINT.map((s) => s.rule), SCANNER_AGENT.rule, BAD_BOT_RULE,
   'probes', 'brute-force-ip', 'brute-force-user', 'credential-stuffing', 'breached-password', 'new-ip-login', 'account-change',
 ];

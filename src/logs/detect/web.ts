@@ -10,6 +10,7 @@ import { TRAVERSAL_RAW } from './attacks/traversal.js';
 import { ENTRY_POINT, SENSITIVE_FILE, served } from './probes.js';
 import { clfReferer, jsonBody, jsonHeaders, jsonReferer, REFERER_KEYS } from './request-fields.js';
 import { SCANNER_AGENT } from './scanners.js';
+import { BAD_BOT_RULE, isBadBot } from './bad-bots.js';
 import { Memo } from './memo.js';
 import { firstMatch, NOSQL_OPERATOR } from './signatures.js';
 import { requestParts } from './url.js';
@@ -192,6 +193,7 @@ export class WebInspector {
   private judgeAgent(ua: string): WebHit[] | null {
     const hits = new Hits();
     if (SCANNER_AGENT.re.test(ua)) hits.add('scanner', SCANNER_AGENT.rule, 'user-agent');
+    else if (isBadBot(ua)) hits.add('scanner', BAD_BOT_RULE, 'user-agent');
     hits.judge(decodeValue(ua, false), 'user-agent');
     return hits.list;
   }
