@@ -11,6 +11,7 @@ import { XSS } from './attacks/xss.js';
 import { ENTRY_POINT, SENSITIVE_FILE } from './probes.js';
 import { SCANNER_AGENT } from './scanners.js';
 import { BAD_BOT_RULE } from './bad-bots.js';
+import { BAD_REQUEST_RULES } from './server-reports.js';
 
 export interface Signature {
   /** Rule name reported in events. */
@@ -39,6 +40,6 @@ export const ALL_SIGNATURES: readonly Signature[] = [
 export const BUILTIN_RULES: readonly string[] = [
   'tagged', ...SQLI_RULES, NOSQL_OPERATOR.rule, ...XSS.map((s) => s.rule), ...TRAVERSAL.map((s) => s.rule), TRAVERSAL_RAW.rule,
   ...RFI.map((s) => s.rule), RFI_PARAMETER.rule, ...COMMAND_RULES, ...CODE.map((s) => s.rule), 'php-upload',
-  ...SENSITIVE_FILE.map((s) => s.rule), ...ENTRY_POINT.map((s) => s.rule), SCANNER_AGENT.rule, BAD_BOT_RULE,
+  ...SENSITIVE_FILE.map((s) => s.rule), ...ENTRY_POINT.map((s) => s.rule), SCANNER_AGENT.rule, BAD_BOT_RULE, ...BAD_REQUEST_RULES,
   'probes', 'brute-force-ip', 'brute-force-user', 'credential-stuffing', 'breached-password', 'new-ip-login', 'account-change',
 ];
