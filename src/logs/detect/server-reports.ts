@@ -50,7 +50,10 @@ export function serverReport(p: ParsedLine): ServerReport | null {
       if (p.status === 414) return TOO_LONG;
       return null;
     case 'nginx-error':
-      return p.message !== null && NGINX_BAD_REQUEST.test(p.message) ? (/too long URI/.test(p.message) ? TOO_LONG : MALFORMED) : null;
+      if (p.message === null) return null;
+      // fcgiwrap passes a CGI script's stderr on: `FastCGI sent in stderr: "/bin/bash: warning: ..."`.
+      if (p.message.startsWith('FastCGI sent in stderr: "') && SHELLSHOCK_REFUSED.test(p.message.slice(25))) return SHELLSHOCK;
+      return NGINX_BAD_REQUEST.test(p.message) ? (p.message.startsWith('client sent too long URI') ? TOO_LONG : MALFORMED) : null;
     case 'syslog':
     case 'journal':
       // The parser takes the address from the alert's closing `(attacker '...', file '...')` field.
