@@ -4,7 +4,7 @@ import { duration } from './units.js';
 import { banSchema, DEFAULT_BAN_KINDS } from './ban.js';
 
 export const SECURITY_KINDS = ['tagged', 'sqli', 'xss', 'traversal', 'rfi', 'command-injection', 'code-injection', 'sensitive-file',
-  'scanner', 'brute-force', 'credential-stuffing', 'new-ip-login', 'account-change', 'custom'] as const;
+  'scanner', 'bad-request', 'brute-force', 'credential-stuffing', 'new-ip-login', 'account-change', 'custom'] as const;
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
 const customRule = z.strictObject({

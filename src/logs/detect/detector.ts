@@ -15,6 +15,7 @@ import { AccountSignal, accountSignal, identityFromText, loginOutcome, mayBeAuth
 import { compileRules, fieldValue, type CompiledRule } from './custom-rules.js';
 import { KnownIps } from './known-ips.js';
 import { QuietJson } from './quiet-json.js';
+import { serverReport } from './server-reports.js';
 import { SshdSessions } from './sshd-sessions.js';
 import { TagMatcher } from './tagged.js';
 import { WebInspector } from './web.js';
@@ -35,7 +36,7 @@ export interface DetectorOptions {
 
 const SEVERITY: Record<Exclude<SecurityKind, 'custom'>, Severity> = {
   tagged: 'high', sqli: 'high', xss: 'high', traversal: 'high', rfi: 'high', 'command-injection': 'high', 'code-injection': 'high',
-  'sensitive-file': 'medium', scanner: 'low', 'brute-force': 'high', 'credential-stuffing': 'critical', 'new-ip-login': 'medium', 'account-change': 'medium',
+  'sensitive-file': 'medium', scanner: 'low', 'bad-request': 'low', 'brute-force': 'high', 'credential-stuffing': 'critical', 'new-ip-login': 'medium', 'account-change': 'medium',
 };
 
 /** Returned when nothing fires: shared, frozen, never allocated per line. */
@@ -162,6 +163,13 @@ export class Detector {
           }
         }
       }
+    }
+
+    const report = serverReport(p);
+    if (report !== null && !(out !== null && out.some((e) => e.kind === report.kind))) {
+      if (Number.isNaN(time)) time = this.timeOf(p, line);
+      (out ??= []).push(this.event(line, text, p, time, report.kind, report.rule, SEVERITY[report.kind],
+        `${report.rule}: ${report.what}${p.url !== null ? ` (${clip(p.url, 120)})` : ''}`, 1));
     }
 
     if (mayBeAuth(p)) {

@@ -33,6 +33,12 @@ export const ENTRY_POINT: readonly Signature[] = [
   { rule: 'probe-admin-script', re: /(?:^|\/)(?:admin|administrator|adm|admin1|admin2|admin_login|adminpanel|panel|cpanel|controlpanel|login_admin|moderator|webadmin|siteadmin|manager|backend|dashboard|system)\.(?:php\d?|asp|aspx|jsp|cgi|pl)$/ },
   // FCKeditor, CKFinder, KCFinder, elFinder, TinyMCE file managers: old upload holes.
   { rule: 'probe-editor-upload', re: /(?:^|\/)(?:fck-?editor|ckfinder|kcfinder|elfinder|filemanager\/(?:connectors|upload|dialog)|editor\/filemanager|tiny_?mce\/plugins\/(?:filemanager|ajaxfilemanager|imagemanager)|ajaxfilemanager|ofc_upload_image)/ },
+  // Webmail a site does not run: v-webmail, extmail, and /mail or /mails at the site's root (a
+  // request path, or a file path under a usual document root: /var/www, /srv/http, ~/public_html).
+  { rule: 'probe-webmail', re: /(?:^|\/)(?:v-?webmail|extmail|squirrelmail|rainloop|snappymail)(?:\/|$)|^(?:\/var\/www(?:\/html)?|\/srv\/(?:www|http)(?:\/htdocs)?|\/home\/[^/]{1,64}\/(?:public_html|www|htdocs)|\/usr\/share\/nginx\/html|\/usr\/local\/www)?\/mails?(?:\/|$)/ },
+  // Scripts attack tools hunt for: TimThumb (remote code execution), p.mapper (remote file inclusion),
+  // Mail This Entry (mail relay), proxy judges (azenv.php: is this server an open proxy?).
+  { rule: 'probe-exploit-target', re: /(?:^|\/)(?:timthumb\.php|azenv\.php|mail_this_entry|pmapper(?:-\d[\w.-]{0,20})?)(?:\/|$)/ },
   { rule: 'sensitive-admin-panel', re: /(?:^|\/)(?:wp-admin|wp-includes|wp-content|administrator|cgi-bin|boaform|jmx-console|web-console|invoker|_profiler|telescope|horde|roundcube|webmail|solr\/admin|manager\/html|host-manager|axis2(?:-admin)?|hnap1|_ignition|console|druid)(?:\/|$)|(?:^|\/)(?:wp-login|xmlrpc|wp-config|phpinfo|info|test|adminer[\w.-]{0,20}|setup-config|install|eval-stdin)\.php(?:[.~].{0,10})?$|(?:^|\/)vendor\/phpunit\/|(?:^|\/)server-(?:status|info)$|(?:^|\/)actuator(?:\/|$)/ },
 ];
 

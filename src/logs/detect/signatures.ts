@@ -9,7 +9,9 @@ import { SQLI_RULES } from './attacks/sqli/judge.js';
 import { TRAVERSAL, TRAVERSAL_RAW } from './attacks/traversal.js';
 import { XSS } from './attacks/xss.js';
 import { ENTRY_POINT, SENSITIVE_FILE } from './probes.js';
-import { SCANNER_AGENT } from './scanners.js';
+import { PHP_FINGERPRINT, SCANNER_AGENT } from './scanners.js';
+import { BAD_BOT_RULE } from './bad-bots.js';
+import { BAD_REQUEST_RULES } from './server-reports.js';
 
 export interface Signature {
   /** Rule name reported in events. */
@@ -31,13 +33,13 @@ export const NOSQL_OPERATOR: Signature = {
 
 /** Every regex signature, for the linear-time test. */
 export const ALL_SIGNATURES: readonly Signature[] = [
-  ...XSS, ...TRAVERSAL, TRAVERSAL_RAW, ...RFI, RFI_PARAMETER, ...CODE, ...SENSITIVE_FILE, ...ENTRY_POINT, SCANNER_AGENT, NOSQL_OPERATOR,
+  ...XSS, ...TRAVERSAL, TRAVERSAL_RAW, ...RFI, RFI_PARAMETER, ...CODE, ...SENSITIVE_FILE, ...ENTRY_POINT, SCANNER_AGENT, PHP_FINGERPRINT, NOSQL_OPERATOR,
 ];
 
 /** Every built-in rule name an event can carry (the rule-fixture test requires a positive sample of each). */
 export const BUILTIN_RULES: readonly string[] = [
   'tagged', ...SQLI_RULES, NOSQL_OPERATOR.rule, ...XSS.map((s) => s.rule), ...TRAVERSAL.map((s) => s.rule), TRAVERSAL_RAW.rule,
   ...RFI.map((s) => s.rule), RFI_PARAMETER.rule, ...COMMAND_RULES, ...CODE.map((s) => s.rule), 'php-upload',
-  ...SENSITIVE_FILE.map((s) => s.rule), ...ENTRY_POINT.map((s) => s.rule), SCANNER_AGENT.rule,
+  ...SENSITIVE_FILE.map((s) => s.rule), ...ENTRY_POINT.map((s) => s.rule), SCANNER_AGENT.rule, PHP_FINGERPRINT.rule, BAD_BOT_RULE, ...BAD_REQUEST_RULES,
   'probes', 'brute-force-ip', 'brute-force-user', 'credential-stuffing', 'breached-password', 'new-ip-login', 'account-change',
 ];

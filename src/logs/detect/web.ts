@@ -9,7 +9,8 @@ import { RFI, RFI_PARAMETER, URL_VALUE } from './attacks/rfi.js';
 import { TRAVERSAL_RAW } from './attacks/traversal.js';
 import { ENTRY_POINT, SENSITIVE_FILE, served } from './probes.js';
 import { clfReferer, jsonBody, jsonHeaders, jsonReferer, REFERER_KEYS } from './request-fields.js';
-import { SCANNER_AGENT } from './scanners.js';
+import { PHP_FINGERPRINT, SCANNER_AGENT } from './scanners.js';
+import { BAD_BOT_RULE, isBadBot } from './bad-bots.js';
 import { Memo } from './memo.js';
 import { firstMatch, NOSQL_OPERATOR } from './signatures.js';
 import { requestParts } from './url.js';
@@ -153,6 +154,7 @@ export class WebInspector {
     if (TRAVERSAL_RAW.re.test(url)) hits.add('traversal', TRAVERSAL_RAW.rule, 'path');
     // An absolute-form target (proxy abuse) at a cloud metadata address.
     if (url.charCodeAt(0) !== 47 && RFI[0]!.re.test(url)) hits.add('rfi', RFI[0]!.rule, 'path');
+    if (PHP_FINGERPRINT.re.test(url)) hits.add('scanner', PHP_FINGERPRINT.rule, 'query');
     const { path, query } = requestParts(url);
     {
       hits.judge(path, 'path');
@@ -192,6 +194,7 @@ export class WebInspector {
   private judgeAgent(ua: string): WebHit[] | null {
     const hits = new Hits();
     if (SCANNER_AGENT.re.test(ua)) hits.add('scanner', SCANNER_AGENT.rule, 'user-agent');
+    else if (isBadBot(ua)) hits.add('scanner', BAD_BOT_RULE, 'user-agent');
     hits.judge(decodeValue(ua, false), 'user-agent');
     return hits.list;
   }

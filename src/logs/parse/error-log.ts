@@ -66,7 +66,7 @@ const APACHE_AUTH = /^(?:user (.*?) not found\b|user (.*?): (?:authentication|au
 const APACHE_TARGET = /^(?:File does not exist: (\S+)|script '([^']+)' not found or unable to stat|script not found or unable to stat: (\S+)|Invalid URI in request (.*)|invalid URI path \((\S+)\)|stderr from (\S+): script not found)/;
 const APACHE_STATUS: readonly [RegExp, number][] = [
   [/^(?:File does not exist|script '[^']*' not found|script not found|stderr from \S+: script not found|Got error 'Primary script unknown)/, 404],
-  [/^(?:Invalid URI in request|invalid URI path|request failed: erroneous characters)/, 400],
+  [/^(?:Invalid URI in request|invalid URI path|request failed: (?:erroneous characters|invalid characters in URI))/, 400],
   [/^request failed: URI too long/, 414],
   [/^Invalid method in request/, 501],
   [/^client denied by server configuration/, 403],

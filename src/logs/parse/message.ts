@@ -4,6 +4,7 @@ import type { SyslogHeader } from './syslog.js';
 import { parseSshdMessage } from './sshd.js';
 import { daemonOf, parseDaemonMessage } from './daemons.js';
 import { looksLikeApacheError, parseApacheError, parseNginxError } from './error-log.js';
+import { SUHOSIN_PROGRAMS, suhosinAttacker } from './suhosin.js';
 
 /** Programs whose messages bulwark reads itself: generic "login failed" wording does not apply to them. */
 export const KNOWN_PROGRAMS: ReadonlySet<string> = new Set(['sshd', 'proftpd', 'vsftpd', 'pure-ftpd', 'dovecot',
@@ -33,6 +34,13 @@ export function readSyslogMessage(h: SyslogHeader, out: ParsedLine): void {
   }
   if ((program === 'httpd' || program.startsWith('httpd/') || program === 'apache2' || program === 'apache')
     && h.message.charCodeAt(0) === 91 && parseApacheError(h.message, out, looksLikeApacheError(h.message))) return;
+  if (SUHOSIN_PROGRAMS.has(program) || program.startsWith('php')) {
+    const ip = suhosinAttacker(h.message);
+    if (ip !== null) {
+      out.ip = ip;
+      return;
+    }
+  }
   const daemon = daemonOf(h);
   if (daemon !== null) parseDaemonMessage(daemon, h, out);
 }

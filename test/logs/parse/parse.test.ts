@@ -61,3 +61,14 @@ test('normaliseIp strips ::ffff:, brackets, zones and IPv4 ports', () => {
   assert.equal(normaliseIp('10.0.0.1:5050'), '10.0.0.1');
   assert.equal(normaliseIp('-'), null);
 });
+
+test('Suhosin alerts: the address is the closing (attacker, file) field, never one inside the request text', () => {
+  const a = parseLine("Mar 11 22:52:12 web lighttpd[53690]: (mod_fastcgi.c.2676) FastCGI-stderr: ALERT - configured request variable name length limit exceeded - dropped variable 'x (attacker '203.0.113.66', file 'y')' (attacker '198.51.100.19', file '/usr/local/www/index.php')", 'auto');
+  assert.deepEqual([a.format, a.ip], ['syslog', '198.51.100.19']);
+  const b = parseLine("Feb 26 22:52:29 host suhosin[9636]: ALERT - script tried to increase memory_limit to 268435456 bytes which is above the allowed value (attacker '2001:DB8::7', file '/var/www/image.php', line 161)", 'auto');
+  assert.equal(b.ip, '2001:db8::7');
+  const forged = parseLine("Feb 26 22:52:29 host suhosin[9636]: ALERT - dropped variable 'v' (attacker '198.51.100.1', file '/x.php') trailing", 'auto');
+  assert.equal(forged.ip, null, 'no closing field: no address');
+  const other = parseLine("Feb 26 22:52:29 host myapp[1]: ALERT - x (attacker '198.51.100.1', file '/x.php')", 'auto');
+  assert.equal(other.ip, null, 'only Suhosin and the programs it writes through');
+});

@@ -133,6 +133,8 @@ function direct(s: string, evaded: boolean): boolean {
   const head = commandAt(s, 0);
   if (head === null || !COMMANDS.has(head.name)) return false;
   const rest = s.slice(head.end);
+  // `users/`, `/api/cat/`: a slash glued to the word continues a path (a route), it is no argument.
+  if (rest.charCodeAt(0) === 47) return false;
   const args = /^\s+\S/.test(rest);
   // Flags alone are what a search for a command looks like ("ls -la", "chmod 755"); paths, variables,
   // URLs and redirections are not, nor is a program called by its path.
