@@ -18,7 +18,7 @@ test('the tarball ships the build, docs, examples and LICENSE, and no tests, ben
   const files = spawnSync('tar', ['-tzf', pkg.tarball], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
   for (const f of ['bin/bulwark', 'dist/src/cli/main.js', 'dist/src/api/index.js', 'dist/src/api/index.d.ts', 'LICENSE', 'README.md', 'package.json', 'docs/api.md', 'docs/reference.md', 'examples/bulwark.yml',
     // Third-party data ships with its licence (fail2ban's bad-bot list, GPL-2.0-or-later).
-    'THIRD-PARTY-NOTICES.md', 'licenses/fail2ban-COPYING.txt', 'dist/src/logs/detect/bad-bots.js']) {
+    'THIRD-PARTY-NOTICES.md', 'licenses/fail2ban-COPYING.txt', 'dist/src/logs/detect/bad-bots.js', 'data/fail2ban-bad-bots.json']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
   for (const f of files) assert.doesNotMatch(f, /^(test|bench|scripts|\.ci|dist\/bench|src)\/|\.test\.[cm]?[jt]s$|fixtures|\.tgz$|tsconfig/, `${f} is not shipped`);
