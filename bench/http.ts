@@ -71,7 +71,7 @@ async function historyMemory(): Promise<{ growthKiB: number; points: number }> {
   const history = new UsageHistory({ now: () => now });
   const instances = Array.from({ length: APPS }, (_, i) => ({ app: `app${i}`, instance: 0, pid: 1000 + i, state: 'online' as const, uptimeMs: 3_600_000, restarts: 0, cpu: 1.5, memoryBytes: 50e6, health: 'none' as const, lastExit: null }));
   const view = {
-    version: 'bench', hostname: 'bench', startedAt: now, instances: () => instances, probes: () => [], counters: () => new EventCounters(),
+    version: 'bench', hostname: 'bench', startedAt: now, sampleNow: async () => undefined, instances: () => instances, probes: () => [], counters: () => new EventCounters(),
     recentEvents: () => [], follow: () => () => {}, offenders: () => [], endpoints: () => [], pipeline: () => null,
     alertCounters: () => ({ deduplicated: {} }), operate: async () => undefined,
   };

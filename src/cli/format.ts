@@ -2,10 +2,13 @@
 import { escapeText } from '../common/escape.js';
 import { formatBytes, formatDuration } from '../common/units.js';
 
-/** Every cell goes through escapeText: a value cannot add a row, move the cursor or reorder the line. */
-export function renderTable(head: string[], rows: (string | number)[][]): string {
+/**
+ * Every cell goes through escapeText: a value cannot add a row, move the cursor or reorder the line.
+ * `widths`: columns at least this wide; updated in place (a table printed in blocks stays aligned).
+ */
+export function renderTable(head: string[], rows: (string | number)[][], widths: number[] = []): string {
   const cells = [head, ...rows.map((r) => r.map((c) => escapeText(String(c))))];
-  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  head.forEach((_, i) => { widths[i] = Math.max(widths[i] ?? 0, ...cells.map((r) => (r[i] ?? '').length)); });
   return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 

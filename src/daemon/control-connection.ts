@@ -12,6 +12,8 @@ const MAX_IN_FLIGHT = 16;
 /** Replies written but not yet taken by the client, beyond which reading pauses. */
 const MAX_UNFLUSHED = 1024 * 1024;
 const MAX_STREAM_BACKLOG = 16 * 1024 * 1024;
+/** Unsent bytes a streamed answer (drained()) may queue before it waits for the client. */
+const STREAM_HIGH_WATER = 64 * 1024;
 
 export type Dispatch = (line: string, conn: ControlConnection) => Promise<void>;
 
@@ -38,6 +40,20 @@ export class ControlConnection {
   stream(msg: ControlResponse): void {
     if (this.socket.writableLength > MAX_STREAM_BACKLOG) { this.socket.destroy(); return; }
     this.write(msg);
+  }
+
+  /**
+   * Resolves once the client has taken most of what was sent, or is gone: an answer streamed as
+   * many messages (status and events of thousands) waits on it, so neither side holds it whole.
+   */
+  drained(): Promise<void> {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableLength < STREAM_HIGH_WATER) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => { socket.off('drain', done); socket.off('close', done); resolve(); };
+      socket.once('drain', done);
+      socket.once('close', done);
+    });
   }
 
   onClose(fn: () => void): void {

@@ -15,6 +15,23 @@ export interface StreamContext {
   onClose(fn: () => void): void;
   /** Keeps the request open after the handler returns (the stream ends when the client closes). */
   keepOpen(): void;
+  /**
+   * Resolves once the client has taken most of what was sent, or is gone: a long answer sent as
+   * data messages (status and events for thousands of rows) waits on it between messages, so
+   * neither side holds the whole answer in memory.
+   */
+  drained(): Promise<void>;
+}
+
+/** Sends each item as a data message, waiting for the client whenever it falls behind; the count. */
+export async function streamAll(ctx: StreamContext, items: Iterable<unknown>): Promise<number> {
+  let n = 0;
+  for (const item of items) {
+    ctx.send(item);
+    n++;
+    await ctx.drained();
+  }
+  return n;
 }
 
 /** Gets the request's args as its schema in requests.ts parsed them. */
@@ -55,7 +72,7 @@ export class ControlServer {
     // Checked like a request from the socket: the dashboard is reached over the network.
     const parsed = (REQUEST_ARGS[cmd as Command] as z.ZodType).safeParse(args);
     if (!parsed.success) throw new ControlError('EBADREQ', `${cmd}: ${describeIssues(parsed.error)}`);
-    return handler(parsed.data as Record<string, unknown>, { send: () => {}, onClose: () => {}, keepOpen: () => {} });
+    return handler(parsed.data as Record<string, unknown>, { send: () => {}, onClose: () => {}, keepOpen: () => {}, drained: () => Promise.resolve() });
   }
 
   has(cmd: string): boolean {
@@ -114,6 +131,7 @@ export class ControlServer {
       send: (data) => conn.stream({ id, data }),
       onClose: (fn) => conn.onClose(fn),
       keepOpen: () => { open = true; },
+      drained: () => conn.drained(),
     };
     try {
       const result = await handler(parsed.data as Record<string, unknown>, ctx);

@@ -28,6 +28,7 @@ export function daemonView(p: DaemonParts): DaemonView {
     version: VERSION,
     hostname: hostname(),
     startedAt: p.startedAt,
+    sampleNow: (maxAgeMs) => p.supervisor.sampleNow(maxAgeMs),
     instances: () => p.supervisor.status().map((s): InstanceView => ({
       app: s.name,
       // One instance per app until cluster mode; status then names each one.

@@ -18,10 +18,10 @@ import type { HttpServer } from '../http/server.js';
 import { AppTableStore } from './app-table.js';
 import { mergeOwners, ownerOf, planResurrect, planStart, sourceOf, withApp, withoutApp, type Clash, type Defaults, type Owners } from './config-owners.js';
 import { BanService } from './ban-service.js';
-import { ControlServer, type Handler } from './control-server.js';
+import { ControlServer, streamAll, type Handler } from './control-server.js';
 import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
 import { daemonView } from './daemon-view.js';
-import { createDaemonLogger, type DaemonLogger } from './logger.js';
+import { closeDaemonLog, createDaemonLogger, type DaemonLogger } from './logger.js';
 import { ensureHome, type HomePaths } from './paths.js';
 import { checkHomeTree } from './home-guard.js';
 import { reloadSource } from './config-reload.js';
@@ -30,11 +30,15 @@ import { planSettings, type SectionName, type Settings } from './reconcile.js';
 import { settle } from './start-settle.js';
 import { SupervisorError } from '../supervisor/errors.js';
 import type { RequestArgs } from './requests.js';
+import { shareCallerEnvs } from './shared-env.js';
+import { paced } from '../supervisor/spawn-gate.js';
 import { VERSION } from '../version.js';
 
 /** Who started an app, for its `start` event: the user, or the daemon bringing a table back. */
 interface StartCause { reason: string; by: string; /** `start --force`: restart it even when unchanged and running. */ force?: boolean }
 const BY_USER: StartCause = { reason: 'started by user', by: 'user' };
+/** `status` shows CPU and memory at most this old (one /proc pass for every app when older). */
+const STATUS_SAMPLE_AGE_MS = 1000;
 
 export class Daemon {
   private readonly log: DaemonLogger;
@@ -117,7 +121,7 @@ export class Daemon {
       await this.step('close the event history', () => this.events.close());
       await this.step('close the control socket', () => this.server.close());
       releaseDaemonLock(this.paths.pidFile);
-      await new Promise<void>((resolve) => { this.log.on('finish', resolve); this.log.end(); });
+      await closeDaemonLog(this.log);
     })();
     return this.stopping;
   }
@@ -274,6 +278,7 @@ export class Daemon {
     // Bans that cannot work here refuse a user's start (ECONFIG); a
     // resurrect goes on without them (and says why).
     await this.bans.adopt(config.security, cause.by === 'user');
+    shareCallerEnvs(owners.sources.flatMap((src) => src.apps));
     this.owners = owners;
     const wanted = new Set(config.apps.map((a) => a.name));
     // Removed first: they may hold the ports the new apps need.
@@ -287,7 +292,8 @@ export class Daemon {
     const plan = planSettings(this.settings, incoming);
     this.settings = plan.settings;
     for (const section of plan.changed) await this.reconcileSection(section, plan.settings);
-    for (const app of apps) {
+    // All at once: the spawn gate spreads the spawns over turns of the event loop.
+    await Promise.all(apps.map(async (app) => {
       try {
         if (!this.supervisor.has(app.name)) {
           this.supervisor.add(app);
@@ -303,7 +309,7 @@ export class Daemon {
         // A spawn failure is the app's state (backoff, then errored) and `start` reports it; the other apps still start.
         if (!(err instanceof SupervisorError && err.code === 'ESPAWN')) throw err;
       }
-    }
+    }));
     await this.followApps();
     this.recordCurrent();
   }
@@ -382,7 +388,7 @@ export class Daemon {
     h.set('settle', async (args) => ({ outcomes: await settle(this.supervisor, this.targets(args.names ?? 'all', true)) }));
     const each = (fn: (name: string) => Promise<void>) => async (args: Record<string, unknown>) => {
       const names = this.targets(args.name);
-      await Promise.all(names.map(fn));
+      await paced(names, fn);
       this.recordCurrent();
       return { names };
     };
@@ -413,7 +419,7 @@ export class Daemon {
       const names = this.targets(args.name);
       // The files that declared them: starting one of those again brings its app back.
       const files = [...new Set(names.map((n) => (this.owners && ownerOf(this.owners, n)?.id) ?? '').filter((id) => id.startsWith('/')))];
-      await Promise.all(names.map((n) => this.supervisor.remove(n)));
+      await paced(names, (n) => this.supervisor.remove(n));
       if (this.owners) this.owners = names.reduce(withoutApp, this.owners);
       this.recordCurrent();
       await this.followApps();
@@ -421,11 +427,14 @@ export class Daemon {
       const unsaved = this.table.forgetSaved(names);
       return { names, unsaved, files };
     });
-    h.set('status', (args) => {
+    h.set('status', async (args, ctx) => {
       if (args.name !== undefined) this.targets(args.name);
+      await this.supervisor.sampleNow(STATUS_SAMPLE_AGE_MS);
       const apps = this.supervisor.status(args.name as string | undefined);
-      if (!args.all) return apps;
-      return { apps, forward: this.forwarder.status(), pipeline: this.pipeline?.stats() ?? null, bans: this.bans.status() };
+      const rest = () => ({ forward: this.forwarder.status(), pipeline: this.pipeline?.stats() ?? null, bans: this.bans.status() });
+      // `stream`: one data message per app, then the rest (the CLI prints as rows arrive).
+      if (args.stream === true) return { count: await streamAll(ctx, apps), ...(args.all ? rest() : {}) };
+      return args.all ? { apps, ...rest() } : apps;
     });
     h.set('describe', (args) => {
       const [name, ...more] = this.targets(args.name);
@@ -441,9 +450,9 @@ export class Daemon {
     h.set('forward.test', (args) => this.forwarder.test(args.name as string | undefined));
     h.set('alert.test', (args) => this.alerts?.test(args.channel as string | undefined) ?? []);
     h.set('alert.channels', () => channelNames(this.settings?.alerts.channels ?? []));
-    h.set('events', (args, ctx) => {
+    h.set('events', async (args, ctx) => {
       const filter = args as RequestArgs<'events'>;
-      if (!args.follow) return this.events.query(filter);
+      if (!args.follow) return args.stream === true ? { count: await streamAll(ctx, this.events.query(filter)) } : this.events.query(filter);
       for (const e of this.events.query(filter)) ctx.send(e);
       const unfollow = this.events.follow((e) => { if (matches(e, filter)) ctx.send(e); });
       ctx.onClose(unfollow);

@@ -12,9 +12,24 @@ export function createDaemonLogger(file: string, foreground: boolean): DaemonLog
   // The console is a terminal or the journal: reasons can quote apps and attackers, so escape them.
   const escaped = winston.format((info) => { info.message = escapeText(String(info.message)); return info; });
   if (foreground) transports.push(new winston.transports.Console({ format: winston.format.combine(escaped(), winston.format.simple()) }));
-  return winston.createLogger({
+  const logger = winston.createLogger({
     level: process.env.BULWARK_LOG_LEVEL ?? 'info',
     format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
     transports,
   });
+  // A line that comes after the log was closed (a late event while shutting down) is dropped, not
+  // an 'error' without a listener that takes the daemon down.
+  logger.on('error', () => {});
+  return logger;
+}
+
+/**
+ * Closes the log once every line has reached its transports: stopping a thousand apps logs
+ * thousands of lines in a burst, and ending the log while the file transport still pushed back
+ * left the console transport ended under lines still flowing to it.
+ */
+export async function closeDaemonLog(log: DaemonLogger): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((log.readableLength > 0 || log.writableLength > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await new Promise<void>((resolve) => { log.on('finish', resolve); log.end(); });
 }

@@ -95,7 +95,8 @@ export const REQUEST_ARGS = {
   stop: z.strictObject({ name: appName }),
   restart: z.strictObject({ name: appName, callerEnv: callerEnv.optional() }),
   delete: z.strictObject({ name: appName }),
-  status: z.strictObject({ name: appName.optional(), all: z.boolean().optional() }),
+  // stream: one data message per app (the CLI prints as they arrive), then the rest.
+  status: z.strictObject({ name: appName.optional(), all: z.boolean().optional(), stream: z.boolean().optional() }),
   offenders: none,
   'forward.status': none,
   'forward.test': z.strictObject({ name: z.string().max(64).optional() }),
@@ -107,6 +108,7 @@ export const REQUEST_ARGS = {
     app: z.string().max(64).optional(),
     limit: z.number().int().min(0).max(100_000).default(100),
     follow: z.boolean().optional(),
+    stream: z.boolean().optional(),
   }),
   save: none,
   resurrect: none,

@@ -32,6 +32,8 @@ export interface DaemonView {
   readonly hostname: string;
   /** ms since epoch. */
   readonly startedAt: number;
+  /** Refreshes the CPU and memory instances() shows, unless sampled within `maxAgeMs`. */
+  sampleNow(maxAgeMs: number): Promise<void>;
   instances(): InstanceView[];
   probes(app: string): ProbeResult[];
   counters(): EventCounters;

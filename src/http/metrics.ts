@@ -1,7 +1,8 @@
 // /metrics: the daemon's state in Prometheus text format (prom-client). Nothing is sampled on a
-// timer: every value is read from the daemon when scraped (one snapshot per scrape), and counters
-// come from the event bus totals. Labels are names from the config (app, instance, endpoint,
-// channel, kind, rule, source) — never an IP or a user, whose number an attacker controls.
+// timer: every value is read from the daemon when scraped (one snapshot per scrape, CPU and memory
+// from one fresh /proc pass), and counters come from the event bus totals. Labels are names from
+// the config (app, instance, endpoint, channel, kind, rule, source) — never an IP or a user, whose
+// number an attacker controls.
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AppState } from '../events/types.js';
 import type { DaemonView, InstanceView } from './daemon-view.js';
@@ -16,6 +17,9 @@ interface Scrape {
   lagSeconds: number;
   now: number;
 }
+
+/** CPU and memory are read for the scrape, unless another reader took them this recently. */
+const SAMPLE_MAX_AGE_MS = 1000;
 
 type Labels = Record<string, string | number>;
 type Sample = [Labels, number];
@@ -100,6 +104,7 @@ export class MetricsRegistry {
   /** The text of one scrape; reads the daemon once. */
   async render(): Promise<string> {
     const lagSeconds = await eventLoopLag();
+    await this.view.sampleNow(SAMPLE_MAX_AGE_MS);
     this.scrape = { instances: this.view.instances(), pipeline: this.view.pipeline(), endpoints: this.view.endpoints(), lagSeconds, now: Date.now() };
     try {
       return await this.registry.metrics();

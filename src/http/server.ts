@@ -37,6 +37,7 @@ export class HttpServer {
   private readonly routes: Routes;
   private readonly loopback: boolean;
   private sampleTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly cfg: HttpConfig, private readonly view: DaemonView, private readonly opts: HttpServerOptions) {
     const listen = parseListen(cfg.listen);
@@ -72,6 +73,7 @@ export class HttpServer {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.sampleTimer);
     this.stream.close();
     this.server.closeAllConnections();
@@ -80,14 +82,11 @@ export class HttpServer {
 
   /** One timer for every instance: a history sample per step, on the step grid. */
   private sampleSoon(): void {
+    if (this.closed) return;
     const step = this.history.stepMs;
     this.sampleTimer = setTimeout(() => {
-      try {
-        this.sample();
-      } catch (err) {
-        this.opts.onError(err as Error);
-      }
-      this.sampleSoon();
+      // Fresh CPU and memory for the step (one /proc pass for every app), then the record.
+      void this.view.sampleNow(step / 2).then(() => this.sample()).catch((err: Error) => this.opts.onError(err)).finally(() => this.sampleSoon());
     }, step - (Date.now() % step));
     this.sampleTimer.unref();
   }

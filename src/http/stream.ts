@@ -52,7 +52,9 @@ export class LiveStream {
 
   private wake(): void {
     this.unfollow = this.view.follow((e) => this.onEvent(e));
-    this.refreshTimer = setInterval(() => this.broadcast('live', liveState(this.view, this.history, false)), REFRESH_MS);
+    this.refreshTimer = setInterval(() => {
+      void this.view.sampleNow(REFRESH_MS / 2).then(() => this.broadcast('live', liveState(this.view, this.history, false)));
+    }, REFRESH_MS);
     this.keepaliveTimer = setInterval(() => { for (const res of this.clients) this.write(res, ': keepalive\n\n'); }, KEEPALIVE_MS);
   }
 

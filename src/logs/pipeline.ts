@@ -53,8 +53,12 @@ const PERSIST_EVERY_MS = 2000;
 /** Batches (read chunks) per app handed to the sinks but not yet durable; reading waits beyond this. */
 const MAX_UNFLUSHED = 32;
 const COMMIT_EVERY_MS = 100;
-/** The captured files are watched; the poll is only a backstop for a missed event. */
-const CAPTURED_POLL_MS = 2000;
+/**
+ * The captured files are watched (each write names its file and reads just it); the poll, a full
+ * pass over every app's files, is only a backstop for a missed event (an inotify queue overflow),
+ * kept slow so that a thousand idle apps cost next to nothing.
+ */
+const CAPTURED_POLL_MS = 10_000;
 
 export class LogPipeline {
   private detector: Detector;

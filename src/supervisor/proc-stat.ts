@@ -1,11 +1,15 @@
-// A reader for /proc/<pid>/stat: start time (to tell a recycled pid apart), group, session,
-// CPU ticks and RSS. Synchronous on purpose: procfs reads never block on disk and cost ~20 µs.
+// A reader for /proc/<pid>/stat: parent, group, session, CPU ticks, start time (to tell a recycled
+// pid apart) and RSS. Synchronous on purpose: procfs reads never block on disk. One shared buffer
+// and a parse over its bytes (no string split): a sampling pass reads every process on the host,
+// so each read costs one open, one read and one close (~7 µs), not a readFileSync's extra fstat
+// and string.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 
 export interface ProcStat {
   pid: number;
   state: string;
+  ppid: number;
   pgrp: number;
   session: number;
   /** utime + stime, in clock ticks. */
@@ -16,10 +20,13 @@ export interface ProcStat {
   rssPages: number;
 }
 
-let clock: { ticksPerSec: number; pageSize: number } | undefined;
+let clock: { ticksPerSec: number; pageSize: number; bootMs: number } | undefined;
 
-/** The units of /proc figures: clock ticks per second (CPU) and the page size (RSS); asked once. */
-export function procClock(): { ticksPerSec: number; pageSize: number } {
+/**
+ * The units of /proc figures: clock ticks per second (CPU), the page size (RSS), and when the
+ * host booted (ms since the epoch, to place a start time), asked once.
+ */
+export function procClock(): { ticksPerSec: number; pageSize: number; bootMs: number } {
   if (clock === undefined) {
     const conf = (name: string, fallback: number): number => {
       try {
@@ -28,30 +35,60 @@ export function procClock(): { ticksPerSec: number; pageSize: number } {
         return fallback;
       }
     };
-    clock = { ticksPerSec: conf('CLK_TCK', 100), pageSize: conf('PAGESIZE', 4096) };
+    let bootMs = 0;
+    try {
+      bootMs = Date.now() - Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]) * 1000;
+    } catch { /* no procfs: start times are not used */ }
+    clock = { ticksPerSec: conf('CLK_TCK', 100), pageSize: conf('PAGESIZE', 4096), bootMs };
   }
   return clock;
 }
 
+const buf = Buffer.allocUnsafe(1024);
+const CLOSE_PAREN = 0x29;
+const SPACE = 0x20;
+
 /** Parsed /proc/<pid>/stat, or null when the process does not exist (or procfs is absent). */
 export function readProcStat(pid: number): ProcStat | null {
-  let text: string;
+  let n: number;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fd = openSync(`/proc/${pid}/stat`, 'r');
+    try {
+      n = readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return null;
   }
   // comm (field 2) may hold spaces and parentheses: fields restart after the last ')'.
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return {
-    pid,
-    state: f[0]!,
-    pgrp: Number(f[2]),
-    session: Number(f[3]),
-    cpuTicks: Number(f[11]) + Number(f[12]),
-    startTime: Number(f[19]),
-    rssPages: Number(f[21]),
-  };
+  let i = buf.lastIndexOf(CLOSE_PAREN, n - 1) + 2;
+  if (i < 2 || i >= n) return null;
+  const state = String.fromCharCode(buf[i]!);
+  let ppid = 0; let pgrp = 0; let session = 0; let utime = 0; let stime = 0; let startTime = 0; let rssPages = 0;
+  // Field 3 is the state; count fields from there.
+  let field = 3;
+  i += 2;
+  while (i < n && field < 24) {
+    field++;
+    let v = 0;
+    let neg = false;
+    if (buf[i] === 0x2d) { neg = true; i++; }
+    while (i < n && buf[i] !== SPACE) v = v * 10 + buf[i++]! - 48;
+    i++;
+    if (neg) v = -v;
+    switch (field) {
+      case 4: ppid = v; break;
+      case 5: pgrp = v; break;
+      case 6: session = v; break;
+      case 14: utime = v; break;
+      case 15: stime = v; break;
+      case 22: startTime = v; break;
+      case 24: rssPages = v; break;
+      default: break;
+    }
+  }
+  return { pid, state, ppid, pgrp, session, cpuTicks: utime + stime, startTime, rssPages };
 }
 
 /** Pids of the direct children of `pid` (main thread), [] if unknown. Needs CONFIG_PROC_CHILDREN. */
@@ -67,27 +104,34 @@ export function readChildren(pid: number): number[] {
   return out;
 }
 
-/** Every live process whose process group is `pgid` (a full /proc scan: only for rare paths). */
-export function listGroupMembers(pgid: number): ProcStat[] {
+/** Every pid in /proc ([] without procfs). */
+export function listPids(): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return [];
   }
-  const out: ProcStat[] = [];
+  const out: number[] = [];
   for (const e of entries) {
     const c = e.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
-    const st = readProcStat(Number(e));
-    if (st !== null && st.pgrp === pgid && st.state !== 'Z') out.push(st);
+    if (c >= 48 && c <= 57) out.push(Number(e));
   }
   return out;
 }
-
 
 /** True while pid runs; a zombie (exited, its parent has not reaped it yet) counts as gone. */
 export function isRunning(pid: number): boolean {
   try { process.kill(pid, 0); } catch { return false; }
   return readProcStat(pid)?.state !== 'Z';
+}
+
+/** Every live process whose process group is `pgid` (a full /proc scan: only for rare paths). */
+export function listGroupMembers(pgid: number): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const pid of listPids()) {
+    const st = readProcStat(pid);
+    if (st !== null && st.pgrp === pgid && st.state !== 'Z') out.push(st);
+  }
+  return out;
 }

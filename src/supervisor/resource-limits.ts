@@ -1,5 +1,7 @@
 // The limits rules: memory over max for `for` samples in a row; CPU above max without a break
-// for `for` ms (a busy loop). Judged on each sample; a breach means kill + restart.
+// for `for` ms (a busy loop). Memory is judged on the samples the limits scheduled (every
+// sampleEvery), so `status` asking more often does not shorten `for`; CPU on every sample, since
+// its rule is a duration. A breach means kill + restart.
 import { formatBytes, formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
 import type { ResourceSample } from './resource-sampler.js';
@@ -21,7 +23,7 @@ export class ResourceLimits {
 
   judge(s: ResourceSample): LimitBreach | null {
     const { memory, cpu } = this.limits;
-    if (memory !== undefined) {
+    if (memory !== undefined && s.scheduled) {
       this.memoryOver = s.memoryBytes > memory.max ? this.memoryOver + 1 : 0;
       if (this.memoryOver >= memory.for) {
         return { kind: 'memory', reason: `memory ${formatBytes(s.memoryBytes)} over ${formatBytes(memory.max)} for ${this.memoryOver} samples` };

@@ -1,10 +1,16 @@
-// CPU and memory of each running app, from one shared timer that wakes only when some app is due
-// (due times are aligned, so 20 idle apps cost one wake-up per period, not 20).
-// On Linux it reads /proc directly: the app's main pid plus its descendants (walked through
-// /proc/<pid>/task/<pid>/children), RSS summed and CPU as the sum of per-pid tick deltas — no fd
-// cache, no subprocess. Without /proc it falls back to pidusage (main pid only).
+// CPU and memory of the running apps, read only when something needs them: apps whose limits ask
+// for a sample every `sampleEvery` (one timer for all of them, on a grid, so apps with the same
+// period share one wake-up), and `status`, metrics and the dashboard, which ask for fresh numbers
+// through sampleNow(maxAgeMs). An idle daemon whose apps have no limits reads nothing at all.
+//
+// One pass serves every app due at once. With many apps it reads /proc once: every process's stat,
+// each counted for the app whose process group it is in, or whose member its parent is (which also
+// counts a child that called setsid). With few apps, reading the whole of /proc would cost more
+// than walking each app's tree (its leader, then /proc/<pid>/task/<pid>/children). RSS is summed
+// over the app's processes; CPU is the sum of each process's tick delta over the interval, as a
+// percent of one core. Without /proc it falls back to pidusage (main pid only).
 import { existsSync } from 'node:fs';
-import { procClock, readChildren, readProcStat } from './proc-stat.js';
+import { listPids, procClock, readChildren, readProcStat, type ProcStat } from './proc-stat.js';
 
 export interface ResourceSample {
   /** Percent of one core over the interval (may exceed 100 with several threads/processes). */
@@ -13,33 +19,63 @@ export interface ResourceSample {
   /** Interval the CPU figure covers: [since, at]. */
   since: number;
   at: number;
+  /** A sample the app's limits asked for (their period), not one asked for by `status`. */
+  scheduled: boolean;
 }
 
 interface Tracked {
   pid: number;
-  everyMs: number;
+  /** The limits' period, or null: sampled only on request. */
+  everyMs: number | null;
   nextAt: number;
-  lastAt: number;
-  lastTicks: Map<number, number>;
+  /** The baseline CPU deltas are taken against: when, and each process's ticks then. */
+  baseAt: number;
+  baseTicks: Map<number, number>;
+  /** When it was last sampled, for any reason (sampleNow's cache). */
+  sampledAt: number;
   onSample(s: ResourceSample): void;
 }
 
+/** Per-process totals a pass found for one app. */
+interface Usage {
+  ticks: Map<number, number>;
+  rssPages: number;
+}
+
 const hasProc = existsSync('/proc/self/stat');
+/** A tree walk reads about two files per app; a full pass one per process on the host. */
+const WALK_COST = 2;
+/** How long the host's process count (for the choice above) is trusted. */
+const PROC_COUNT_TTL_MS = 60_000;
+/** Bound on one app's tree walk (a fork bomb must not stall the daemon). */
+const MAX_TREE = 1024;
 
 export class ResourceSampler {
   private readonly tracked = new Map<string, Tracked>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
+  private procCount = 0;
+  private procCountAt = -Infinity;
+  /** Start times of the processes the current pass saw (to tell a new process from an unseen one). */
+  private readonly startTimes = new Map<number, number>();
 
-  /** Samples `pid` every `everyMs` until untrack(key); replaces any earlier tracking of key. */
-  track(key: string, pid: number, everyMs: number, onSample: (s: ResourceSample) => void): void {
+  /**
+   * Samples `pid`'s tree every `everyMs` (null: only when sampleNow asks) until untrack(key);
+   * replaces any earlier tracking of key.
+   */
+  track(key: string, pid: number, everyMs: number | null, onSample: (s: ResourceSample) => void): void {
     const now = Date.now();
-    // Due times sit on a grid of everyMs, so apps with the same period are sampled in one wake-up;
-    // at least half a period after the baseline, so the first CPU figure is not mostly noise.
-    const t: Tracked = { pid, everyMs, nextAt: Math.ceil((now + everyMs / 2) / everyMs) * everyMs, lastAt: now, lastTicks: new Map(), onSample };
-    if (hasProc) this.readTree(t); // primes the tick baseline so the first sample has a delta
+    const t: Tracked = {
+      pid, everyMs, baseAt: now, baseTicks: new Map(), sampledAt: -Infinity, onSample,
+      // Due times sit on a grid of everyMs, so apps with the same period are sampled in one wake-up;
+      // at least half a period after the baseline, so the first CPU figure is not mostly noise.
+      nextAt: everyMs === null ? Infinity : Math.ceil((now + everyMs / 2) / everyMs) * everyMs,
+    };
+    // The leader's ticks now are the baseline; its children are born after it and count in full.
+    const leader = hasProc ? readProcStat(pid) : null;
+    if (leader !== null) t.baseTicks.set(pid, leader.cpuTicks);
     this.tracked.set(key, t);
-    this.arm();
+    if (everyMs !== null) this.arm();
   }
 
   untrack(key: string): void {
@@ -52,6 +88,21 @@ export class ResourceSampler {
     this.disarm();
   }
 
+  /**
+   * Fresh numbers for everything tracked: samples, in one pass, each app not sampled within
+   * `maxAgeMs`. For `status` and metrics; it costs nothing when they ask again within maxAgeMs.
+   */
+  async sampleNow(maxAgeMs: number): Promise<void> {
+    const now = Date.now();
+    const stale = [...this.tracked.values()].filter((t) => now - t.sampledAt > maxAgeMs);
+    if (stale.length === 0) return;
+    // Apps whose limits were due anyway get their scheduled sample now.
+    const due = new Set(stale.filter((t) => t.nextAt <= now + 5));
+    for (const t of due) t.nextAt = nextSlot(now, t.everyMs!);
+    await this.sample(stale, due);
+    if (due.size > 0) this.arm();
+  }
+
   private disarm(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -60,7 +111,7 @@ export class ResourceSampler {
 
   private arm(): void {
     let next = Infinity;
-    for (const t of this.tracked.values()) next = Math.min(next, t.nextAt);
+    for (const t of this.tracked.values()) if (t.nextAt < next) next = t.nextAt;
     if (next === Infinity || next >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = next;
@@ -73,60 +124,137 @@ export class ResourceSampler {
     this.timerAt = Infinity;
     const now = Date.now();
     const due = [...this.tracked.values()].filter((t) => t.nextAt <= now + 5);
-    for (const t of due) t.nextAt = (Math.floor(now / t.everyMs) + 1) * t.everyMs;
-    if (hasProc) {
-      for (const t of due) this.sampleProc(t);
-    } else if (due.length > 0) {
-      await this.samplePidusage(due);
-    }
+    for (const t of due) t.nextAt = nextSlot(now, t.everyMs!);
+    await this.sample(due, new Set(due));
     this.arm();
   }
 
-  private sampleProc(t: Tracked): void {
-    const prev = t.lastTicks;
-    const since = t.lastAt;
-    const rssPages = this.readTree(t);
-    let ticks = 0;
-    for (const [pid, now] of t.lastTicks) {
-      const before = prev.get(pid);
-      if (before !== undefined && now >= before) ticks += now - before;
+  private async sample(targets: Tracked[], scheduled: Set<Tracked>): Promise<void> {
+    if (targets.length === 0) return;
+    if (!hasProc) {
+      await this.samplePidusage(targets, scheduled);
+      return;
     }
-    const at = t.lastAt;
-    const { ticksPerSec, pageSize } = procClock();
-    const seconds = Math.max(0.001, (at - since) / 1000);
-    t.onSample({ cpu: (ticks / ticksPerSec / seconds) * 100, memoryBytes: rssPages * pageSize, since, at });
+    const usage = this.read(targets);
+    const at = Date.now();
+    const { ticksPerSec, pageSize, bootMs } = procClock();
+    for (const t of targets) {
+      const u = usage.get(t) ?? { ticks: new Map(), rssPages: 0 };
+      // A process not in the baseline counts in full if it was born after it (a new worker);
+      // one that was merely not seen then (a slower reader's miss) starts its own baseline.
+      const baseTick = ((t.baseAt - bootMs) / 1000) * ticksPerSec - 1;
+      let ticks = 0;
+      for (const [pid, now] of u.ticks) {
+        const before = t.baseTicks.get(pid);
+        if (before !== undefined) ticks += Math.max(0, now - before);
+        else if ((this.startTimes.get(pid) ?? 0) >= baseTick) ticks += now;
+      }
+      const since = t.baseAt;
+      const isScheduled = scheduled.has(t);
+      // A request between two scheduled samples does not move their baseline: the limits judge
+      // whole periods, whoever else looks.
+      if (isScheduled || t.everyMs === null) {
+        t.baseAt = at;
+        t.baseTicks = u.ticks;
+      }
+      t.sampledAt = at;
+      const seconds = Math.max(0.001, (at - since) / 1000);
+      t.onSample({ cpu: (ticks / ticksPerSec / seconds) * 100, memoryBytes: u.rssPages * pageSize, since, at, scheduled: isScheduled });
+    }
+    this.startTimes.clear();
   }
 
-  /** Reads the tree rooted at t.pid: stores per-pid ticks in t.lastTicks, returns RSS pages. */
-  private readTree(t: Tracked): number {
-    const ticks = new Map<number, number>();
-    let rss = 0;
-    const queue = [t.pid];
-    for (let i = 0; i < queue.length && i < 1024; i++) {
-      const pid = queue[i]!;
+  /** The processes of each target: one pass over /proc, or a walk of each tree when that is cheaper. */
+  private read(targets: Tracked[]): Map<Tracked, Usage> {
+    const now = Date.now();
+    if (now - this.procCountAt > PROC_COUNT_TTL_MS) {
+      this.procCount = listPids().length;
+      this.procCountAt = now;
+    }
+    return targets.length * WALK_COST < this.procCount ? this.walkTrees(targets) : this.fullPass(targets);
+  }
+
+  private fullPass(targets: Tracked[]): Map<Tracked, Usage> {
+    const byGroup = new Map<number, Tracked>();
+    for (const t of targets) byGroup.set(t.pid, t);
+    const stats = new Map<number, ProcStat>();
+    const pids = listPids();
+    this.procCount = pids.length;
+    this.procCountAt = Date.now();
+    for (const pid of pids) {
       const st = readProcStat(pid);
-      if (st === null) continue;
-      ticks.set(pid, st.cpuTicks);
-      rss += st.rssPages;
-      for (const c of readChildren(pid)) queue.push(c);
+      if (st !== null) stats.set(pid, st);
     }
-    t.lastTicks = ticks;
-    t.lastAt = Date.now();
-    return rss;
+    // Owner of each process: its group's app, else its parent's owner (memoized along the chain).
+    const owner = new Map<number, Tracked | null>();
+    const ownerOf = (pid: number): Tracked | null => {
+      const chain: number[] = [];
+      let found: Tracked | null = null;
+      for (let p = pid; ;) {
+        const known = owner.get(p);
+        if (known !== undefined) { found = known; break; }
+        const st = stats.get(p);
+        if (st === undefined) break;
+        const group = byGroup.get(st.pgrp);
+        chain.push(p);
+        if (group !== undefined) { found = group; break; }
+        if (st.ppid <= 1 || chain.length > MAX_TREE) break;
+        p = st.ppid;
+      }
+      for (const p of chain) owner.set(p, found);
+      return found;
+    };
+    const usage = new Map<Tracked, Usage>();
+    for (const [pid, st] of stats) {
+      const t = ownerOf(pid);
+      if (t === null) continue;
+      let u = usage.get(t);
+      if (u === undefined) usage.set(t, u = { ticks: new Map(), rssPages: 0 });
+      u.ticks.set(pid, st.cpuTicks);
+      u.rssPages += st.rssPages;
+      this.startTimes.set(pid, st.startTime);
+    }
+    return usage;
   }
 
-  private async samplePidusage(due: Tracked[]): Promise<void> {
+  private walkTrees(targets: Tracked[]): Map<Tracked, Usage> {
+    const usage = new Map<Tracked, Usage>();
+    for (const t of targets) {
+      const u: Usage = { ticks: new Map(), rssPages: 0 };
+      const queue = [t.pid];
+      for (let i = 0; i < queue.length && i < MAX_TREE; i++) {
+        const pid = queue[i]!;
+        const st = readProcStat(pid);
+        if (st === null) continue;
+        u.ticks.set(pid, st.cpuTicks);
+        u.rssPages += st.rssPages;
+        this.startTimes.set(pid, st.startTime);
+        for (const c of readChildren(pid)) queue.push(c);
+      }
+      usage.set(t, u);
+    }
+    return usage;
+  }
+
+  private async samplePidusage(targets: Tracked[], scheduled: Set<Tracked>): Promise<void> {
     try {
       const { default: pidusage } = await import('pidusage');
-      const stats = await pidusage(due.map((t) => t.pid));
+      const stats = await pidusage(targets.map((t) => t.pid));
       const at = Date.now();
-      for (const t of due) {
+      for (const t of targets) {
         const s = stats[String(t.pid)];
-        if (s !== undefined) t.onSample({ cpu: s.cpu, memoryBytes: s.memory, since: t.lastAt, at });
-        t.lastAt = at;
+        const since = t.baseAt;
+        t.baseAt = at;
+        t.sampledAt = at;
+        if (s !== undefined) t.onSample({ cpu: s.cpu, memoryBytes: s.memory, since, at, scheduled: scheduled.has(t) });
       }
     } catch {
       // A pid that died between listing and sampling: the exit handler untracks it.
     }
   }
+}
+
+/** The next point of the everyMs grid after now. */
+function nextSlot(now: number, everyMs: number): number {
+  return (Math.floor(now / everyMs) + 1) * everyMs;
 }

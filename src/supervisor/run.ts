@@ -23,11 +23,9 @@ import { endScope, unionScope, type ProcessScope } from './process-scope.js';
 import { ResourceLimits } from './resource-limits.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import type { SpawnCommand } from './spawn-command.js';
+import { spawnGate } from './spawn-gate.js';
 import type { StallWatch } from './stall-watch.js';
 import { runAs } from './run-as.js';
-
-/** Resource numbers for `status` when no limit asks for more: cheap enough for many idle apps. */
-export const STATUS_SAMPLE_MS = 10_000;
 
 export interface ExitRecord {
   code: number | null;
@@ -88,8 +86,12 @@ export class Run {
   private heartbeat: DeadlineProbe | null = null;
   private silence: DeadlineProbe | null = null;
 
-  /** Spawns the app; resolves once the exec succeeded, rejects with ESPAWN when it did not. */
-  static start(ctx: RunContext, events: RunEvents): Promise<Run> {
+  /**
+   * Spawns the app when the spawn gate lets it (spawn-gate.ts: a burst of spawns is spread over
+   * turns of the event loop); resolves once the exec succeeded, rejects with ESPAWN when it did not.
+   */
+  static async start(ctx: RunContext, events: RunEvents): Promise<Run> {
+    await spawnGate.turn();
     const { cmd, cfg } = ctx;
     let child: ChildProcess;
     try {
@@ -153,7 +155,8 @@ export class Run {
       this.startProbes();
     }
     const limits = ResourceLimits.needed(ctx.cfg.limits) ? new ResourceLimits(ctx.cfg.limits) : null;
-    ctx.sampler.track(ctx.key, pid, limits !== null ? ctx.cfg.limits.sampleEvery : STATUS_SAMPLE_MS, (s) => {
+    // Sampled on the limits' period, else only when `status` or metrics ask (sampleNow).
+    ctx.sampler.track(ctx.key, pid, limits !== null ? ctx.cfg.limits.sampleEvery : null, (s) => {
       if (this.aborted) return;
       this.events.sample(s);
       const breach = limits?.judge(s);

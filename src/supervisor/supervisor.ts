@@ -14,6 +14,7 @@ import type { ProbeResult } from './health/probe.js';
 import { GroupRegistry } from './orphans.js';
 import type { ProcessScope } from './process-scope.js';
 import { ResourceSampler } from './resource-sampler.js';
+import { paced } from './spawn-gate.js';
 import { StallWatch } from './stall-watch.js';
 
 export interface SupervisorOptions {
@@ -122,7 +123,7 @@ export class Supervisor {
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all([...this.apps.values()].map((a) => a.stop('daemon shutting down')));
+    await paced([...this.apps.values()], (a) => a.stop('daemon shutting down'));
     this.sampler.stop();
     this.cgroups?.close();
     await this.registry.flushed();
@@ -155,6 +156,14 @@ export class Supervisor {
       health: a.health,
       errors: [...a.errors],
     }));
+  }
+
+  /**
+   * Fresh CPU and memory for `status` and metrics: one pass samples every app not sampled within
+   * `maxAgeMs` (apps without limits are sampled only this way).
+   */
+  sampleNow(maxAgeMs: number): Promise<void> {
+    return this.sampler.sampleNow(maxAgeMs);
   }
 
   /** The last check of each periodic health probe, per app (metrics). */

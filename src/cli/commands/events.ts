@@ -53,16 +53,20 @@ const events: BulwarkCommand<Args> = {
 async function fromDaemon(c: DaemonClient, argv: Args, io: CliIO, interrupted: Promise<unknown> | undefined): Promise<number> {
   const filter = { type: argv.type, app: argv.app, limit: argv.lines };
   if (argv.app !== undefined) {
-    const known = new Set((await c.request<AppStatus[]>('status')).map((s) => s.name));
+    // Names only, streamed: the check must not hold every app's status or the whole history.
+    const known = new Set<string>();
+    await c.request('status', { stream: true }, (d) => known.add((d as AppStatus).name));
     if (!known.has(argv.app)) {
       // Not running now: a deleted app still has a history.
-      for (const e of await c.request<BulwarkEvent[]>('events', { limit: 100_000 })) if (e.app) known.add(e.app);
+      await c.request('events', { limit: 100_000, stream: true }, (d) => { const app = (d as BulwarkEvent).app; if (app) known.add(app); });
       if (!known.has(argv.app)) return unknownName(io, 'app', argv.app, [...known].sort());
     }
   }
   const print = printer(argv, io);
   if (!interrupted) {
-    for (const e of await c.request<BulwarkEvent[]>('events', filter)) print(e);
+    // Streamed: printed as they arrive, so the CLI's memory stays flat however many were asked for.
+    const result = await c.request<unknown>('events', { ...filter, stream: true }, (d) => print(d as BulwarkEvent));
+    if (Array.isArray(result)) for (const e of result as BulwarkEvent[]) print(e); // a daemon from before streaming
     return EXIT.OK;
   }
   await Promise.race([c.request('events', { ...filter, follow: true }, (d) => print(d as BulwarkEvent)), interrupted]);

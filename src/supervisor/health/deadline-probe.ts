@@ -1,15 +1,20 @@
-// Heartbeat and output silence are both "something must happen every T": one timer, refreshed
-// (timer.refresh(), no allocation) on each heartbeat message or output chunk; firing = hung.
+// Heartbeat and output silence are both "something must happen every T". A touch (each heartbeat
+// message, each output chunk) only notes the time; one entry in the shared timer wheel looks when
+// the deadline may have passed and, if a touch came since, moves itself to the new deadline. So a
+// beat costs a clock read, and a thousand beating apps cost a few wake-ups a second.
 // Unless the daemon itself stalled meanwhile: then whatever the app sent is still unread in the
-// pipe, so the deadline runs again for what is left of T after the daemon resumed.
+// pipe, so the deadline runs again for the full T from the moment the daemon resumed.
 import { formatDuration } from '../../common/units.js';
 import type { StallWatch } from '../stall-watch.js';
+import { sharedWheel, type TimerWheel, type WheelTimer } from '../timer-wheel.js';
 import type { HealthProbe, ProbeName, ProbeReport } from './probe.js';
 
 export class DeadlineProbe implements HealthProbe {
-  private timer: NodeJS.Timeout;
-  /** The delay `timer` was armed with: refresh() reuses it, so it must be the full timeout. */
-  private armedMs: number;
+  private timer: WheelTimer;
+  /** performance.now() of the last touch (or of the start). */
+  private lastSeen: number;
+  /** Not before this (after a stall: the resume plus the timeout). */
+  private notBefore = 0;
   private seen = false;
   private stopped = false;
 
@@ -18,20 +23,15 @@ export class DeadlineProbe implements HealthProbe {
     private readonly timeoutMs: number,
     private readonly report: ProbeReport,
     private readonly stall: StallWatch,
+    private readonly wheel: TimerWheel = sharedWheel,
   ) {
-    this.armedMs = timeoutMs;
-    this.timer = this.arm(timeoutMs);
+    this.lastSeen = performance.now();
+    this.timer = wheel.at(this.lastSeen + timeoutMs, () => this.check());
   }
 
   touch(): void {
     if (this.stopped) return;
-    if (this.armedMs === this.timeoutMs) {
-      this.timer.refresh();
-    } else {
-      clearTimeout(this.timer);
-      this.armedMs = this.timeoutMs;
-      this.timer = this.arm(this.timeoutMs);
-    }
+    this.lastSeen = performance.now();
     if (!this.seen) {
       this.seen = true;
       this.report.ok(this.name);
@@ -40,21 +40,21 @@ export class DeadlineProbe implements HealthProbe {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer.cancel();
   }
 
-  private arm(ms: number): NodeJS.Timeout {
-    const t = setTimeout(() => this.expired(), ms);
-    t.unref();
-    return t;
-  }
-
-  private expired(): void {
+  private check(): void {
     if (this.stopped) return;
+    const now = performance.now();
+    const due = Math.max(this.lastSeen + this.timeoutMs, this.notBefore);
+    if (due > now) {
+      this.timer = this.wheel.at(due, () => this.check());
+      return;
+    }
     const resumedAgo = this.stall.sinceStall();
     if (resumedAgo < this.timeoutMs) {
-      this.armedMs = Math.max(1, Math.ceil(this.timeoutMs - resumedAgo));
-      this.timer = this.arm(this.armedMs);
+      this.notBefore = now - resumedAgo + this.timeoutMs;
+      this.timer = this.wheel.at(this.notBefore, () => this.check());
       return;
     }
     const what = this.name === 'heartbeat' ? 'no heartbeat' : 'no output';

@@ -1,8 +1,10 @@
 // Runs one check every `interval` (never overlapping itself); `failures` failed checks in a row
-// mean the app is hung. Used by the HTTP and TCP probes. A check that failed across a stall of
-// the daemon itself (its timeout fired before the answer waiting in the socket was read) does not
-// count: the next check decides.
+// mean the app is hung. Used by the HTTP and TCP probes, scheduled on the shared timer wheel (one
+// timer for every app's probes). A check that failed across a stall of the daemon itself (its
+// timeout fired before the answer waiting in the socket was read) does not count: the next check
+// decides.
 import type { StallWatch } from '../stall-watch.js';
+import { sharedWheel, type TimerWheel, type WheelTimer } from '../timer-wheel.js';
 import type { HealthProbe, ProbeName, ProbeReport, ProbeResult } from './probe.js';
 
 export interface PeriodicProbeOptions {
@@ -15,7 +17,7 @@ export interface PeriodicProbeOptions {
 export type Check = (timeoutMs: number) => Promise<void>;
 
 export class PeriodicProbe implements HealthProbe {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: WheelTimer | undefined;
   private failedInRow = 0;
   private stopped = false;
   private lastResult: ProbeResult | null = null;
@@ -26,6 +28,7 @@ export class PeriodicProbe implements HealthProbe {
     private readonly check: Check,
     private readonly report: ProbeReport,
     private readonly stall: StallWatch,
+    private readonly wheel: TimerWheel = sharedWheel,
   ) {
     this.schedule();
   }
@@ -36,13 +39,12 @@ export class PeriodicProbe implements HealthProbe {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
   }
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.run(), this.opts.interval);
-    this.timer.unref();
+    this.timer = this.wheel.at(performance.now() + this.opts.interval, () => void this.run());
   }
 
   private async run(): Promise<void> {
