@@ -50,7 +50,12 @@ const PROC_COUNT_TTL_MS = 60_000;
 /** Bound on one app's tree walk (a fork bomb must not stall the daemon). */
 const MAX_TREE = 1024;
 
+/** How a pass finds each app's processes: the cheaper way ('auto'), or one forced (tests). */
+export type ReadMode = 'auto' | 'full-pass' | 'tree-walk';
+
 export class ResourceSampler {
+  constructor(private readonly mode: ReadMode = 'auto') {}
+
   private readonly tracked = new Map<string, Tracked>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -94,7 +99,7 @@ export class ResourceSampler {
    */
   async sampleNow(maxAgeMs: number): Promise<void> {
     const now = Date.now();
-    const stale = [...this.tracked.values()].filter((t) => now - t.sampledAt > maxAgeMs);
+    const stale = [...this.tracked.values()].filter((t) => now - t.sampledAt >= maxAgeMs);
     if (stale.length === 0) return;
     // Apps whose limits were due anyway get their scheduled sample now.
     const due = new Set(stale.filter((t) => t.nextAt <= now + 5));
@@ -171,7 +176,8 @@ export class ResourceSampler {
       this.procCount = listPids().length;
       this.procCountAt = now;
     }
-    return targets.length * WALK_COST < this.procCount ? this.walkTrees(targets) : this.fullPass(targets);
+    const walk = this.mode === 'auto' ? targets.length * WALK_COST < this.procCount : this.mode === 'tree-walk';
+    return walk ? this.walkTrees(targets) : this.fullPass(targets);
   }
 
   private fullPass(targets: Tracked[]): Map<Tracked, Usage> {

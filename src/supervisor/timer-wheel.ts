@@ -24,7 +24,11 @@ export class TimerWheel {
   /** While firing: the slot being fired (entries added for it or earlier go to the next one). */
   private firing = -Infinity;
 
-  constructor(private readonly resolutionMs = 50) {}
+  /** `onError`: a deadline that threw (by default rethrown, later, as an uncaught exception). */
+  constructor(
+    private readonly resolutionMs = 50,
+    private readonly onError: (err: unknown) => void = (err) => queueMicrotask(() => { throw err; }),
+  ) {}
 
   /** Runs `fn` at `when` (performance.now() time), or up to one slot later; cancel() stops it. */
   at(when: number, fn: () => void): WheelTimer {
@@ -85,8 +89,8 @@ export class TimerWheel {
           try {
             e.fn();
           } catch (err) {
-            // One deadline's bug must not cancel the others': report it as uncaught, later.
-            queueMicrotask(() => { throw err; });
+            // One deadline's bug must not cancel the others'.
+            this.onError(err);
           }
         }
       }

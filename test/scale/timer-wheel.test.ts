@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TimerWheel } from '../../src/supervisor/timer-wheel.js';
+import { waitFor } from '../helpers/bulwark-cli.js';
+
+/** Node timers armed while fn runs (and until the promise it returns settles). */
+async function timersArmed(fn: () => unknown): Promise<number> {
+  const real = globalThis.setTimeout;
+  let n = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => { n++; return real(...args); }) as typeof setTimeout;
+  try { await fn(); } finally { globalThis.setTimeout = real; }
+  return n;
+}
+
+test('a thousand deadlines on one wheel hold one Node timer and fire in order, at most one slot late', async () => {
+  const wheel = new TimerWheel(20);
+  const start = performance.now();
+  const fired: { want: number; at: number }[] = [];
+  const slots = new Set<number>();
+  const armed = await timersArmed(async () => {
+    for (let i = 0; i < 1000; i++) {
+      const want = start + 50 + (i % 100) * 3;
+      slots.add(Math.ceil(want / 20));
+      wheel.at(want, () => fired.push({ want, at: performance.now() }));
+    }
+    assert.equal(wheel.size, 1000);
+    await waitFor('all fired', () => fired.length === 1000, 10_000, 20);
+  });
+  // One arming when the first came, then one per slot that held deadlines (waitFor's own polls aside).
+  const polls = Math.ceil((performance.now() - start) / 20) + 2;
+  assert.ok(armed <= 1 + slots.size + polls, `${armed} timers armed for 1000 deadlines in ${slots.size} slots`);
+  for (const f of fired) assert.ok(f.at >= f.want - 1, `fired ${(f.want - f.at).toFixed(1)} ms early`);
+  for (const f of fired) assert.ok(f.at <= f.want + 1000, `fired ${(f.at - f.want).toFixed(1)} ms late`);
+  for (let i = 1; i < fired.length; i++) {
+    assert.ok(Math.ceil(fired[i]!.want / 20) >= Math.ceil(fired[i - 1]!.want / 20), 'fired out of slot order');
+  }
+  assert.equal(wheel.size, 0);
+  assert.equal((wheel as unknown as { timer: unknown }).timer, undefined, 'an empty wheel holds no timer');
+});
+
+test('a cancelled deadline never fires; one cancelled by an earlier one in the same slot neither', async () => {
+  const wheel = new TimerWheel(20);
+  const fired: string[] = [];
+  const at = performance.now() + 40;
+  const a = wheel.at(at + 400, () => fired.push('a'));
+  a.cancel();
+  let c: { cancel(): void } | undefined;
+  wheel.at(at, () => { fired.push('b'); c?.cancel(); });
+  c = wheel.at(at, () => fired.push('c'));
+  wheel.at(at + 60, () => fired.push('d'));
+  await waitFor('d fired', () => fired.includes('d'), 5_000, 10);
+  await new Promise((r) => setTimeout(r, 450)); // past a's time too
+  assert.deepEqual(fired, ['b', 'd']);
+});
+
+test('a deadline added while firing for a time already due runs in the next slot, not in a loop', async () => {
+  const wheel = new TimerWheel(20);
+  let runs = 0;
+  const again = (): void => { runs++; if (runs < 5) wheel.at(performance.now() - 100, again); };
+  const start = performance.now();
+  wheel.at(start, again);
+  await waitFor('five runs', () => runs === 5, 5_000, 5);
+  // Each re-arm waits for the next slot: five runs take at least four slots.
+  assert.ok(performance.now() - start >= 4 * 20 - 5);
+});
+
+test('a deadline that throws does not stop the others in its slot', async () => {
+  const errors: unknown[] = [];
+  const wheel = new TimerWheel(20, (err) => errors.push(err));
+  const fired: number[] = [];
+  const at = performance.now() + 30;
+  wheel.at(at, () => fired.push(1));
+  wheel.at(at, () => { throw new Error('boom'); });
+  wheel.at(at, () => fired.push(3));
+  await waitFor('both fired and the error reported', () => fired.length === 2 && errors.length === 1, 5_000, 10);
+  assert.deepEqual(fired, [1, 3]);
+  assert.match(String(errors[0]), /boom/);
+});
