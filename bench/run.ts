@@ -18,6 +18,8 @@ const SECTIONS: { name: string; title: string; timeoutMs?: number }[] = [
   { name: 'http', title: 'Metrics and dashboard (http)' },
   { name: 'hostile', title: 'Hostile input: bounded stores' },
   { name: 'ban', title: 'Active response: attack line to dropped packets (bulwark vs fail2ban)' },
+  // 20, 200 and 1,000 apps under bulwark and PM2, then three cases at 1,000: about 12 minutes.
+  { name: 'scale', title: 'Scale: 20, 200 and 1,000 apps, bulwark vs PM2', timeoutMs: 30 * 60_000 },
 ];
 /** A section that runs longer than this is reported as failed (and the bench moves on). */
 const SECTION_TIMEOUT_MS = 10 * 60_000;
