@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DaemonClient, DaemonUnreachableError } from '../client/client.js';
+import { daemonHostname } from '../daemon/host-name.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
 import { ensureHome, type HomePaths } from '../daemon/paths.js';
 import { checkHomeTree } from '../daemon/home-guard.js';
@@ -35,6 +36,7 @@ export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000, onSpawn
 
 export function spawnDaemon(paths: HomePaths): ChildProcess {
   // The daemon checks again; checking here too reports a refused home on this terminal.
+  daemonHostname(); // a bad BULWARK_HOSTNAME is told here: the detached daemon's stderr goes nowhere
   ensureHome(paths);
   checkHomeTree(paths.home);
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground'], {

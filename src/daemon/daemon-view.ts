@@ -1,6 +1,5 @@
 // The daemon as the HTTP server sees it (src/http/daemon-view.ts): read-only views of its
 // components, and app actions that run the control socket's own commands.
-import { hostname } from 'node:os';
 import type { EventCounters } from '../events/counters.js';
 import type { EventLog } from '../events/event-log.js';
 import type { AlertManager } from '../alerts/index.js';
@@ -13,6 +12,8 @@ import type { ControlServer } from './control-server.js';
 
 export interface DaemonParts {
   startedAt: number;
+  /** The host name the daemon reports (host-name.ts). */
+  hostname: string;
   supervisor: Supervisor;
   events: EventLog;
   counters: EventCounters;
@@ -26,7 +27,7 @@ export interface DaemonParts {
 export function daemonView(p: DaemonParts): DaemonView {
   return {
     version: VERSION,
-    hostname: hostname(),
+    hostname: p.hostname,
     startedAt: p.startedAt,
     sampleNow: (maxAgeMs) => p.supervisor.sampleNow(maxAgeMs),
     instances: () => p.supervisor.status().map((s): InstanceView => ({

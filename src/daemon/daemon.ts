@@ -1,7 +1,6 @@
 // The daemon: owns the supervisor and the event stream, serves the control socket, and shuts
 // everything down gracefully on SIGTERM. A config is applied by one reconcile path: plan which
 // sections changed (reconcile.ts), bring each running part in line in place, then the apps.
-import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
 import { channelNames } from '../config/names.js';
@@ -22,6 +21,7 @@ import { ControlServer, streamAll, type Handler } from './control-server.js';
 import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
 import { daemonView } from './daemon-view.js';
 import { closeDaemonLog, createDaemonLogger, type DaemonLogger } from './logger.js';
+import { daemonHostname } from './host-name.js';
 import { ensureHome, type HomePaths } from './paths.js';
 import { checkHomeTree } from './home-guard.js';
 import { reloadSource } from './config-reload.js';
@@ -65,6 +65,8 @@ export class Daemon {
   private http: HttpServer | null = null;
   /** Where the HTTP server listens (`ping` tells), null when off. */
   private httpUrl: string | null = null;
+  /** HOSTNAME in forwarded frames and alerts (BULWARK_HOSTNAME overrides os.hostname()). */
+  private readonly host = daemonHostname();
   private reloading: Promise<void> = Promise.resolve();
   private readonly bans: BanService;
   /** The apps the daemon brought back when it started (`resurrect` waits for them and names them). */
@@ -86,7 +88,7 @@ export class Daemon {
       stateDir: paths.stateDir,
       emit: (e) => this.publish(e),
     });
-    this.forwarder = new Forwarder([], { stateDir: paths.stateDir, hostname: hostname(), emit: (e) => this.publish(e) });
+    this.forwarder = new Forwarder([], { stateDir: paths.stateDir, hostname: this.host, emit: (e) => this.publish(e) });
     this.server = new ControlServer(this.handlers(), (err) => this.log.error('control request failed', { error: err.stack }));
   }
 
@@ -195,7 +197,7 @@ export class Daemon {
           await this.alerts.reconfigure(settings.alerts);
         } else {
           this.alerts = new AlertManager(settings.alerts, {
-            stateDir: join(this.paths.stateDir, 'alerts'), hostname: hostname(), emit: (e) => this.publish(e), forwarder: () => this.forwarder,
+            stateDir: join(this.paths.stateDir, 'alerts'), hostname: this.host, emit: (e) => this.publish(e), forwarder: () => this.forwarder,
           });
           await this.alerts.start();
         }
@@ -218,7 +220,7 @@ export class Daemon {
     try {
       const { HttpServer } = await import('../http/server.js'); // prom-client is loaded only when http is on
       const view = daemonView({
-        startedAt: this.startedAt, supervisor: this.supervisor, events: this.events, counters: this.counters, control: this.server,
+        startedAt: this.startedAt, hostname: this.host, supervisor: this.supervisor, events: this.events, counters: this.counters, control: this.server,
         pipeline: () => this.pipeline, forwarder: () => this.forwarder, alerts: () => this.alerts,
       });
       const server = new HttpServer(cfg, view, { onError: (err) => this.log.warn('http problem', { error: err.message }) });
@@ -369,7 +371,7 @@ export class Daemon {
 
   private handlers(): Map<string, Handler> {
     const h = new Map<string, Handler>();
-    h.set('ping', () => ({ pid: process.pid, version: VERSION, home: this.paths.home, uptimeMs: Date.now() - this.startedAt, host: hostname(), http: this.httpUrl }));
+    h.set('ping', () => ({ pid: process.pid, version: VERSION, home: this.paths.home, uptimeMs: Date.now() - this.startedAt, host: this.host, http: this.httpUrl }));
     h.set('apply', async (args) => {
       // Validated whole at the socket (requests.ts). `source` names the file (or `cli:<app>`);
       // `declared` what it wrote itself (absent: everything).
