@@ -75,17 +75,19 @@ after(async () => {
 });
 
 test('every host\'s lifecycle events reach the one receiver, each with its own syslog HOSTNAME', async () => {
-  const records = await receiver.waitFor((rs) => HOSTS.every((h) => rs.some((r) => r.hostname === h && r.msg.includes('api'))), 30_000);
+  const records = await receiver.waitFor((rs) => HOSTS.every((h) => rs.some((r) => r.hostname === h && r.appname === 'api' && r.msgid === 'online')), 30_000)
+    .catch((err: Error) => { throw new Error(`${err.message}\n${JSON.stringify(receiver.records(), null, 1)}`); });
   for (const host of HOSTS) {
+    // The daemon's own events name the host too (the http server it started, the endpoint it reached).
     const mine = records.filter((r) => r.hostname === host);
-    assert.ok(mine.some((r) => /online/.test(r.msg)), `${host}: ${JSON.stringify(mine.map((r) => r.msg))}`);
+    assert.ok(mine.some((r) => r.appname === 'api' && r.msgid === 'start'), `${host}: ${JSON.stringify(mine.map((r) => r.msgid))}`);
   }
   assert.deepEqual([...new Set(records.map((r) => r.hostname))].sort(), [...HOSTS].sort(), 'no record without its host name');
   // A stop on one host arrives from that host only.
   const before = records.length;
   const r = await homes.get('db1')!.run(['stop', 'api']);
   assert.equal(r.code, 0, r.stderr);
-  const after = await receiver.waitFor((rs) => rs.slice(before).some((x) => x.hostname === 'db1' && /stop/.test(x.msg)), 20_000);
+  const after = await receiver.waitFor((rs) => rs.slice(before).some((x) => x.hostname === 'db1' && x.appname === 'api' && x.msgid === 'stopped'), 20_000);
   assert.ok(after.slice(before).every((x) => x.hostname === 'db1'), JSON.stringify(after.slice(before)));
   await homes.get('db1')!.run(['start', 'api']);
 });
@@ -118,7 +120,7 @@ test('the example fleet files pass bulwark config check and promtool check confi
   mkdirSync(files, { recursive: true });
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=fleet',
     '-days', '1', '-keyout', join(files, 'key.pem'), '-out', join(files, 'cert.pem')], { stdio: 'pipe' });
-  for (const f of ['server.js', 'worker.js', 'backup', 'bulwark.token', 'bulwark-ca.pem']) writeFileSync(join(files, f), '');
+  for (const f of ['server.js', 'worker.js', 'backup', 'bulwark.token', 'bulwark-ca.pem']) writeFileSync(join(files, f), '', { mode: 0o755 });
   const relocate = (text: string): string => text
     .replaceAll('/srv/shop/', `${files}/`).replaceAll('/usr/local/bin/', `${files}/`)
     .replaceAll('/etc/bulwark/tls/', `${files}/`).replaceAll('/etc/prometheus/', `${files}/`);
