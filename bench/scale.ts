@@ -27,7 +27,7 @@ const TARGET = { idle: 0.3, limits: 1, heartbeats: 5, statusS: 0.3, startS: 4, r
 const HEARTBEAT_SCRIPT = 'while :; do printf \'{"bulwark":"heartbeat"}\\n\' >&3 || exit 1; read -t 1 -u 3; done';
 
 type Peer = 'bulwark' | 'pm2';
-type Variant = 'plain' | 'limits' | 'heartbeats';
+type Variant = 'plain' | 'limits' | 'heartbeats' | 'tailed';
 
 interface Row {
   peer: Peer;
@@ -66,6 +66,7 @@ export async function run(): Promise<string> {
     if (PEERS.includes('bulwark')) {
       rows.push(...await measure(ctx, largest, 'limits', ['bulwark']));
       rows.push(...await measure(ctx, largest, 'heartbeats', ['bulwark']));
+      rows.push(...await measure(ctx, largest, 'tailed', ['bulwark']));
     }
   } finally {
     await cleanup(ctx);
@@ -77,7 +78,13 @@ export async function run(): Promise<string> {
 async function measure(ctx: Ctx, n: number, variant: Variant, peers: Peer[]): Promise<Row[]> {
   console.error(`bench: scale: ${n} apps, ${variant}, ${peers.join(' + ')}`);
   const rows = new Map<Peer, Row>(peers.map((p) => [p, { peer: p, variant, apps: n }]));
-  const names = Array.from({ length: n }, (_, i) => `s${variant[0]}${i}`);
+  // 'tailed': one app whose logs.tail follows n files (idle), the rows' `apps` being the files.
+  const names = Array.from({ length: variant === 'tailed' ? 1 : n }, (_, i) => `s${variant[0]}${i}`);
+  if (variant === 'tailed') {
+    const logs = join(ctx.dir, 'tailed');
+    mkdirSync(logs, { recursive: true });
+    for (let i = 0; i < n; i++) writeFileSync(join(logs, `f${i}.log`), '203.0.113.9 - - [02/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "x"\n');
+  }
   for (const peer of peers) {
     const row = rows.get(peer)!;
     const file = peer === 'bulwark' ? bulwarkConfig(ctx, names, variant) : pm2Config(ctx, names);
@@ -132,7 +139,8 @@ async function measure(ctx: Ctx, n: number, variant: Variant, peers: Peer[]): Pr
 
 function bulwarkConfig(ctx: Ctx, names: string[], variant: Variant): string {
   const extra = variant === 'limits' ? '    limits: { memory: { max: 512MB, for: 3 } }\n'
-    : variant === 'heartbeats' ? '    health: { heartbeat: { timeout: 5s } }\n' : '';
+    : variant === 'heartbeats' ? '    health: { heartbeat: { timeout: 5s } }\n'
+    : variant === 'tailed' ? `    logs: { tail: ["${join(ctx.dir, 'tailed')}/*.log"], format: clf }\n` : '';
   const cmd = variant === 'heartbeats' ? JSON.stringify(['bash', '-c', HEARTBEAT_SCRIPT]) : '["sleep", "100000"]';
   const file = join(ctx.dir, `scale-${variant}-${names.length}.yml`);
   writeFileSync(file, `apps:\n${names.map((n) => `  - name: ${n}\n    cmd: ${cmd}\n${extra}`).join('')}`);
@@ -166,7 +174,9 @@ function daemonPid(ctx: Ctx, peer: Peer): number | undefined {
 
 function report(rows: Row[], notes: string[]): string {
   const pm2 = (() => { try { return (JSON.parse(readFileSync(join(ROOT, 'node_modules/pm2/package.json'), 'utf8')) as { version: string }).version; } catch { return '?'; } })();
-  const label: Record<Variant, string> = { plain: 'no limits', limits: 'memory limit on every app', heartbeats: '1 s heartbeat from every app' };
+  const label: Record<Variant, string> = {
+    plain: 'no limits', limits: 'memory limit on every app', heartbeats: '1 s heartbeat from every app', tailed: 'one app tailing this many idle files',
+  };
   const ok = (v: number | undefined, max: number): string => (v === undefined ? '—' : v <= max ? '' : ' ✗');
   const lines = [
     `bulwark from this tree and PM2 ${pm2}, each supervising the same \`sleep\` apps at the same time; idle CPU is the`,
@@ -179,7 +189,8 @@ function report(rows: Row[], notes: string[]): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
-    const cpuTarget = r.variant === 'plain' ? (r.apps >= 1000 ? TARGET.idle : Infinity) : r.variant === 'limits' ? TARGET.limits : TARGET.heartbeats;
+    const cpuTarget = r.variant === 'plain' ? (r.apps >= 1000 ? TARGET.idle : Infinity)
+      : r.variant === 'limits' ? TARGET.limits : r.variant === 'heartbeats' ? TARGET.heartbeats : Infinity;
     const isB = r.peer === 'bulwark';
     lines.push(`| ${r.apps} | ${label[r.variant]} | ${isB ? 'bulwark' : 'PM2'} | ${r.online ?? '—'} | ${s(r.startS)}${isB ? ok(r.startS, TARGET.startS) : ''} `
       + `| ${r.idleCpu?.toFixed(2) ?? '—'} %${isB ? ok(r.idleCpu, cpuTarget) : ''} | ${r.rssAnonMb?.toFixed(1) ?? '—'} MB${isB ? ok(r.rssAnonMb, TARGET.rssAnonMb) : ''} `
