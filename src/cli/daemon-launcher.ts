@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DaemonClient, DaemonUnreachableError } from '../client/client.js';
 import { daemonHostname } from '../daemon/host-name.js';
-import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
+import { DAEMON_NODE_FLAGS, daemonEnv } from '../daemon/node-flags.js';
 import { ensureHome, type HomePaths } from '../daemon/paths.js';
 import { checkHomeTree } from '../daemon/home-guard.js';
 
@@ -42,7 +42,7 @@ export function spawnDaemon(paths: HomePaths): ChildProcess {
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground'], {
     detached: true,
     stdio: 'ignore',
-    env: { ...process.env, BULWARK_HOME: paths.home },
+    env: daemonEnv({ ...process.env, BULWARK_HOME: paths.home }),
   });
   child.unref();
   return child;

@@ -22,6 +22,7 @@ import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
 import { daemonView } from './daemon-view.js';
 import { closeDaemonLog, createDaemonLogger, type DaemonLogger } from './logger.js';
 import { daemonHostname } from './host-name.js';
+import { dropDaemonOnlyEnv } from './node-flags.js';
 import { ensureHome, type HomePaths } from './paths.js';
 import { checkHomeTree } from './home-guard.js';
 import { reloadSource } from './config-reload.js';
@@ -491,6 +492,7 @@ const RECENT_EXITS = 10;
 /** Runs the daemon in this process until SIGTERM/SIGINT or `bulwark kill`. */
 export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<Daemon> {
   process.umask(0o077);
+  dropDaemonOnlyEnv();
   ensureHome(paths);
   checkHomeTree(paths.home);
   acquireDaemonLock(paths.pidFile, paths.home);

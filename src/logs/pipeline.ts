@@ -58,7 +58,7 @@ const COMMIT_EVERY_MS = 100;
  * pass over every app's files, is only a backstop for a missed event (an inotify queue overflow),
  * kept slow so that a thousand idle apps cost next to nothing.
  */
-const CAPTURED_POLL_MS = 10_000;
+const CAPTURED_POLL_MS = 30_000;
 
 export class LogPipeline {
   private detector: Detector;
