@@ -2,7 +2,7 @@
 // cost shows, measured over the same window (machine noise hits both alike). Then bulwark alone at
 // the largest N with memory limits on every app, and with every app sending 1 s heartbeats.
 // One command: `npm run bench -- scale` (knobs: SCALE_SIZES=20,200,1000, SCALE_WINDOW_S=60,
-// SCALE_SETTLE_S=10, SCALE_PEERS=bulwark,pm2). Method: docs/operating.md "Limits measured".
+// SCALE_SETTLE_S=10, SCALE_PEERS=bulwark,pm2). Method: docs/operating.md "How many apps, files and lines one daemon carries".
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { repoRoot } from './repo-root.js';
 const ROOT = repoRoot(dirname(fileURLToPath(import.meta.url)));
 const NODE = process.execPath;
 const BULWARK = join(ROOT, 'bin/bulwark');
-const PM2 = join(ROOT, 'node_modules/pm2/bin/pm2');
+const PM2 = join(ROOT, 'bench/node_modules/pm2/bin/pm2');
 const SIZES = (process.env.SCALE_SIZES ?? '20,200,1000').split(',').map(Number).filter((n) => n > 0);
 const WINDOW_MS = Number(process.env.SCALE_WINDOW_S ?? 60) * 1000;
 const SETTLE_MS = Number(process.env.SCALE_SETTLE_S ?? 10) * 1000;
@@ -173,7 +173,7 @@ function daemonPid(ctx: Ctx, peer: Peer): number | undefined {
 // ---------------------------------------------------------------- report
 
 function report(rows: Row[], notes: string[]): string {
-  const pm2 = (() => { try { return (JSON.parse(readFileSync(join(ROOT, 'node_modules/pm2/package.json'), 'utf8')) as { version: string }).version; } catch { return '?'; } })();
+  const pm2 = (() => { try { return (JSON.parse(readFileSync(join(ROOT, 'bench/node_modules/pm2/package.json'), 'utf8')) as { version: string }).version; } catch { return '?'; } })();
   const label: Record<Variant, string> = {
     plain: 'no limits', limits: 'memory limit on every app', heartbeats: '1 s heartbeat from every app', tailed: 'one app tailing this many idle files',
   };

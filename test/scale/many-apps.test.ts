@@ -3,7 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { procClock, readProcStat } from '../../src/supervisor/proc-stat.js';
-import { TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const APPS = Number(process.env.BULWARK_TEST_MANY_APPS ?? 300);
 const home = new TestHome('bulwark-many-');

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { procClock, readChildren, readProcStat } from '../../src/supervisor/proc-stat.js';
 import { ResourceSampler, type ReadMode, type ResourceSample } from '../../src/supervisor/resource-sampler.js';
-import { waitFor } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** An app as the supervisor runs it: the leader of its own process group. */
 function group(t: TestContext, script: string): ChildProcess {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TimerWheel } from '../../src/supervisor/timer-wheel.js';
-import { waitFor } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** Node timers armed while fn runs (and until the promise it returns settles). */
 async function timersArmed(fn: () => unknown): Promise<number> {
