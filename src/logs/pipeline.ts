@@ -54,11 +54,11 @@ const PERSIST_EVERY_MS = 2000;
 const MAX_UNFLUSHED = 32;
 const COMMIT_EVERY_MS = 100;
 /**
- * The captured files are watched (each write names its file and reads just it); the poll, a full
- * pass over every app's files, is only a backstop for a missed event (an inotify queue overflow),
- * kept slow so that a thousand idle apps cost next to nothing.
+ * The captured files are watched; the poll, a full pass over every app's files (~25 ms at a
+ * thousand apps), is only a backstop for a missed event, kept slow (and slowing further while
+ * nothing changes) so that a thousand idle apps cost next to nothing.
  */
-const CAPTURED_POLL_MS = 30_000;
+const CAPTURED_POLL_MS = 10_000;
 
 export class LogPipeline {
   private detector: Detector;
