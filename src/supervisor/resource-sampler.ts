@@ -10,7 +10,7 @@
 // over the app's processes; CPU is the sum of each process's tick delta over the interval, as a
 // percent of one core. Without /proc it falls back to pidusage (main pid only).
 import { existsSync } from 'node:fs';
-import { listPids, procClock, readChildren, readProcStat, type ProcStat } from './proc-stat.js';
+import { listPids, procClock, ProcHandle, readChildren, readProcStat, type ProcStat } from './proc-stat.js';
 
 export interface ResourceSample {
   /** Percent of one core over the interval (may exceed 100 with several threads/processes). */
@@ -33,6 +33,8 @@ interface Tracked {
   baseTicks: Map<number, number>;
   /** When it was last sampled, for any reason (sampleNow's cache). */
   sampledAt: number;
+  /** The leader's /proc files, kept open once a tree walk read them (closed by untrack). */
+  leader: ProcHandle | null;
   onSample(s: ResourceSample): void;
 }
 
@@ -43,8 +45,12 @@ interface Usage {
 }
 
 const hasProc = existsSync('/proc/self/stat');
-/** A tree walk reads about two files per app; a full pass one per process on the host. */
-const WALK_COST = 2;
+/**
+ * What a tree walk costs per app, in reads of a whole stat file: the leader's two files are kept
+ * open and read with one pread each (a third of an open, read and close apiece). A full pass reads
+ * every process on the host once, and also lists /proc.
+ */
+const WALK_COST = 1;
 /** How long the host's process count (for the choice above) is trusted. */
 const PROC_COUNT_TTL_MS = 60_000;
 /** Bound on one app's tree walk (a fork bomb must not stall the daemon). */
@@ -71,7 +77,7 @@ export class ResourceSampler {
   track(key: string, pid: number, everyMs: number | null, onSample: (s: ResourceSample) => void): void {
     const now = Date.now();
     const t: Tracked = {
-      pid, everyMs, baseAt: now, baseTicks: new Map(), sampledAt: -Infinity, onSample,
+      pid, everyMs, baseAt: now, baseTicks: new Map(), sampledAt: -Infinity, leader: null, onSample,
       // Due times sit on a grid of everyMs, so apps with the same period are sampled in one wake-up;
       // at least half a period after the baseline, so the first CPU figure is not mostly noise.
       nextAt: everyMs === null ? Infinity : Math.ceil((now + everyMs / 2) / everyMs) * everyMs,
@@ -79,16 +85,19 @@ export class ResourceSampler {
     // The leader's ticks now are the baseline; its children are born after it and count in full.
     const leader = hasProc ? readProcStat(pid) : null;
     if (leader !== null) t.baseTicks.set(pid, leader.cpuTicks);
+    this.tracked.get(key)?.leader?.close();
     this.tracked.set(key, t);
     if (everyMs !== null) this.arm();
   }
 
   untrack(key: string): void {
+    this.tracked.get(key)?.leader?.close();
     this.tracked.delete(key);
     if (this.tracked.size === 0) this.disarm();
   }
 
   stop(): void {
+    for (const t of this.tracked.values()) t.leader?.close();
     this.tracked.clear();
     this.disarm();
   }
@@ -228,14 +237,15 @@ export class ResourceSampler {
     for (const t of targets) {
       const u: Usage = { ticks: new Map(), rssPages: 0 };
       const queue = [t.pid];
+      t.leader ??= new ProcHandle(t.pid);
       for (let i = 0; i < queue.length && i < MAX_TREE; i++) {
         const pid = queue[i]!;
-        const st = readProcStat(pid);
+        const st = i === 0 ? t.leader.stat() : readProcStat(pid);
         if (st === null) continue;
         u.ticks.set(pid, st.cpuTicks);
         u.rssPages += st.rssPages;
         this.startTimes.set(pid, st.startTime);
-        for (const c of readChildren(pid)) queue.push(c);
+        for (const c of i === 0 ? t.leader.children() : readChildren(pid)) queue.push(c);
       }
       usage.set(t, u);
     }
