@@ -133,6 +133,8 @@ async function measure(ctx: Ctx, n: number, variant: Variant, peers: Peer[]): Pr
     const r = await cli(ctx, peer, ['stop', 'all'], 300_000);
     rows.get(peer)!.stopS = r.ms / 1000;
     await cli(ctx, peer, ['delete', 'all'], 300_000);
+    // A fresh daemon for the next case: its RssAnon is then that case's alone.
+    await cli(ctx, peer, ['kill'], 120_000);
   }
   return [...rows.values()];
 }
