@@ -30,12 +30,21 @@ function banLine(b: BanServiceStatus): string {
     + (b.pausedUntil ? `; automatic banning PAUSED until ${b.pausedUntil} (ban storm)` : '');
 }
 
+/** One row per instance: `name` alone for an app of one instance, `name@N` for each of several. */
 export function renderStatusTable(apps: AppStatus[]): string {
+  const many = new Set(apps.filter((a) => a.instance > 0).map((a) => a.name));
   return renderTable(
     ['name', 'pid', 'state', 'uptime', 'restarts', 'cpu', 'memory', 'last exit', 'health'],
-    apps.map((a) => [a.name, a.pid ?? '-', a.state === 'stopping' && a.substate ? `stopping (${a.substate})` : a.state, duration(a.state === 'online' ? a.uptimeMs : null), a.restarts,
+    apps.map((a) => [many.has(a.name) ? `${a.name}@${a.instance}` : a.name, a.pid ?? '-', stateText(a), duration(a.state === 'online' ? a.uptimeMs : null), a.restarts,
       percent(a.cpu), bytes(a.memoryBytes), lastExit(a.lastExit), a.health]),
   );
+}
+
+/** The sub-state where it says more than the state: how far a stop went, a start waiting for readiness. */
+function stateText(a: AppStatus): string {
+  if (a.state === 'stopping' && a.substate) return `stopping (${a.substate})`;
+  if (a.substate === 'wait-ready') return 'starting (waiting for ready)';
+  return a.state;
 }
 
 /** "crash code 1", "hang SIGKILL", "stop SIGTERM", "spawn-failed": the cause first, then how it ended. */
@@ -49,6 +58,6 @@ function lastExit(e: AppStatus['lastExit']): string {
 function exitNotes(apps: AppStatus[]): string {
   return apps
     .filter((a) => (a.state === 'backoff' || a.state === 'errored') && a.lastExit?.stderr?.length)
-    .map((a) => `${a.name} (${a.state}): ${escapeControl(a.lastExit!.stderr!.find((l) => !/^\s/.test(l)) ?? a.lastExit!.stderr![0]!)}`)
+    .map((a) => `${a.name}${a.instance > 0 ? `@${a.instance}` : ''} (${a.state}): ${escapeControl(a.lastExit!.stderr!.find((l) => !/^\s/.test(l)) ?? a.lastExit!.stderr![0]!)}`)
     .join('\n');
 }

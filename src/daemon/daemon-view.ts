@@ -30,8 +30,7 @@ export function daemonView(p: DaemonParts): DaemonView {
     startedAt: p.startedAt,
     instances: () => p.supervisor.status().map((s): InstanceView => ({
       app: s.name,
-      // One instance per app until cluster mode; status then names each one.
-      instance: 'instance' in s && typeof s.instance === 'number' ? s.instance : 0,
+      instance: s.instance,
       pid: s.pid, state: s.state, uptimeMs: s.uptimeMs, restarts: s.restarts, cpu: s.cpu, memoryBytes: s.memoryBytes, health: s.health,
       lastExit: s.lastExit === null ? null : { code: s.lastExit.code, signal: s.lastExit.signal, at: s.lastExit.at, ...(s.lastExit.cause !== undefined ? { cause: s.lastExit.cause } : {}) },
     })),
@@ -46,7 +45,7 @@ export function daemonView(p: DaemonParts): DaemonView {
       return pipeline && { stats: pipeline.stats(), sources: pipeline.sourceStats() };
     },
     alertCounters: () => p.alerts()?.counters() ?? { deduplicated: {} },
-    // `reload` is the rolling replacement of instances; a daemon without it restarts (as PM2 does for one instance).
-    operate: (action, app) => p.control.invoke(action === 'reload' && !p.control.has('reload') ? 'restart' : action, { name: app }),
+    // `reload` is the control socket's: a rolling replacement, or a restart for an app that binds its own port.
+    operate: (action, app) => p.control.invoke(action, { name: app }),
   };
 }

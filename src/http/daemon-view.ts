@@ -8,7 +8,7 @@ import type { Offender } from '../logs/offenders.js';
 import type { PipelineStats, SourceStats } from '../logs/pipeline.js';
 import type { ProbeResult } from '../supervisor/health/probe.js';
 
-/** One instance of one app (today every app has one, instance 0). */
+/** One instance of one app (0..N-1 with `instances: N`; 0 alone otherwise). */
 export interface InstanceView {
   app: string;
   instance: number;
