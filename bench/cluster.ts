@@ -22,7 +22,7 @@ import { cpuTicks, median, procMem, readPid, taggedPids } from './supervisors.js
 const ROOT = repoRoot(dirname(fileURLToPath(import.meta.url)));
 const NODE = process.execPath;
 const APP = join(ROOT, 'bench/apps/cluster-web.cjs');
-const BIN = { bulwark: join(ROOT, 'bin/bulwark'), pm2: join(ROOT, 'node_modules/pm2/bin/pm2') };
+const BIN = { bulwark: join(ROOT, 'bin/bulwark'), pm2: join(ROOT, 'bench/node_modules/pm2/bin/pm2') };
 type Peer = keyof typeof BIN;
 const PEERS: Peer[] = ['bulwark', 'pm2'];
 const NAME: Record<Peer, string> = { bulwark: 'bulwark', pm2: 'PM2' };
@@ -175,7 +175,7 @@ async function memory(ctx: Ctx, peer: Peer): Promise<Memory> {
 // ---------------------------------------------------------------- report
 
 function report(ctx: Ctx, reloads: Record<Peer, ReloadRun[]>, tput: Record<Peer, Record<1 | 2, Throughput>[]>, mem: Record<Peer, Memory>, loads: string[]): string {
-  const pm2v = (JSON.parse(readFileSync(join(ROOT, 'node_modules/pm2/package.json'), 'utf8')) as { version: string }).version;
+  const pm2v = (JSON.parse(readFileSync(join(ROOT, 'bench/node_modules/pm2/package.json'), 'utf8')) as { version: string }).version;
   const out = [
     `Peers: PM2 ${pm2v} (cluster mode), bulwark from this tree. A plain Node HTTP app (bench/apps/cluster-web.cjs), 2 instances unless said.`,
     `Load average (1/5/15 min): ${loads.join('; ')}.`, '',

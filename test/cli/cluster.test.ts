@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { httpLoad, waitForAnswer, type Load, type LoadResult } from '../../bench/http-load.js';
-import { isAlive, TestHome, waitFor } from '../helpers/bulwark-cli.js';
+import { isAlive, TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { freePort } from '../helpers/rsyslog.js';
 
 const APPS = resolve(import.meta.dirname, '../helpers/apps');

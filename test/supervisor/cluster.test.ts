@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { httpLoad, waitForAnswer } from '../../bench/http-load.js';
 import { SupervisorError } from '../../src/supervisor/errors.js';
 import { freePort } from '../helpers/rsyslog.js';
-import { APPS, app, harness, isDead, waitFor } from './harness.js';
+import { APPS, app, harness, isDead } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const WEB = join(APPS, 'web.mjs');
 /** Generous: a busy shared machine can take seconds to boot Node. */

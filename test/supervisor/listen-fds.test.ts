@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { httpLoad, waitForAnswer } from '../../bench/http-load.js';
 import { freePort } from '../helpers/rsyslog.js';
-import { APPS, app, harness, isDead, waitFor } from './harness.js';
+import { APPS, app, harness, isDead } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 test('a shell app gets LISTEN_FDS, LISTEN_PID equal to its own pid, LISTEN_FDNAMES and the sockets from fd 3, listening', async (t) => {
   const h = harness(t);

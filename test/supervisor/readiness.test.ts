@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { waitForAnswer } from '../../bench/http-load.js';
 import { freePort } from '../helpers/rsyslog.js';
-import { APPS, app, harness, waitFor } from './harness.js';
+import { APPS, app, harness } from './harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const READY = join(APPS, 'ready.mjs');
 
