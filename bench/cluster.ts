@@ -11,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { getPriority, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procClock } from '../src/supervisor/proc-stat.js';
@@ -178,7 +178,7 @@ function report(ctx: Ctx, reloads: Record<Peer, ReloadRun[]>, tput: Record<Peer,
   const pm2v = (JSON.parse(readFileSync(join(ROOT, 'bench/node_modules/pm2/package.json'), 'utf8')) as { version: string }).version;
   const out = [
     `Peers: PM2 ${pm2v} (cluster mode), bulwark from this tree. A plain Node HTTP app (bench/apps/cluster-web.cjs), 2 instances unless said.`,
-    `Load average (1/5/15 min): ${loads.join('; ')}.`, '',
+    `Load average (1/5/15 min): ${loads.join('; ')}; bench niceness ${getPriority()} (inherited by both daemons and their apps).`, '',
     `### Failed requests during ${RELOADS} reloads under load (4 clients, keep-alive off, reloads ${RELOAD_GAP_MS / 1000} s apart), ${ROUNDS} round(s)`, '',
     '| supervisor | failed / requests, per round | failure kinds | reload wall time (CLI), median | per reload |', '|---|---|---|---|---|',
   ];
