@@ -34,7 +34,7 @@ export function daemonView(p: DaemonParts): DaemonView {
       pid: s.pid, state: s.state, uptimeMs: s.uptimeMs, restarts: s.restarts, cpu: s.cpu, memoryBytes: s.memoryBytes, health: s.health,
       lastExit: s.lastExit === null ? null : { code: s.lastExit.code, signal: s.lastExit.signal, at: s.lastExit.at, ...(s.lastExit.cause !== undefined ? { cause: s.lastExit.cause } : {}) },
     })),
-    probes: (app) => (p.supervisor.has(app) ? p.supervisor.probeResults(app) : []),
+    probes: (app, instance) => (p.supervisor.has(app) ? p.supervisor.probeResults(app, instance) : []),
     counters: () => p.counters,
     recentEvents: (limit) => p.events.query({ limit }),
     follow: (fn) => p.events.follow(fn),

@@ -33,7 +33,8 @@ export interface DaemonView {
   /** ms since epoch. */
   readonly startedAt: number;
   instances(): InstanceView[];
-  probes(app: string): ProbeResult[];
+  /** The last check of each periodic probe of one instance's current run. */
+  probes(app: string, instance: number): ProbeResult[];
   counters(): EventCounters;
   /** The newest `limit` events of the history, oldest first. */
   recentEvents(limit: number): BulwarkEvent[];

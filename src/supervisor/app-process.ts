@@ -62,9 +62,9 @@ export class AppProcess {
 
   get name(): string { return this.cfg.name; }
   get config(): AppConfig { return this.cfg; }
-  /** The last check of each periodic health probe of the current runs. */
-  probeResults(): ProbeResult[] {
-    return this.instances.flatMap((i) => (i.run?.probes ?? []).flatMap((p) => p.last?.() ?? []));
+  /** The last check of each periodic health probe of the current runs (of one instance, where given). */
+  probeResults(instance?: number): ProbeResult[] {
+    return this.instances.filter((i) => instance === undefined || i.index === instance).flatMap((i) => (i.run?.probes ?? []).flatMap((p) => p.last?.() ?? []));
   }
 
   /** The instances 0..N-1, in order (what `status` shows, one row each). */

@@ -179,8 +179,8 @@ export class Supervisor {
   }
 
   /** The last check of each periodic health probe, per app (metrics). */
-  probeResults(name: string): ProbeResult[] {
-    return this.get(name).probeResults();
+  probeResults(name: string, instance?: number): ProbeResult[] {
+    return this.get(name).probeResults(instance);
   }
 
   private get(name: string): AppProcess {

@@ -9,6 +9,7 @@ import type { TestContext } from 'node:test';
 import { httpLoad, waitForAnswer, type Load, type LoadResult } from '../../bench/http-load.js';
 import { isAlive, TestHome } from '../helpers/bulwark-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { httpUrl } from '../helpers/http-daemon.js';
 import { freePort } from '../helpers/rsyslog.js';
 
 const APPS = resolve(import.meta.dirname, '../helpers/apps');
@@ -176,4 +177,25 @@ test('a Python server on LISTEN_FDS keeps its port across `bulwark reload`; afte
   assert.ok(after.includes(Number(pyAnswer.split(' ')[0])), pyAnswer);
   const webAnswer = await waitForAnswer(webPort);
   assert.ok(after.includes(Number(webAnswer.split(' ')[0])), webAnswer);
+});
+
+test('/metrics has one health-probe series per instance: two instances with an http probe are two series, no duplicate', async (t) => {
+  const h = new TestHome();
+  t.after(() => h.cleanup());
+  const port = await freePort();
+  const { config } = webConfig(h, port, `http:\n  listen: 127.0.0.1:0\n`);
+  // The probe goes in the app: a GET of the shared port (any instance may answer it).
+  const text = readFileSync(config, 'utf8').replace('    instances: 2\n', `    instances: 2\n    health: { http: { url: "http://127.0.0.1:${port}/", interval: 200ms, timeout: 5s } }\n`);
+  writeFileSync(config, text);
+  assert.equal((await h.run(['start', config])).code, 0);
+  await online(h, 'web', 2);
+  const url = await httpUrl(h);
+  const series = await waitFor('a probe series for both instances', async () => {
+    const body = await (await fetch(`${url}/metrics`)).text();
+    const lines = body.split('\n').filter((l) => l.startsWith('bulwark_app_health_check_up{'));
+    return lines.some((l) => l.includes('instance="0"')) && lines.some((l) => l.includes('instance="1"')) ? lines : null;
+  }, 30_000, 200);
+  const labels = series.map((l) => l.slice(0, l.lastIndexOf('}') + 1));
+  assert.equal(new Set(labels).size, labels.length, series.join('\n'));
+  assert.equal(labels.filter((l) => l.includes('app="web"')).length, 2, series.join('\n'));
 });
