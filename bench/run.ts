@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SECTIONS: { name: string; title: string; timeoutMs?: number }[] = [
   { name: 'supervisors', title: 'Supervision: bulwark vs PM2 vs forever vs a bare spawn loop' },
+  { name: 'cluster', title: 'Cluster mode: reloads, throughput and memory, bulwark vs PM2 cluster mode' },
   // Three alternating runs of bulwark and fail2ban-regex on four files: fail2ban alone takes minutes.
   { name: 'scan', title: 'Detection: offline scan throughput', timeoutMs: 20 * 60_000 },
   { name: 'quality', title: 'Detection quality: peer suites (fail2ban sample logs, loghub)' },

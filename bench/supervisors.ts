@@ -512,7 +512,7 @@ function descendants(roots: number[]): number[] {
   return [...out];
 }
 
-function taggedPids(tag: string): number[] {
+export function taggedPids(tag: string): number[] {
   const needle = `BENCH_TAG=${tag}`;
   const out: number[] = [];
   for (const pid of allProcs().keys()) {
@@ -528,20 +528,20 @@ function cmdline(pid: number): string[] {
   try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return []; }
 }
 
-function procMem(pid: number): { rss: number; anon: number } {
+export function procMem(pid: number): { rss: number; anon: number } {
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');
     return { rss: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0), anon: Number(/RssAnon:\s+(\d+)/.exec(s)?.[1] ?? 0) };
   } catch { return { rss: 0, anon: 0 }; }
 }
 
-function cpuTicks(pids: number[]): number {
+export function cpuTicks(pids: number[]): number {
   let ticks = 0;
   for (const pid of pids) ticks += readProcStat(pid)?.cpuTicks ?? 0; // 0: exited
   return ticks;
 }
 
-function readPid(file: string): number | undefined {
+export function readPid(file: string): number | undefined {
   try { const n = Number(readFileSync(file, 'utf8').trim()); return n > 0 ? n : undefined; } catch { return undefined; }
 }
 

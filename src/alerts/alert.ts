@@ -15,6 +15,8 @@ export interface Alert {
   host: string;
   /** null for alerts about the daemon or a forward endpoint. */
   app: string | null;
+  /** The app's instance (0-based) the alert is about, where the event named one. */
+  instance?: number;
   kind: AlertKindOrTest;
   /** One line a human reads first. */
   reason: string;
@@ -50,7 +52,7 @@ export function escapeLine(line: string): string {
 export const FAILURE_KINDS = ['crash', 'hang', 'memory', 'cpu', 'health'] as const satisfies readonly (LifecycleKind & AlertKind)[];
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 /** The lifecycle kinds that raise an alert of the same name. */
-export type LifecycleAlertKind = FailureKind | 'errored';
+export type LifecycleAlertKind = FailureKind | 'errored' | 'reload-failed';
 
 export function isFailureKind(kind: LifecycleKind): kind is FailureKind {
   return (FAILURE_KINDS as readonly LifecycleKind[]).includes(kind);
@@ -58,6 +60,8 @@ export function isFailureKind(kind: LifecycleKind): kind is FailureKind {
 
 const FAILURE_SEVERITY: Record<LifecycleAlertKind, Alert['severity']> = {
   crash: 'critical', hang: 'critical', errored: 'critical', memory: 'warning', cpu: 'warning', health: 'warning',
+  // the old instances keep serving: the deploy failed, the service did not
+  'reload-failed': 'warning',
 };
 
 export function alertFromLifecycle(e: LifecycleEvent, kind: LifecycleAlertKind, host: string): Alert {
@@ -65,6 +69,7 @@ export function alertFromLifecycle(e: LifecycleEvent, kind: LifecycleAlertKind, 
     id: newEventId(), at: e.at, host, app: e.app, kind, reason: e.reason || e.kind,
     severity: FAILURE_SEVERITY[kind], eventId: e.id,
   };
+  if (e.instance !== undefined) a.instance = e.instance;
   if (e.probe !== undefined) a.probe = e.probe;
   if (e.code !== undefined) a.code = e.code;
   if (e.signal !== undefined) a.signal = e.signal;

@@ -123,6 +123,12 @@ export class AlertPolicy {
         }
         break;
       }
+      case 'reload-failed': {
+        // A failed deploy, not a failing app: its own alert, outside flapping control.
+        const channels = this.routes.get('reload-failed');
+        if (channels) this.sink(alertFromLifecycle(e, 'reload-failed', this.hostname), [...channels]);
+        break;
+      }
       case 'recovered': {
         const ended = this.episodes.end(e.app);
         if (ended) this.sink(EpisodeTracker.recoveredAlert(ended, e.at, e.reason), unionChannels(ended.channels, this.routes.get('recovered')));

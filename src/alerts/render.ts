@@ -19,6 +19,7 @@ export function alertDetails(a: Alert): [string, string][] {
 function rawDetails(a: Alert): [string, string][] {
   const d: [string, string][] = [['time', a.at], ['host', a.host]];
   if (a.app) d.push(['app', a.app]);
+  if (a.instance !== undefined) d.push(['instance', String(a.instance)]);
   d.push(['kind', a.kind]);
   if (a.probe) d.push(['probe', a.probe]);
   if (a.code !== undefined && a.code !== null) d.push(['exit code', String(a.code)]);

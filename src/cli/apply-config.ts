@@ -83,12 +83,13 @@ export function renderChanges(changes: readonly Change[], dryRun = false): strin
 export function reportOutcomes(io: CliIO, outcomes: readonly StartOutcome[]): number {
   let code: number = EXIT.OK;
   for (const o of outcomes) {
-    if (o.result === 'stopped') io.out(`${o.name} ${how(o)} and stays ${o.state ?? 'stopped'} (its restart policy does not restart it)`);
+    const who = o.instances > 1 ? `${o.name} (instance ${o.instance})` : o.name;
+    if (o.result === 'stopped') io.out(`${who} ${how(o)} and stays ${o.state ?? 'stopped'} (its restart policy does not restart it)`);
     if (o.result !== 'failed') continue;
     code = EXIT.FAILURE;
     const e = o.exit;
     const after = e?.uptimeMs !== undefined && e.cause !== 'spawn-failed' ? ` after ${formatDuration(e.uptimeMs)}` : '';
-    io.err(`bulwark: ${o.name} failed to start: it ${how(o)}${after} (a run shorter than restart.minUptime, ${formatDuration(o.minUptimeMs)}, is a failed start)`);
+    io.err(`bulwark: ${who} failed to start: it ${how(o)}${after} (a run shorter than restart.minUptime, ${formatDuration(o.minUptimeMs)}, is a failed start)`);
     for (const line of e?.stderr ?? []) io.err(`    ${escapeControl(line)}`);
     io.err(o.state === 'errored'
       ? `  it is errored (no more restarts): fix it, then \`bulwark start ${o.name}\``

@@ -12,6 +12,8 @@ const COMMANDS: CommandEntry[] = [
   { name: 'apply', describe: 'start a config file as the owner of its apps and sections; --replace makes it the only one', load: () => import('./commands/apply.js') },
   { name: 'stop', describe: 'stop an app (or all) and wait for it to exit', load: () => import('./commands/stop.js') },
   { name: 'restart', describe: 'restart an app (or all)', load: () => import('./commands/restart.js') },
+  { name: 'reload', describe: 'replace an app\'s instances one at a time without dropping requests', load: () => import('./commands/reload.js') },
+  { name: 'scale', describe: 'run N instances of an app', load: () => import('./commands/scale.js') },
   { name: 'delete', describe: 'stop an app (or all) and forget it', load: () => import('./commands/delete.js') },
   { name: 'status', describe: 'show apps: pid, state, uptime, restarts, cpu, memory, last exit, health', load: () => import('./commands/status.js') },
   { name: 'describe', describe: 'everything about one app: command, env keys, logs, policy, health, limits, last exits', load: () => import('./commands/describe.js') },
@@ -126,7 +128,7 @@ async function completeAppNames(argv: string[]): Promise<number | undefined> {
   return 0;
 }
 
-const APP_NAME_COMMANDS = new Set(['start', 'stop', 'restart', 'reload', 'delete', 'status', 'logs', 'describe', 'flush']);
+const APP_NAME_COMMANDS = new Set(['start', 'stop', 'restart', 'reload', 'scale', 'delete', 'status', 'logs', 'describe', 'flush']);
 
 quietOnClosedPipe();
 main(process.argv.slice(2)).then(

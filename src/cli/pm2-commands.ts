@@ -13,7 +13,6 @@ export const PM2_COMMANDS: Readonly<Record<string, string>> = {
   info: 'bulwark describe <name>',
   desc: 'bulwark describe <name>',
   env: 'bulwark describe <name>',
-  reload: 'bulwark restart <name|all>',
   dump: 'bulwark save',
   cleardump: 'bulwark save --clear',
   unstartup: 'bulwark startup systemd --uninstall',

@@ -21,8 +21,19 @@ export function renderDaemonStatus(all: DaemonStatus): string {
   return [...parts, ...sections(all)].join('\n\n');
 }
 
+/** One row per instance: `name` alone for an app of one instance, `name@N` for each of several. */
 export function renderStatusTable(apps: AppStatus[]): string {
-  return renderTable(HEAD, apps.map(statusRow));
+  const many = clustered(apps);
+  return renderTable(HEAD, apps.map((a) => statusRow(a, many)));
+}
+
+/** Apps that show several instances among `apps` (a streamed block: an app split across two blocks shows its first instance by name alone). */
+function clustered(apps: AppStatus[]): Set<string> {
+  return new Set(apps.filter((a) => a.instance > 0).map((a) => a.name));
+}
+
+function rowName(a: AppStatus, many: Set<string>): string {
+  return many.has(a.name) || a.instance > 0 ? `${a.name}@${a.instance}` : a.name;
 }
 
 /**
@@ -53,7 +64,8 @@ export class StatusPrinter {
 
   private flush(): void {
     if (this.block.length === 0) return;
-    const rows = this.block.map((a) => statusRow(a).map(String));
+    const many = clustered(this.block);
+    const rows = this.block.map((a) => statusRow(a, many).map(String));
     const text = renderTable(HEAD, rows, this.widths);
     // The header once, above the first block.
     this.io.out(this.printed === 0 ? text : text.slice(text.indexOf('\n') + 1));
@@ -64,8 +76,8 @@ export class StatusPrinter {
 
 const NO_APPS = 'no apps (start some with `bulwark start <config|script>`)';
 
-function statusRow(a: AppStatus): (string | number)[] {
-  return [a.name, a.pid ?? '-', a.state === 'stopping' && a.substate ? `stopping (${a.substate})` : a.state, duration(a.state === 'online' ? a.uptimeMs : null), a.restarts,
+function statusRow(a: AppStatus, many: Set<string>): (string | number)[] {
+  return [rowName(a, many), a.pid ?? '-', stateText(a), duration(a.state === 'online' ? a.uptimeMs : null), a.restarts,
     percent(a.cpu), bytes(a.memoryBytes), lastExit(a.lastExit), a.health];
 }
 
@@ -88,6 +100,13 @@ function banLine(b: BanServiceStatus): string {
     + (b.pausedUntil ? `; automatic banning PAUSED until ${b.pausedUntil} (ban storm)` : '');
 }
 
+/** The sub-state where it says more than the state: how far a stop went, a start waiting for readiness. */
+function stateText(a: AppStatus): string {
+  if (a.state === 'stopping' && a.substate) return `stopping (${a.substate})`;
+  if (a.substate === 'wait-ready') return 'starting (waiting for ready)';
+  return a.state;
+}
+
 /** "crash code 1", "hang SIGKILL", "stop SIGTERM", "spawn-failed": the cause first, then how it ended. */
 function lastExit(e: AppStatus['lastExit']): string {
   if (!e) return '-';
@@ -103,5 +122,5 @@ function exitNotes(apps: AppStatus[]): string {
 function exitNote(a: AppStatus): string | null {
   const stderr = a.lastExit?.stderr;
   if ((a.state !== 'backoff' && a.state !== 'errored') || !stderr?.length) return null;
-  return `${a.name} (${a.state}): ${escapeControl(stderr.find((l) => !/^\s/.test(l)) ?? stderr[0]!)}`;
+  return `${a.name}${a.instance > 0 ? `@${a.instance}` : ''} (${a.state}): ${escapeControl(stderr.find((l) => !/^\s/.test(l)) ?? stderr[0]!)}`;
 }

@@ -1,16 +1,19 @@
 // Where an app's captured output lives. The one place that names capture files: the supervisor
 // writes them, the log pipeline reads them (detection, forwarding), `bulwark logs` shows them.
-// $BULWARK_HOME/logs/<app>.out.log and <app>.err.log, rotated to .1 .. .<keep>, each beside its
-// time index <app>.out.times (when each part was read; named so the capture globs never read it as
-// log text); `logs.copyTo` (PM2's out_file, error_file, log_file) adds copies where the user wants them.
+// $BULWARK_HOME/logs/<app>.out.log and <app>.err.log for instance 0 (every app has it), and
+// <app>@<N>.out.log / .err.log for instance N of an app with `instances` (`@` is not allowed in app
+// names, so no two apps' files collide), rotated to .1 .. .<keep>, each beside its time index
+// <app>.out.times (when each part was read; named so the capture globs never read it as log text);
+// `logs.copyTo` (PM2's out_file, error_file, log_file) adds copies where the user wants them, shared
+// by all instances.
 import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
 export type CaptureStream = 'out' | 'err';
 export const CAPTURE_STREAMS: readonly CaptureStream[] = ['out', 'err'];
 
-export function captureFile(logsDir: string, app: string, stream: CaptureStream): string {
-  return join(logsDir, `${app}.${stream}.log`);
+export function captureFile(logsDir: string, app: string, stream: CaptureStream, instance = 0): string {
+  return join(logsDir, `${app}${instance === 0 ? '' : `@${instance}`}.${stream}.log`);
 }
 
 /** Globs of every capture file, rotated names included (a file renamed before it was first read). */
@@ -18,17 +21,26 @@ export function capturePatterns(logsDir: string): string[] {
   return [join(logsDir, '*.out.log*'), join(logsDir, '*.err.log*')];
 }
 
-const CAPTURED = /^(.+)\.(out|err)\.log(?:\.\d+)?$/;
+const CAPTURED = /^([^@/]+)(?:@(\d+))?\.(out|err)\.log(?:\.\d+)?$/;
 
-/** The app and stream of a capture file (or one of its rotated names); null for any other file. */
-export function parseCaptureFile(path: string): { app: string; stream: CaptureStream } | null {
+/** The app, instance and stream of a capture file (or one of its rotated names); null for any other file. */
+export function parseCaptureFile(path: string): { app: string; instance: number; stream: CaptureStream } | null {
   const m = CAPTURED.exec(basename(path));
-  return m ? { app: m[1]!, stream: m[2] as CaptureStream } : null;
+  return m ? { app: m[1]!, instance: m[2] === undefined ? 0 : Number(m[2]), stream: m[3] as CaptureStream } : null;
 }
 
 /** Apps with a live capture file among these file names. */
 export function appsWithCaptures(names: readonly string[]): string[] {
-  return [...new Set(names.filter((n) => /\.(out|err)\.log$/.test(n)).map((n) => parseCaptureFile(n)!.app))].sort();
+  return [...new Set(names.filter((n) => /\.(out|err)\.log$/.test(n)).flatMap((n) => parseCaptureFile(n)?.app ?? []))].sort();
+}
+
+/** The instances of `app` with a live capture file among these file names, ascending (0 first). */
+export function capturedInstances(names: readonly string[], app: string): number[] {
+  const found = names.flatMap((n) => {
+    const f = /\.(out|err)\.log$/.test(n) ? parseCaptureFile(n) : null;
+    return f !== null && f.app === app ? [f.instance] : [];
+  });
+  return [...new Set(found)].sort((a, b) => a - b);
 }
 
 /** Apps with a live capture file in the logs dir (none when it does not exist). */
@@ -45,7 +57,7 @@ export function timesFileFor(capturePath: string): string {
 export function captureFilesOf(logsDir: string, app: string): string[] {
   let names: string[];
   try { names = readdirSync(logsDir); } catch { return []; }
-  const own = new RegExp(`^${app.replace(/\./g, '\\.')}\\.(out|err)\\.(log|times)(\\.\\d+)?$`);
+  const own = new RegExp(`^${app.replace(/\./g, '\\.')}(@\\d+)?\\.(out|err)\\.(log|times)(\\.\\d+)?$`);
   return names.filter((n) => own.test(n)).map((n) => join(logsDir, n));
 }
 

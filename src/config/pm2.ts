@@ -44,7 +44,7 @@ export async function pm2ToYaml(file: string, env: NodeJS.ProcessEnv = process.e
   if (kind === 'script') throw notAConfig(file);
   if (kind === 'bulwark') {
     throw new ConfigError([{ file, path: '', message: 'a bulwark config, not a PM2 process file: nothing to import',
-      hint: `\`bulwark start ${file}\` runs it; a PM2 file is a JS *.config.js, or YAML/JSON whose apps use PM2 keys (exec_mode, env_production, a string args, ...)` }]);
+      hint: `\`bulwark start ${file}\` runs it; a PM2 file is a JS *.config.js, or YAML/JSON whose apps use PM2 keys (env_production, merge_logs, a string args, kill_timeout in ms, ...)` }]);
   }
   const ctx = context(file, env, opts, true);
   // Where env values come from (JS only: JSON and YAML cannot read the environment).

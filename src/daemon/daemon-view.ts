@@ -32,12 +32,11 @@ export function daemonView(p: DaemonParts): DaemonView {
     sampleNow: (maxAgeMs) => p.supervisor.sampleNow(maxAgeMs),
     instances: () => p.supervisor.status().map((s): InstanceView => ({
       app: s.name,
-      // One instance per app until cluster mode; status then names each one.
-      instance: 'instance' in s && typeof s.instance === 'number' ? s.instance : 0,
+      instance: s.instance,
       pid: s.pid, state: s.state, uptimeMs: s.uptimeMs, restarts: s.restarts, cpu: s.cpu, memoryBytes: s.memoryBytes, health: s.health,
       lastExit: s.lastExit === null ? null : { code: s.lastExit.code, signal: s.lastExit.signal, at: s.lastExit.at, ...(s.lastExit.cause !== undefined ? { cause: s.lastExit.cause } : {}) },
     })),
-    probes: (app) => (p.supervisor.has(app) ? p.supervisor.probeResults(app) : []),
+    probes: (app, instance) => (p.supervisor.has(app) ? p.supervisor.probeResults(app, instance) : []),
     counters: () => p.counters,
     recentEvents: (limit) => p.events.query({ limit }),
     follow: (fn) => p.events.follow(fn),
@@ -48,7 +47,7 @@ export function daemonView(p: DaemonParts): DaemonView {
       return pipeline && { stats: pipeline.stats(), sources: pipeline.sourceStats() };
     },
     alertCounters: () => p.alerts()?.counters() ?? { deduplicated: {} },
-    // `reload` is the rolling replacement of instances; a daemon without it restarts (as PM2 does for one instance).
-    operate: (action, app) => p.control.invoke(action === 'reload' && !p.control.has('reload') ? 'restart' : action, { name: app }),
+    // `reload` is the control socket's: a rolling replacement, or a restart for an app that binds its own port.
+    operate: (action, app) => p.control.invoke(action, { name: app }),
   };
 }

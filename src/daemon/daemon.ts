@@ -33,6 +33,8 @@ import { SupervisorError } from '../supervisor/errors.js';
 import type { RequestArgs } from './requests.js';
 import { shareCallerEnvs } from './shared-env.js';
 import { paced } from '../supervisor/spawn-gate.js';
+import { instanceCount } from '../supervisor/cluster-mode.js';
+import type { ReloadOutcome } from '../supervisor/rolling-reload.js';
 import { VERSION } from '../version.js';
 
 /** Who started an app, for its `start` event: the user, or the daemon bringing a table back. */
@@ -301,9 +303,12 @@ export class Daemon {
         if (!this.supervisor.has(app.name)) {
           this.supervisor.add(app);
           await this.supervisor.start(app.name, cause.reason, cause.by);
+        } else if (onlyInstancesDiffer(this.supervisor.config(app.name), app)) {
+          await this.supervisor.scale(app.name, instanceCount(app)); // a new count only: no restart
+          if (this.supervisor.appState(app.name) === 'stopped') await this.supervisor.start(app.name, cause.reason, cause.by);
         } else if (JSON.stringify(this.supervisor.config(app.name)) !== JSON.stringify(app)) {
           await this.supervisor.replace(app); // a changed config: stop, swap, start
-        } else if (['stopped', 'errored'].includes(this.supervisor.status(app.name)[0]!.state)) {
+        } else if (['stopped', 'errored'].includes(this.supervisor.appState(app.name))) {
           await this.supervisor.start(app.name, cause.reason, cause.by); // unchanged but down: start it; running ones are left alone
         } else if (cause.force) {
           await this.supervisor.restart(app.name, 'restarted by start --force');
@@ -353,7 +358,7 @@ export class Daemon {
   /** One clash, naming both owners (the CLI adds what to do about it). */
   private describeClash(c: Clash, incoming: string, create: boolean): string {
     if (c.what === 'app' && create) {
-      const state = this.supervisor.has(c.name) ? this.supervisor.status(c.name)[0]!.state : 'not running';
+      const state = this.supervisor.has(c.name) ? this.supervisor.appState(c.name) : 'not running';
       return `app "${c.name}" already exists (${state}, started from ${c.owner})`;
     }
     const what = c.what === 'setting' ? c.name : `${c.what} "${c.name}"`;
@@ -397,7 +402,7 @@ export class Daemon {
     };
     h.set('start', async (args) => {
       const names = this.targets(args.name);
-      const up = (n: string) => ['online', 'starting'].includes(this.supervisor.status(n)[0]!.state);
+      const up = (n: string) => this.supervisor.status(n).every((s) => s.state === 'online' || s.state === 'starting');
       const already = names.filter(up);
       await Promise.all(names.filter((n) => !already.includes(n)).map((n) => this.supervisor.start(n)));
       this.recordCurrent();
@@ -415,8 +420,37 @@ export class Daemon {
         const app = { ...this.supervisor.config(n), callerEnv: callerEnv as Record<string, string> };
         if (this.owners) this.owners = withApp(this.owners, app); // what current.json and `save` keep
         await this.supervisor.replace(app);
-        if (this.supervisor.status(n)[0]!.state === 'stopped') await this.supervisor.start(n); // restart starts a stopped app
+        if (this.supervisor.appState(n) === 'stopped') await this.supervisor.start(n); // restart starts a stopped app
       })(args);
+    });
+    h.set('reload', async (args) => {
+      // { name: app | "all" } -> { names, reloads: [{ name, mode: rolling | restart, instances, ms }] }
+      const names = this.targets(args.name);
+      const reloads: ({ name: string } & ReloadOutcome)[] = [];
+      const failed: string[] = [];
+      for (const n of names) {
+        try {
+          reloads.push({ name: n, ...await this.supervisor.reload(n) });
+        } catch (err) {
+          if (!(err instanceof SupervisorError)) throw err;
+          failed.push(err.message);
+        }
+      }
+      this.recordCurrent();
+      if (failed.length > 0) {
+        const done = reloads.length > 0 ? `; reloaded: ${reloads.map((r) => r.name).join(', ')}` : '';
+        throw new ControlError('ERELOAD', `${failed.join('\n')}${done}`);
+      }
+      return { names, reloads };
+    });
+    h.set('scale', async (args) => {
+      // { name: app, instances: N >= 1 } -> { name, from, to }
+      const { name: asked, instances: n } = args as RequestArgs<'scale'>;
+      const [name] = this.targets(asked);
+      const result = await this.supervisor.scale(name!, n);
+      if (this.owners) this.owners = withApp(this.owners, this.supervisor.config(name!)); // what current.json and `save` keep
+      this.recordCurrent();
+      return { name, ...result };
     });
     h.set('delete', async (args) => {
       const names = this.targets(args.name);
@@ -488,6 +522,13 @@ export class Daemon {
 
 /** How many past exits `describe` shows. */
 const RECENT_EXITS = 10;
+
+/** Two configs of one app that differ in `instances` alone: a scale, not a replace. */
+function onlyInstancesDiffer(a: AppConfig, b: AppConfig): boolean {
+  if (a.instances === b.instances) return false;
+  const rest = (c: AppConfig) => JSON.stringify({ ...c, instances: undefined, exec_mode: c.exec_mode ?? (c.instances === undefined ? undefined : 'auto') });
+  return rest(a) === rest(b);
+}
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `bulwark kill`. */
 export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<Daemon> {

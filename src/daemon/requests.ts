@@ -94,6 +94,9 @@ export const REQUEST_ARGS = {
   start: z.strictObject({ name: appName }),
   stop: z.strictObject({ name: appName }),
   restart: z.strictObject({ name: appName, callerEnv: callerEnv.optional() }),
+  reload: z.strictObject({ name: appName }),
+  /** More than this is a typo, not a plan (each instance is a process). */
+  scale: z.strictObject({ name: appName, instances: z.number().int().min(1).max(1024) }),
   delete: z.strictObject({ name: appName }),
   // stream: one data message per app (the CLI prints as they arrive), then the rest.
   status: z.strictObject({ name: appName.optional(), all: z.boolean().optional(), stream: z.boolean().optional() }),

@@ -3,8 +3,8 @@
 import { SECURITY_KINDS } from '../config/schema/security.js';
 import { EVENT_TYPES, type AlertEvent, type BanEvent, type EventType, type ForwardEvent, type LifecycleKind } from './types.js';
 
-const LIFECYCLE_KINDS = ['start', 'restart', 'online', 'exit', 'crash', 'hang', 'cpu', 'memory', 'stop', 'kill', 'stopped', 'backoff',
-  'health', 'recovered', 'errored', 'delete'] as const satisfies readonly LifecycleKind[];
+const LIFECYCLE_KINDS = ['start', 'restart', 'spawned', 'online', 'timeout', 'exit', 'crash', 'hang', 'cpu', 'memory', 'stop', 'kill', 'stopped', 'backoff',
+  'health', 'recovered', 'errored', 'delete', 'reload', 'reload-failed', 'scale'] as const satisfies readonly LifecycleKind[];
 // A lifecycle kind added to the union but not listed above fails to compile here.
 const everyLifecycleKind: Exclude<LifecycleKind, (typeof LIFECYCLE_KINDS)[number]> extends never ? true : never = true;
 void everyLifecycleKind;

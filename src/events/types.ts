@@ -6,16 +6,17 @@ export type AppState = 'starting' | 'online' | 'stopping' | 'stopped' | 'backoff
 
 /**
  * The fine state under each AppState, named like systemd's service sub-states: `stopping` shows
- * how far the stop went (stop signal sent, then SIGKILL sent). The table of legal moves between
+ * how far the stop went (stop signal sent, then SIGKILL sent); `starting` whether the process was
+ * spawned and bulwark waits for its readiness (`wait-ready`). The table of legal moves between
  * them is src/supervisor/lifecycle.ts.
  */
-export type SubState = 'dead' | 'failed' | 'auto-restart' | 'start' | 'running' | 'stop-sigterm' | 'stop-sigkill';
+export type SubState = 'dead' | 'failed' | 'auto-restart' | 'start' | 'wait-ready' | 'running' | 'stop-sigterm' | 'stop-sigkill';
 
 /** Kinds of lifecycle events that are a transition (from -> to). */
 export type TransitionKind =
-  | 'start' | 'restart' | 'online' | 'exit' | 'crash' | 'hang' | 'cpu' | 'memory' | 'stop' | 'kill' | 'stopped' | 'backoff';
+  | 'start' | 'restart' | 'spawned' | 'online' | 'timeout' | 'exit' | 'crash' | 'hang' | 'cpu' | 'memory' | 'stop' | 'kill' | 'stopped' | 'backoff';
 /** Kinds of lifecycle events that report something without a transition. */
-export type NoteKind = 'health' | 'recovered' | 'errored' | 'delete';
+export type NoteKind = 'health' | 'recovered' | 'errored' | 'delete' | 'reload' | 'reload-failed' | 'scale';
 /** Every lifecycle event kind: the one vocabulary of the state machine, events and alerts. */
 export type LifecycleKind = TransitionKind | NoteKind;
 
@@ -32,6 +33,8 @@ export interface LifecycleEvent extends EventBase {
   type: 'lifecycle';
   app: string;
   kind: LifecycleKind;
+  /** The instance (0-based) the event is about; an app has instances 0..N-1 (`instances: N`). */
+  instance?: number;
   from?: AppState;
   to?: AppState;
   /** Transitions: the sub-state entered (e.g. stop-sigkill when the stop escalated). */

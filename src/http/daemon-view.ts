@@ -8,7 +8,7 @@ import type { Offender } from '../logs/offenders.js';
 import type { PipelineStats, SourceStats } from '../logs/pipeline.js';
 import type { ProbeResult } from '../supervisor/health/probe.js';
 
-/** One instance of one app (today every app has one, instance 0). */
+/** One instance of one app (0..N-1 with `instances: N`; 0 alone otherwise). */
 export interface InstanceView {
   app: string;
   instance: number;
@@ -35,7 +35,8 @@ export interface DaemonView {
   /** Refreshes the CPU and memory instances() shows, unless sampled within `maxAgeMs`. */
   sampleNow(maxAgeMs: number): Promise<void>;
   instances(): InstanceView[];
-  probes(app: string): ProbeResult[];
+  /** The last check of each periodic probe of one instance's current run. */
+  probes(app: string, instance: number): ProbeResult[];
   counters(): EventCounters;
   /** The newest `limit` events of the history, oldest first. */
   recentEvents(limit: number): BulwarkEvent[];

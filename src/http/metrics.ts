@@ -119,12 +119,8 @@ export class MetricsRegistry {
   }
 
   private probeSamples(pick: (r: ReturnType<DaemonView['probes']>[number]) => number): Sample[] {
-    const seen = new Set<string>();
-    return this.s().instances.flatMap((i) => {
-      if (seen.has(i.app)) return [];
-      seen.add(i.app);
-      return this.view.probes(i.app).map((r): Sample => [{ app: i.app, instance: String(i.instance), probe: r.probe }, pick(r)]);
-    });
+    // Per instance: each runs its own probes (two instances with an http probe are two series).
+    return this.s().instances.flatMap((i) => this.view.probes(i.app, i.instance).map((r): Sample => [{ app: i.app, instance: String(i.instance), probe: r.probe }, pick(r)]));
   }
 
   private gauge(name: string, help: string, labelNames: string[], samples: () => Sample[]): void {

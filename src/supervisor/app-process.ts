@@ -1,23 +1,28 @@
-// One app: its configuration, restart policy and triggers (cron, watch), its capture files, and
-// its instances (one today), each a state machine with its current run (instance.ts, run.ts).
-// User operations (start/stop/restart/replace/remove) and supervisor actions (respawn after
-// backoff, hang kill, cron/watch restart) run one at a time through `serial`, so they never
-// interleave; the policy decides what follows the end of a run.
+// One app: its configuration, restart policy and triggers (cron, watch), its capture files, the
+// sockets the daemon holds for it, and its instances 0..N-1 (`instances: N`), each a state machine
+// with its current run (instance.ts, run.ts). User operations (start/stop/restart/reload/scale/
+// replace/remove) and supervisor actions (respawn after backoff, hang kill, cron/watch restart) run
+// one at a time through `serial`, so they never interleave; the policy decides what follows the
+// end of a run, per instance.
 import { formatDuration } from '../common/units.js';
+import { stopTimeout } from '../config/schema/cluster.js';
 import type { AppConfig } from '../config/schema/index.js';
-import type { AppState, BulwarkEvent, SubState } from '../events/types.js';
+import { newEventId } from '../events/id.js';
+import type { AppState, BulwarkEvent } from '../events/types.js';
 import { openCaptureWriters, type CaptureWriters } from './capture-writers.js';
 import type { CgroupTree } from './cgroup.js';
+import { instanceCount, portSharing } from './cluster-mode.js';
 import { SupervisorError } from './errors.js';
 import { describeExit } from './exit-report.js';
-import { Instance, type EventExtra, type ExitReport, type Health, type InstanceHost } from './instance.js';
 import type { ProbeResult } from './health/probe.js';
+import { HeldSockets } from './held-sockets.js';
+import { Instance, type EventExtra, type InstanceHost } from './instance.js';
 import type { GroupRegistry } from './orphans.js';
-import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
-import { RestartPolicy } from './restart-policy.js';
+import type { ResourceSampler } from './resource-sampler.js';
 import { RestartTriggers } from './restart-triggers.js';
+import { rollingReload, type ReloadOutcome } from './rolling-reload.js';
 import type { CaptureFiles, ExitRecord, Run } from './run.js';
-import { SpawnCommandError } from './spawn-command.js';
+import { spawnCommandFor, SpawnCommandError } from './spawn-command.js';
 import type { StallWatch } from './stall-watch.js';
 
 export interface AppProcessDeps {
@@ -30,10 +35,17 @@ export interface AppProcessDeps {
   emit(e: BulwarkEvent): void;
 }
 
+/** The app's state is its most alive instance's. */
+const LIVELIEST: readonly AppState[] = ['online', 'starting', 'stopping', 'backoff', 'errored', 'stopped'];
+let workerIds = 0;
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 export class AppProcess {
   private cfg: AppConfig;
-  private policy: RestartPolicy;
-  private readonly instances: Instance[];
+  private instances: Instance[];
+  private readonly sockets: HeldSockets;
+  private generation = 0;
   private readonly triggers = new RestartTriggers(
     (reason, probe) => void this.restart(reason, probe).catch(() => undefined),
     () => this.state,
@@ -44,88 +56,117 @@ export class AppProcess {
 
   constructor(app: AppConfig, private readonly deps: AppProcessDeps) {
     this.cfg = app;
-    this.policy = new RestartPolicy(app.restart);
-    this.instances = [new Instance(0, this.host())];
+    this.sockets = new HeldSockets(app.name);
+    this.instances = Array.from({ length: instanceCount(app) }, (_, i) => new Instance(i, this.host()));
   }
-
-  // ---- what `status` shows (of the one instance, until apps have several) -----------------
 
   get name(): string { return this.cfg.name; }
   get config(): AppConfig { return this.cfg; }
-  get state(): AppState { return this.main.state; }
-  get substate(): SubState { return this.main.sub; }
-  get pid(): number | null { return this.main.run?.pid ?? null; }
-  get uptimeMs(): number { return this.main.uptimeMs; }
-  get restarts(): number { return this.main.restarts; }
-  get lastExit(): ExitRecord | null { return this.main.lastExit; }
-  /** The last exit with its cause and, for a crash, the stderr lines that explain it. */
-  lastExitReport(): ExitReport | null { return this.main.lastExitReport(); }
-  /** The same once the stderr pipe drained (waits at most `drainMs`): `start`'s report of a failed start. */
-  exitReport(drainMs?: number): Promise<ExitReport | null> { return this.main.exitReport(drainMs); }
-  get health(): Health { return this.main.health; }
-  get usage(): ResourceSample | null { return this.main.usage; }
-  get errors(): string[] { return this.main.errors; }
-
-  /** The last check of each periodic health probe of the current runs. */
-  probeResults(): ProbeResult[] {
-    return this.instances.flatMap((i) => (i.run?.probes ?? []).flatMap((p) => p.last?.() ?? []));
+  /** The last check of each periodic health probe of the current runs (of one instance, where given). */
+  probeResults(instance?: number): ProbeResult[] {
+    return this.instances.filter((i) => instance === undefined || i.index === instance).flatMap((i) => (i.run?.probes ?? []).flatMap((p) => p.last?.() ?? []));
   }
 
-  private get main(): Instance {
-    return this.instances[0]!;
+  /** The instances 0..N-1, in order (what `status` shows, one row each). */
+  get slots(): readonly Instance[] { return this.instances; }
+  get state(): AppState {
+    return LIVELIEST.find((s) => this.instances.some((i) => i.state === s)) ?? 'stopped';
   }
 
   // ---- user operations -------------------------------------------------------------------
 
-  /** Starts a stopped, errored or backing-off app; `reason`/`cause` say who asked (user, resurrect). */
+  /** Starts the instances that are stopped, errored or backing off; `reason`/`cause` say who asked. */
   start(reason = 'started by user', cause = 'user'): Promise<void> {
     return this.serialize(async () => {
       await this.triggers.start(this.cfg);
-      const inst = this.main;
-      if (inst.state === 'online' || inst.state === 'starting') return;
-      inst.cancelRestart();
-      this.policy.reset();
-      await this.spawn(inst, 'start', reason, cause);
+      await this.each(this.instances, async (inst) => {
+        if (inst.state === 'online' || inst.state === 'starting') return;
+        inst.cancelRestart();
+        inst.policy.reset();
+        await this.spawn(inst, 'start', reason, cause);
+      });
     });
   }
 
   stop(reason = 'stopped by user'): Promise<void> {
-    return this.serialize(() => this.stopNow(this.main, reason));
+    return this.serialize(async () => {
+      this.triggers.stop();
+      await this.each(this.instances, (inst) => this.stopNow(inst, reason));
+      this.sockets.close(); // the port is free again, as after any stop
+    });
   }
 
+  /** Stop-then-start, one instance at a time (the others serve meanwhile). */
   restart(reason = 'restarted by user', probe = 'user'): Promise<void> {
     return this.serialize(async () => {
       await this.triggers.start(this.cfg);
-      const inst = this.main;
-      inst.cancelRestart();
-      this.policy.reset();
-      if (inst.run !== null && inst.state === 'online') await inst.stopRun('stop', `${reason}: stopping`, probe, this.cfg.stop.timeout);
-      await this.spawn(inst, 'restart', reason, probe);
+      for (const inst of this.instances) await this.restartInPlace(inst, reason, probe);
+    });
+  }
+
+  /** Rolling replacement where the instances share their port through bulwark, else a restart (rolling-reload.ts). */
+  reload(): Promise<ReloadOutcome> {
+    return this.serialize(async () => {
+      await this.triggers.start(this.cfg);
+      return rollingReload(this.reloadHost(), this.sharesPort());
+    });
+  }
+
+  /** Runs `n` instances: new ones start (each ready before the next), surplus ones stop gracefully, highest first. */
+  scale(n: number): Promise<{ from: number; to: number }> {
+    return this.serialize(async () => {
+      if (!Number.isInteger(n) || n < 1) throw new SupervisorError('ESCALE', `cannot scale "${this.cfg.name}" to ${n}: give 1 or more instances (stop it to run none)`);
+      const from = this.instances.length;
+      // An app that ran one process of its own keeps its mode: its listen() binds the port itself.
+      const pinned = this.cfg.instances === undefined && this.cfg.exec_mode === undefined ? { exec_mode: 'fork' as const } : {};
+      this.cfg = { ...this.cfg, ...pinned, instances: n };
+      const running = this.state !== 'stopped';
+      for (let i = from; i < n; i++) {
+        const inst = new Instance(i, this.host());
+        this.instances.push(inst);
+        if (running) await this.spawn(inst, 'start', `scaled to ${plural(n, 'instance')}`, 'user').catch(() => undefined);
+      }
+      while (this.instances.length > n) {
+        const inst = this.instances[this.instances.length - 1]!;
+        await this.stopNow(inst, `scaled to ${plural(n, 'instance')}`);
+        this.instances.pop();
+        inst.release();
+        this.files?.closeInstance(inst.index);
+      }
+      this.appNote('scale', `scaled from ${from} to ${plural(n, 'instance')}`);
+      return { from, to: n };
     });
   }
 
   replace(app: AppConfig): Promise<void> {
     return this.serialize(async () => {
-      const wasStopped = this.main.state === 'stopped';
-      await this.stopNow(this.main, 'configuration replaced');
+      const wasStopped = this.state === 'stopped';
+      this.triggers.stop();
+      await this.each(this.instances, (inst) => this.stopNow(inst, 'configuration replaced'));
       this.closeFiles();
+      // The ports stay held across a new configuration that listens on the same ones.
+      if (JSON.stringify(app.listen) !== JSON.stringify(this.cfg.listen)) this.sockets.close();
       this.cfg = app;
-      this.policy = new RestartPolicy(app.restart);
-      for (const inst of this.instances) inst.resetHealth();
+      const n = instanceCount(app);
+      for (const gone of this.instances.splice(n)) gone.release();
+      for (let i = this.instances.length; i < n; i++) this.instances.push(new Instance(i, this.host()));
+      for (const inst of this.instances) inst.reconfigured();
       if (!wasStopped) {
         await this.triggers.start(this.cfg);
-        await this.spawn(this.main, 'start', 'started with new configuration', 'user');
+        await this.each(this.instances, (inst) => this.spawn(inst, 'start', 'started with new configuration', 'user'));
       }
     });
   }
 
   remove(): Promise<void> {
     return this.serialize(async () => {
-      await this.stopNow(this.main, 'deleted by user');
+      this.triggers.stop();
+      await this.each(this.instances, (inst) => this.stopNow(inst, 'deleted by user'));
+      this.sockets.close();
       this.removed = true;
       this.closeFiles();
       for (const inst of this.instances) inst.release();
-      this.main.note('delete', 'removed from the supervisor');
+      this.appNote('delete', 'removed from the supervisor');
     });
   }
 
@@ -140,16 +181,36 @@ export class AppProcess {
     return p;
   }
 
+  /** Runs `op` on every instance at once; rejects with the first failure once all are done. */
+  private async each(list: readonly Instance[], op: (inst: Instance) => Promise<unknown>): Promise<void> {
+    const failed = (await Promise.allSettled(list.map(op))).find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  private sharesPort(): boolean {
+    try {
+      return portSharing(this.cfg, spawnCommandFor(this.cfg)) !== 'none';
+    } catch {
+      return false; // nothing runnable: the restart says why
+    }
+  }
+
   private async stopNow(inst: Instance, reason: string): Promise<void> {
-    this.triggers.stop();
     inst.cancelRestart();
     if (inst.run !== null && (inst.state === 'online' || inst.state === 'starting')) {
-      const exit = await inst.stopRun('stop', reason, 'user', this.cfg.stop.timeout);
+      const exit = await inst.stopRun('stop', reason, 'user', stopTimeout(this.cfg));
       inst.transition('stopped', 'dead', `stopped (${describeExit(exit)})`, { code: exit.code, signal: exit.signal });
     } else if (inst.state !== 'stopped') {
       await inst.gone;
       inst.transition('stopped', 'dead', reason, { probe: 'user' });
     }
+  }
+
+  private async restartInPlace(inst: Instance, reason: string, probe = 'user'): Promise<void> {
+    inst.cancelRestart();
+    inst.policy.reset();
+    if (inst.run !== null && inst.state === 'online') await inst.stopRun('stop', `${reason}: stopping`, probe, stopTimeout(this.cfg));
+    await this.spawn(inst, 'restart', reason, probe);
   }
 
   /** Spawns a run of `inst`; a failed spawn is a crash for the policy, and rejects (ESPAWN). */
@@ -163,18 +224,22 @@ export class AppProcess {
     }
   }
 
-  /** The leader exited on its own: an exit or a crash. */
+  /** The leader exited on its own: an exit or a crash. A reload's new instance that ended before it was ready is just dropped. */
   private runExited(inst: Instance, run: Run, exit: ExitRecord): void {
     inst.ended(run, exit);
     const clean = exit.code === 0;
     if (!clean) inst.pushError(`crashed: ${describeExit(exit)}`);
+    if (!this.instances.includes(inst)) {
+      inst.transition(clean ? 'exit' : 'crash', clean ? 'dead' : 'failed', `exited before it was ready: ${describeExit(exit)}; not restarted (a reload's new instance)`, { code: exit.code, signal: exit.signal });
+      return;
+    }
     this.afterEnd(inst, clean, clean ? 'exit' : 'crash', `exited: ${describeExit(exit)}`, exit, Date.now() - run.spawnedAt);
   }
 
   /** A hang or a broken limit: kill the run (short grace: its handler cannot run), then restart. */
   private killHung(inst: Instance, run: Run, kind: 'hang' | 'cpu' | 'memory', probe: string, reason: string): Promise<void> {
     return this.serialize(async () => {
-      if (inst.run !== run || inst.state !== 'online') return;
+      if (inst.run !== run || inst.state !== 'online' || !this.instances.includes(inst)) return;
       inst.pushError(reason);
       const uptime = Date.now() - run.spawnedAt;
       const exit = await inst.stopRun(kind, reason, probe, this.cfg.stop.hangTimeout);
@@ -184,12 +249,13 @@ export class AppProcess {
 
   /** After a run ended on its own or was killed as hung: backoff and respawn, or a final state. */
   private afterEnd(inst: Instance, clean: boolean, kind: 'exit' | 'crash' | 'backoff', reason: string, exit: Pick<ExitRecord, 'code' | 'signal'>, uptimeMs: number, probe?: string): void {
-    const extra: EventExtra = { code: exit.code, signal: exit.signal, ...(probe !== undefined ? { probe } : {}) };
-    if (!this.policy.wants(clean)) {
+    const extra: EventExtra = { code: exit.code, signal: exit.signal, ...(inst.lastPid !== null ? { pid: inst.lastPid } : {}), ...(probe !== undefined ? { probe } : {}) };
+    const policy = inst.policy;
+    if (!policy.wants(clean)) {
       inst.transition(kind, clean ? 'dead' : 'failed', `${reason}; restart policy "${this.cfg.restart.policy}": not restarting`, extra);
       return;
     }
-    const verdict = this.policy.next(uptimeMs);
+    const verdict = policy.next(uptimeMs);
     if (!verdict.restart) {
       // Errored hook: maxRestarts failed starts in a row. The transition, then the `errored` event alerts hear.
       const why = `gave up: ${verdict.reason}; no more restarts until started again`;
@@ -202,7 +268,7 @@ export class AppProcess {
     inst.transition(kind, 'auto-restart', `${reason}; restart ${verdict.attempt} in ${formatDuration(verdict.delayMs)}${failed}`, extra);
     inst.scheduleRestart(verdict.delayMs, () => {
       void this.serialize(async () => {
-        if (inst.state !== 'backoff') return;
+        if (inst.state !== 'backoff' || !this.instances.includes(inst)) return;
         await this.spawn(inst, 'restart', `restart ${verdict.attempt} after ${kind}`, probe);
       }).catch(() => undefined);
     });
@@ -210,14 +276,15 @@ export class AppProcess {
 
   // ---- capture files (shared by the app's runs, opened on first use) ----------------------
 
-  private captureFiles(): CaptureFiles | string {
+  private captureFiles(index: number): CaptureFiles | string {
     const { logsDir } = this.deps;
     try {
       if (this.files === null) {
         this.files = openCaptureWriters(this.cfg, logsDir);
-        for (const p of this.files.problems) this.main.pushError(p);
+        for (const p of this.files.problems) this.instances[0]?.pushError(p);
       }
-      return { out: this.files.stdout, err: this.files.stderr };
+      const sinks = this.files.forInstance(index);
+      return { out: sinks.stdout, err: sinks.stderr };
     } catch (e) {
       return `cannot open capture files in ${logsDir}: ${(e as Error).message}`;
     }
@@ -228,13 +295,41 @@ export class AppProcess {
     this.files = null;
   }
 
+  /** An event about the app as a whole (no `instance`). */
+  private appNote(kind: 'reload' | 'scale' | 'delete', reason: string): void {
+    const now = Date.now();
+    try {
+      this.deps.emit({ id: newEventId(now), at: new Date(now).toISOString(), type: 'lifecycle', app: this.cfg.name, kind, reason });
+    } catch {
+      // A failing listener must not stop supervision.
+    }
+  }
+
+  private reloadHost() {
+    return {
+      config: this.cfg,
+      slots: () => this.instances,
+      candidate: (index: number) => new Instance(index, this.host(), ++this.generation),
+      swap: (index: number, next: Instance) => { this.instances[index] = next; },
+      retire: async (old: Instance, reason: string) => {
+        await this.stopNow(old, reason);
+        old.release();
+      },
+      restartInPlace: (inst: Instance, reason: string) => this.restartInPlace(inst, reason),
+      appNote: (kind: 'reload', reason: string) => this.appNote(kind, reason),
+    };
+  }
+
   private host(): InstanceHost {
     const app = this;
     const { registry, sampler, stall, cgroups, emit } = this.deps;
     return {
       get config() { return app.cfg; },
       registry, sampler, stall, cgroups, emit,
-      captureFiles: () => this.captureFiles(),
+      sockets: this.sockets,
+      instanceCount: () => this.instances.length,
+      nextWorkerId: () => ++workerIds,
+      captureFiles: (index) => this.captureFiles(index),
       runExited: (inst, run, exit) => this.runExited(inst, run, exit),
       runHung: (inst, run, kind, probe, reason) => void this.killHung(inst, run, kind, probe, reason),
     };

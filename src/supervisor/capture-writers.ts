@@ -12,14 +12,20 @@ export interface LineSink {
 }
 
 export interface CaptureWriters {
-  stdout: LineSink;
-  stderr: LineSink;
+  /** The sinks of one instance: its own capture files plus the app's copies (shared by all instances). */
+  forInstance(instance: number): { stdout: LineSink; stderr: LineSink };
+  /** Closes the capture files of an instance that is gone (scaled down). */
+  closeInstance(instance: number): void;
   /** Copies that could not be opened (the capture itself works): one message each. */
   problems: string[];
   close(): void;
 }
 
-/** Opens the capture files (throws if bulwark's own cannot be opened) and every copy it can. */
+/**
+ * The app's capture files, opened per instance on first use (throws if bulwark's own cannot be
+ * opened), and every copy it can open. One RotatingLogFile per path, so instances that share a
+ * copy never rotate it twice.
+ */
 export function openCaptureWriters(app: AppConfig, logsDir: string): CaptureWriters {
   const files = new Map<string, RotatingLogFile>();
   const problems: string[] = [];
@@ -37,18 +43,30 @@ export function openCaptureWriters(app: AppConfig, logsDir: string): CaptureWrit
     files.set(path, file);
     return file;
   };
-  const canonical = { out: captureFile(logsDir, app.name, 'out'), err: captureFile(logsDir, app.name, 'err') };
+  const own = (instance: number) => ({ out: captureFile(logsDir, app.name, 'out', instance), err: captureFile(logsDir, app.name, 'err', instance) });
+  const closeAll = () => { for (const f of files.values()) f.close(); files.clear(); };
   try {
-    const own = { out: open(canonical.out, true)!, err: open(canonical.err, true)! };
-    const copies = captureCopies(app.logs.copyTo, resolve(app.cwd ?? process.cwd()), canonical);
-    const sink = (stream: CaptureStream): LineSink => {
-      const targets = [own[stream], ...copies[stream].flatMap((p) => open(p, false) ?? [])];
+    const copies = captureCopies(app.logs.copyTo, resolve(app.cwd ?? process.cwd()), own(0));
+    const copyFiles = { out: copies.out.flatMap((p) => open(p, false) ?? []), err: copies.err.flatMap((p) => open(p, false) ?? []) };
+    const sink = (path: string, stream: CaptureStream): LineSink => {
+      const targets = [open(path, true)!, ...copyFiles[stream]];
       if (targets.length === 1) return targets[0]!;
       return { write: (buf, start, end) => { for (const f of targets) f.write(buf, start, end); } };
     };
-    return { stdout: sink('out'), stderr: sink('err'), problems, close: () => { for (const f of files.values()) f.close(); } };
+    return {
+      forInstance: (instance) => {
+        const paths = own(instance);
+        return { stdout: sink(paths.out, 'out'), stderr: sink(paths.err, 'err') };
+      },
+      closeInstance: (instance) => {
+        if (instance === 0) return;
+        for (const path of Object.values(own(instance))) { files.get(path)?.close(); files.delete(path); }
+      },
+      problems,
+      close: closeAll,
+    };
   } catch (err) {
-    for (const f of files.values()) f.close();
+    closeAll();
     throw err;
   }
 }

@@ -46,7 +46,7 @@ function baseName(stateDir: string): string {
   return `bulwark-${createHash('sha256').update(resolve(stateDir)).digest('hex').slice(0, 12)}`;
 }
 
-const BULWARK_LEAF = /\/bulwark-[0-9a-f]{12}\/[A-Za-z0-9._-]{1,64}@\d+$/;
+const BULWARK_LEAF = /\/bulwark-[0-9a-f]{12}\/[A-Za-z0-9._-]{1,64}@\d+(?:~\d+)?$/;
 
 /** The cgroups of one supervisor (one state dir). */
 export class CgroupTree {
@@ -212,9 +212,13 @@ export function recordedScope(path: string): CgroupScope | null {
   return new CgroupScope(path);
 }
 
-/** The leaf name of an instance's cgroup: `@` is not allowed in app names, so no two collide. */
-export function leafName(app: string, index: number): string {
-  return `${app}@${index}`;
+/**
+ * The leaf name of an instance's cgroup, `<app>@<index>`: `@` is not allowed in app names, so no
+ * two collide. A reload runs a new process for an index beside the old one: each such generation
+ * gets `~<n>` (`web@0~1`), so stopping the old one's cgroup never touches the new one.
+ */
+export function leafName(app: string, index: number, generation = 0): string {
+  return `${app}@${index}${generation === 0 ? '' : `~${generation}`}`;
 }
 
 /** Every descendant of `pid` (children of its main thread, recursively; bounded). */

@@ -1,18 +1,23 @@
 // One supervised slot of an app: its state machine (sub-state, checked against lifecycle.ts on
-// every move), its current run, and what `status` shows of it (pid, restarts, last exit, health,
-// usage, errors). An app owns its instances (one today; `instances: N` adds more, each with its
-// own index, run and state); the app decides what to do when a run ends (the policy), the
-// instance carries it out and says so in events.
+// every move), its current run, its restart count and backoff, and what `status` shows of it (pid,
+// restarts, last exit, health, usage, errors). An app owns its instances 0..N-1 (`instances: N`);
+// a reload puts a new Instance (the next generation) beside the old one of the same index and
+// swaps them once the new one is ready. The app decides what to do when a run ends (the policy),
+// the instance carries it out and says so in events, each carrying its `instance` number.
 import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
 import type { AppState, BulwarkEvent, LifecycleEvent, LifecycleKind, NoteKind, SubState, TransitionKind } from '../events/types.js';
 import { leafName, type CgroupScope, type CgroupTree } from './cgroup.js';
+import { clusterRefusal, portSharing, type PortSharing } from './cluster-mode.js';
 import { SupervisorError } from './errors.js';
 import { StderrTail, summarizeStderr, type ExitCause } from './exit-report.js';
+import type { HeldSockets, NativeHandle } from './held-sockets.js';
 import type { GroupRegistry } from './orphans.js';
 import { firstStopPhase } from './process-scope.js';
+import { describeReadiness, readinessOf } from './readiness.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
+import { RestartPolicy } from './restart-policy.js';
 import { Run, type CaptureFiles, type ExitRecord, type RunContext, type RunEvents } from './run.js';
 import { spawnCommandFor, SpawnCommandError, type SpawnCommand } from './spawn-command.js';
 import { STATE_OF, assertTransition } from './lifecycle.js';
@@ -28,6 +33,9 @@ export interface ExitReport extends ExitRecord {
   stderr?: string[];
 }
 
+/** How a spawn ended: online (ready, or late outside a reload), not ready in time, or the run ended meanwhile. */
+export type SpawnResult = 'online' | 'not-ready' | 'ended';
+
 /** What the instances of one app share: the supervisor's services and the app they belong to. */
 export interface InstanceHost {
   readonly config: AppConfig;
@@ -35,7 +43,13 @@ export interface InstanceHost {
   sampler: ResourceSampler;
   stall: StallWatch;
   cgroups: CgroupTree | null;
-  captureFiles(): CaptureFiles | string;
+  /** The app's ports, held by the daemon across all its instances and runs. */
+  sockets: HeldSockets;
+  /** How many instances the app runs now. */
+  instanceCount(): number;
+  /** NODE_UNIQUE_ID for the next cluster worker (unique per daemon, as Node's primary counts). */
+  nextWorkerId(): number;
+  captureFiles(index: number): CaptureFiles | string;
   emit(e: BulwarkEvent): void;
   /** The current run's leader exited on its own. */
   runExited(inst: Instance, run: Run, exit: ExitRecord): void;
@@ -46,7 +60,11 @@ export interface InstanceHost {
 export class Instance {
   sub: SubState = 'dead';
   run: Run | null = null;
+  /** The pid of its latest run, kept after the run ended (for reports). */
+  lastPid: number | null = null;
   restarts = 0;
+  /** When and whether the run that ended comes back (per instance: each counts its own failed starts). */
+  policy: RestartPolicy;
   lastExit: ExitRecord | null = null;
   health: Health;
   usage: ResourceSample | null = null;
@@ -57,17 +75,23 @@ export class Instance {
   private lastStderr: StderrTail | string | null = null;
   private restartTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly index: number, private readonly host: InstanceHost) {
+  constructor(readonly index: number, private readonly host: InstanceHost, readonly generation = 0) {
     this.health = this.noHealth();
+    this.policy = new RestartPolicy(host.config.restart);
   }
 
   get state(): AppState {
     return STATE_OF[this.sub];
   }
 
-  /** `<app>@<index>`: the key of its cgroup, orphan record and sampler slot. */
+  /** `<app>@<index>` (`~<generation>` for a reload's replacement): the key of its cgroup, orphan record and sampler slot. */
   get key(): string {
-    return leafName(this.host.config.name, this.index);
+    return leafName(this.host.config.name, this.index, this.generation);
+  }
+
+  /** Its current run listened in cluster mode (its replacement must listen too). */
+  get listened(): boolean {
+    return this.run?.listened ?? false;
   }
 
   get uptimeMs(): number {
@@ -75,11 +99,12 @@ export class Instance {
   }
 
   /**
-   * Enters `start` and spawns a run; resolves once online, rejects (ESPAWN) when it could not
-   * spawn. A configuration that names nothing runnable goes straight to `failed` (cause: a
-   * SpawnCommandError): retrying cannot help, so it is no crash for the policy.
+   * Enters `start`, spawns a run and waits for its readiness (readiness.ts). A configuration that
+   * names nothing runnable goes straight to `failed` (cause: a SpawnCommandError): retrying cannot
+   * help, so it is no crash for the policy; a failed spawn rejects (ESPAWN). `replacing`: the
+   * instance a reload replaces, whose readiness this one must show in time.
    */
-  async spawn(kind: 'start' | 'restart', reason: string, probe?: string): Promise<void> {
+  async spawn(kind: 'start' | 'restart', reason: string, probe?: string, replacing?: Instance): Promise<SpawnResult> {
     await this.gone;
     const cfg = this.host.config;
     const extra = probe === undefined ? {} : { probe };
@@ -97,15 +122,14 @@ export class Instance {
       throw new SupervisorError('ESPAWN', `cannot start "${cfg.name}": ${err.message}; hint: ${err.hint}`, { cause: err });
     }
     this.transition(kind, 'start', reason, extra);
+    this.lastPid = null;
     if (kind === 'restart') this.restarts++;
-    const ctx: RunContext = {
-      key: this.key, cfg, cmd, registry: this.host.registry, sampler: this.host.sampler, stall: this.host.stall,
-      cgroup: this.cgroup(),
-      captureFiles: () => this.host.captureFiles(),
-    };
+    const sharing = portSharing(cfg, cmd);
+    const refusal = clusterRefusal(cfg, cmd);
+    if (refusal !== null) this.problem(refusal);
     let run: Run;
     try {
-      run = await Run.start(ctx, this.runEvents(() => run));
+      run = await Run.start(await this.context(cmd, sharing), this.runEvents(() => run));
     } catch (err) {
       const why = `spawn failed: ${err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err)}`;
       this.pushError(why);
@@ -113,20 +137,45 @@ export class Instance {
       throw err;
     }
     this.run = run;
-    // Readiness = spawned: the exec succeeded. Liveness is the health probes' job.
-    this.transition('online', 'running', 'spawned', { pid: run.pid });
+    this.lastPid = run.pid;
     if (this.health !== 'none') this.health = 'unknown';
+    // A replacement must listen where the app listens (an old instance may still be booting).
+    const listens = replacing !== undefined && (replacing.listened || this.host.sockets.servesCluster);
+    const readiness = readinessOf(cfg, sharing, this.host.instanceCount(), replacing === undefined ? undefined : { listened: listens });
+    if (readiness === null) {
+      // Readiness = spawned: the exec succeeded. Liveness is the health probes' job.
+      this.transition('online', 'running', 'spawned', { pid: run.pid });
+      return 'online';
+    }
+    const awaited = describeReadiness(readiness);
+    this.transition('spawned', 'wait-ready', `spawned; waiting up to ${formatDuration(readiness.timeoutMs)} for ${awaited}`, { pid: run.pid });
+    const ready = await run.whenReady(readiness);
+    if (this.run !== run || this.sub !== 'wait-ready') return 'ended'; // it exited (or was stopped) meanwhile
+    if (ready.outcome === 'ready') {
+      this.transition('online', 'running', `ready: ${ready.how}`, { pid: run.pid });
+      return 'online';
+    }
+    if (ready.outcome === 'ended') return 'ended';
+    const late = `not ready within listen_timeout ${formatDuration(readiness.timeoutMs)} (no ${awaited})`;
+    this.pushError(late);
+    if (readiness.required) return 'not-ready';
+    this.transition('online', 'running', `${late}: online anyway, as PM2 does`, { pid: run.pid });
+    return 'online';
   }
 
-  /** Stops the current run through stop-sigterm (and stop-sigkill); resolves with its exit once its scope is empty. */
-  async stopRun(kind: 'stop' | 'hang' | 'cpu' | 'memory', reason: string, probe: string, graceMs: number): Promise<ExitRecord> {
+  /**
+   * Stops the current run through stop-sigterm (and stop-sigkill); resolves with its exit once its
+   * scope is empty. A deliberate stop is graceful (cluster workers close their servers first, the
+   * shutdown message where asked); a hung or over-limit run just gets the signal.
+   */
+  async stopRun(kind: 'stop' | 'timeout' | 'hang' | 'cpu' | 'memory', reason: string, probe: string, graceMs: number): Promise<ExitRecord> {
     const run = this.run!;
     const { signal } = this.host.config.stop;
     this.transition(kind, firstStopPhase(signal, graceMs), reason, { pid: run.pid, probe });
     const { exit, escalated } = await run.stop(signal, graceMs, () => {
       this.transition('kill', 'stop-sigkill', `${signal} not enough after ${formatDuration(graceMs)}: SIGKILL to ${run.scope.label}`, { pid: run.pid });
-    });
-    this.lastExit = exitOf(run, exit, kind);
+    }, kind === 'stop' || kind === 'timeout');
+    this.lastExit = exitOf(run, exit, kind === 'timeout' ? 'stop' : kind);
     this.lastStderr = run.stderr;
     this.retire(run);
     if (escalated) this.pushError(`${signal} not enough after ${formatDuration(graceMs)}: group SIGKILLed`);
@@ -170,13 +219,16 @@ export class Instance {
     return stderr.length > 0 ? { ...exit, stderr } : exit;
   }
 
-  /** The app is gone for good: its cgroup goes too. */
+  /** The instance is gone for good (app deleted, scaled down, replaced by a reload): its cgroup goes too. */
   release(): void {
+    this.cancelRestart();
     this.host.cgroups?.release(this.key);
   }
 
-  resetHealth(): void {
+  /** A new configuration: health and the restart policy start over from it. */
+  reconfigured(): void {
     this.health = this.noHealth();
+    this.policy = new RestartPolicy(this.host.config.restart);
   }
 
   transition(kind: TransitionKind, to: SubState, reason: string, extra: EventExtra = {}): void {
@@ -198,6 +250,26 @@ export class Instance {
   private spawnFailed(why: string): void {
     this.lastExit = { code: null, signal: null, at: new Date().toISOString(), cause: 'spawn-failed', uptimeMs: 0 };
     this.lastStderr = why;
+  }
+
+  private async context(cmd: SpawnCommand, sharing: PortSharing): Promise<RunContext> {
+    const host = this.host;
+    const cfg = host.config;
+    let listening: NativeHandle[] | undefined;
+    if (sharing === 'listen-fds') {
+      try {
+        listening = await host.sockets.listening(cfg.listen ?? []);
+      } catch (err) {
+        throw new SupervisorError('ESPAWN', `cannot start "${cfg.name}": ${(err as Error).message}`, { cause: err });
+      }
+    }
+    return {
+      key: this.key, index: this.index, cfg, cmd, registry: host.registry, sampler: host.sampler, stall: host.stall,
+      cgroup: this.cgroup(), sharing, sockets: host.sockets,
+      ...(listening !== undefined ? { listening } : {}),
+      ...(sharing === 'cluster' ? { workerId: host.nextWorkerId() } : {}),
+      captureFiles: () => host.captureFiles(this.index),
+    };
   }
 
   private cgroup(): CgroupScope | null {
@@ -252,7 +324,7 @@ export class Instance {
     const pid = extra.pid ?? this.run?.pid;
     try {
       this.host.emit({
-        id: newEventId(now), at: new Date(now).toISOString(), type: 'lifecycle', app: this.host.config.name,
+        id: newEventId(now), at: new Date(now).toISOString(), type: 'lifecycle', app: this.host.config.name, instance: this.index,
         kind, reason, ...(pid !== undefined ? { pid } : {}), ...extra,
       });
     } catch {

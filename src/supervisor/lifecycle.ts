@@ -9,6 +9,7 @@ export const STATE_OF: Readonly<Record<SubState, AppState>> = {
   'failed': 'errored',
   'auto-restart': 'backoff',
   'start': 'starting',
+  'wait-ready': 'starting',
   'running': 'online',
   'stop-sigterm': 'stopping',
   'stop-sigkill': 'stopping',
@@ -21,6 +22,8 @@ interface Move {
 
 const DOWN: readonly SubState[] = ['dead', 'failed', 'auto-restart'];
 const STOPPING: readonly SubState[] = ['stop-sigterm', 'stop-sigkill'];
+/** Spawned: running, or waiting for its readiness signal. */
+const UP: readonly SubState[] = ['wait-ready', 'running'];
 
 /** Which moves each transition kind may make. */
 export const TRANSITIONS: Readonly<Record<TransitionKind, Move>> = {
@@ -29,16 +32,21 @@ export const TRANSITIONS: Readonly<Record<TransitionKind, Move>> = {
   start: { from: DOWN, to: ['start', 'failed'] },
   // user/cron/watch restart (after its stop, or of an app that is down), or the respawn after backoff
   restart: { from: [...DOWN, ...STOPPING], to: ['start', 'failed'] },
-  online: { from: ['start'], to: ['running'] },
+  // spawned, and bulwark waits for its readiness (wait_ready, listening, a first HTTP pass)
+  spawned: { from: ['start'], to: ['wait-ready'] },
+  // ready: at once when nothing is awaited, else the signal came (or listen_timeout ran out outside a reload)
+  online: { from: ['start', 'wait-ready'], to: ['running'] },
+  // not ready within listen_timeout where readiness is required (a reload's new instance): stopped
+  timeout: { from: ['wait-ready'], to: STOPPING },
   // the leader ended on its own: code 0 / anything else (a failed spawn is a crash of `start`)
-  exit: { from: ['running'], to: ['auto-restart', 'dead', 'failed'] },
-  crash: { from: ['running', 'start'], to: ['auto-restart', 'failed'] },
+  exit: { from: UP, to: ['auto-restart', 'dead', 'failed'] },
+  crash: { from: [...UP, 'start'], to: ['auto-restart', 'failed'] },
   // a probe or a limit breached: the run is killed (short grace), then backoff
   hang: { from: ['running'], to: STOPPING },
   cpu: { from: ['running'], to: STOPPING },
   memory: { from: ['running'], to: STOPPING },
   // a deliberate stop (user stop/restart/replace/delete, cron, watch, shutdown)
-  stop: { from: ['running', 'start'], to: STOPPING },
+  stop: { from: [...UP, 'start'], to: STOPPING },
   // the stop signal was not enough within the grace: SIGKILL
   kill: { from: ['stop-sigterm'], to: ['stop-sigkill'] },
   stopped: { from: [...STOPPING, 'auto-restart', 'failed'], to: ['dead'] },

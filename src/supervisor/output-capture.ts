@@ -1,9 +1,73 @@
-// One captured stream (stdout or stderr) of one app: chunk -> whole lines (the shared splitter)
-// -> capture file, one write per run of complete lines (per line when each gets a timestamp). A
-// partial line waits for its newline; a line longer than MAX_LINE_BYTES is cut with the shared
-// marker, so memory per stream stays bounded. The log pipeline reads the capture file (tail).
+// One captured stream (stdout or stderr) of one instance: chunk -> whole lines (the shared
+// splitter) -> capture file, one write per run of complete lines (per line when each gets a
+// timestamp). A partial line waits for its newline; a line longer than MAX_LINE_BYTES is cut with
+// the shared marker, so memory per stream stays bounded. The log pipeline reads the capture file
+// (tail). captureOutput wires a child's two pipes to them and to the stderr tail.
+import type { ChildProcess } from 'node:child_process';
+import { compileDateFormat, PM2_TIME_FORMAT } from '../common/date-format.js';
 import { LineSplitter, TRUNCATION_MARKER } from '../common/line-splitter.js';
 import type { LineSink } from './capture-writers.js';
+import type { StderrTail } from './exit-report.js';
+
+/** Where one instance's output goes. */
+export interface CaptureFiles {
+  out: LineSink;
+  err: LineSink;
+}
+
+export interface CaptureOptions {
+  /** The instance's capture files, or why they cannot be opened. */
+  files: CaptureFiles | string;
+  /** logs.timestamps: prefix each written line with the time it was read. */
+  timestamps: boolean | string;
+  /** Keeps the last stderr bytes to explain a crash. */
+  stderrTail: StderrTail;
+  /** Any output arrived (the silence probe). */
+  touched(): void;
+  problem(message: string): void;
+}
+
+/** Wires a child's stdout and stderr to its capture files and the stderr tail. */
+export function captureOutput(child: ChildProcess, o: CaptureOptions): void {
+  const stdout = child.stdout!;
+  const stderr = child.stderr!;
+  stderr.on('data', (chunk: Buffer) => o.stderrTail.push(chunk));
+  stderr.once('end', () => { o.stderrTail.ended = true; });
+  const files = o.files;
+  if (typeof files === 'string') {
+    // Without a capture file the pipes must still drain, or the app blocks on a full pipe.
+    o.problem(files);
+    stdout.on('data', () => o.touched());
+    stderr.on('data', () => o.touched());
+    return;
+  }
+  const stamp = timestamper(o.timestamps);
+  const out = new OutputCapture(files.out, stamp);
+  const err = new OutputCapture(files.err, stamp);
+  // A full disk (or a throwing line consumer) must not take the daemon down: note it once per message.
+  let lastProblem = '';
+  const guarded = (cap: OutputCapture, chunk: Buffer | null): void => {
+    try {
+      if (chunk === null) cap.end();
+      else cap.push(chunk);
+    } catch (e) {
+      const msg = `output capture: ${(e as Error).message}`;
+      if (msg !== lastProblem) o.problem(msg);
+      lastProblem = msg;
+    }
+    o.touched();
+  };
+  stdout.on('data', (chunk: Buffer) => guarded(out, chunk));
+  stderr.on('data', (chunk: Buffer) => guarded(err, chunk));
+  stdout.once('end', () => guarded(out, null));
+  stderr.once('end', () => guarded(err, null));
+}
+
+function timestamper(setting: boolean | string): (() => string) | undefined {
+  if (setting === false) return undefined;
+  const format = compileDateFormat(setting === true ? PM2_TIME_FORMAT : setting);
+  return () => format(new Date());
+}
 
 const MARKED_END = Buffer.from(`${TRUNCATION_MARKER}\n`);
 const NL = Buffer.from('\n');

@@ -50,15 +50,16 @@ export interface ScopeEnd {
 }
 
 /**
- * Ends `scope`: `signal`, wait up to `graceMs` for `leaderExit` and an empty scope, then SIGKILL
- * (announced through `onKill` just before) and wait again. Resolves once the scope is empty or
- * the SIGKILL wait ran out.
+ * Ends `scope`: `signal` (or `ask`, another way to request the stop: a shutdown message), wait up
+ * to `graceMs` for `leaderExit` and an empty scope, then SIGKILL (announced through `onKill` just
+ * before) and wait again. Resolves once the scope is empty or the SIGKILL wait ran out.
  */
 export async function endScope(
-  scope: ProcessScope, signal: NodeJS.Signals, graceMs: number, leaderExit: Promise<unknown>, onKill: () => void = () => {},
+  scope: ProcessScope, signal: NodeJS.Signals, graceMs: number, leaderExit: Promise<unknown>, onKill: () => void = () => {}, ask?: () => void,
 ): Promise<ScopeEnd> {
   if (firstStopPhase(signal, graceMs) === 'stop-sigterm') {
-    scope.signal(signal);
+    if (ask !== undefined) ask();
+    else scope.signal(signal);
     if (await waitEmpty(scope, leaderExit, Date.now() + graceMs)) return { escalated: false };
     onKill();
   }

@@ -1,13 +1,17 @@
 // One spawned process of an instance and everything that lives exactly as long as it: the child
 // and its scope (its cgroup, else its process group), its orphan record, output capture, health
-// probes, resource sampling and limits. Every timer and subscription hangs off one AbortController:
-// ending a run is one abort(). A run decides nothing; it tells its instance (RunEvents), which owns
-// the state machine.
+// probes, resource sampling and limits, its readiness signals and, in cluster mode, its side of
+// Node's cluster protocol. Every timer and subscription hangs off one AbortController: ending a
+// run is one abort(). A run decides nothing; it tells its instance (RunEvents), which owns the
+// state machine.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { compileDateFormat, PM2_TIME_FORMAT } from '../common/date-format.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stopTimeout } from '../config/schema/cluster.js';
 import type { AppConfig } from '../config/schema/index.js';
-import type { LineSink } from './capture-writers.js';
 import type { CgroupScope } from './cgroup.js';
+import type { PortSharing } from './cluster-mode.js';
+import { ClusterPrimary } from './cluster-primary.js';
+import type { HeldSockets, NativeHandle } from './held-sockets.js';
 import { SupervisorError } from './errors.js';
 import { StderrTail, type ExitCause } from './exit-report.js';
 import { DeadlineProbe } from './health/deadline-probe.js';
@@ -16,16 +20,17 @@ import { PeriodicProbe } from './health/periodic-probe.js';
 import type { HealthProbe, ProbeName, ProbeReport } from './health/probe.js';
 import { tcpCheck } from './health/tcp-check.js';
 import type { GroupRegistry } from './orphans.js';
-import { OutputCapture } from './output-capture.js';
+import { captureOutput, type CaptureFiles } from './output-capture.js';
 import { readProcStat } from './proc-stat.js';
 import { GroupScope } from './process-group.js';
 import { endScope, unionScope, type ProcessScope } from './process-scope.js';
+import { ReadyWatch, type Readiness, type ReadyOutcome } from './readiness.js';
 import { ResourceLimits } from './resource-limits.js';
 import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
 import type { SpawnCommand } from './spawn-command.js';
 import { spawnGate } from './spawn-gate.js';
+import { spawnPlan, type SpawnPlan } from './spawn-plan.js';
 import type { StallWatch } from './stall-watch.js';
-import { runAs } from './run-as.js';
 
 export interface ExitRecord {
   code: number | null;
@@ -49,15 +54,12 @@ export interface RunEvents {
   problem(message: string): void;
 }
 
-export interface CaptureFiles {
-  out: LineSink;
-  err: LineSink;
-}
-
 /** What a run needs from its instance and the supervisor. */
 export interface RunContext {
-  /** `<app>@<index>`: the key of its orphan record and sampler slot. */
+  /** `<app>@<index>` (plus a generation during reloads): the key of its orphan record and sampler slot. */
   key: string;
+  /** The instance's number (0-based): its capture files and NODE_APP_INSTANCE. */
+  index: number;
   cfg: AppConfig;
   /** What to exec (spawnCommandFor(cfg), resolved by the instance: its errors are the config's). */
   cmd: SpawnCommand;
@@ -66,9 +68,18 @@ export interface RunContext {
   stall: StallWatch;
   /** The instance's cgroup, or null where none can be made (then the process group is the scope). */
   cgroup: CgroupScope | null;
-  /** The app's capture files (opened on first use), or why they cannot be opened. */
+  /** The instance's capture files (opened on first use), or why they cannot be opened. */
   captureFiles(): CaptureFiles | string;
+  /** How the instances share the app's ports, and the sockets the daemon holds for it. */
+  sharing: PortSharing;
+  sockets: HeldSockets;
+  /** The `listen:` sockets (sharing `listen-fds`), already listening. */
+  listening?: readonly NativeHandle[];
+  /** NODE_UNIQUE_ID of a cluster worker. */
+  workerId?: number;
 }
+
+export type { CaptureFiles } from './output-capture.js';
 
 export class Run {
   readonly pid: number;
@@ -80,6 +91,9 @@ export class Run {
   /** The last bytes of its stderr, to explain a crash. */
   readonly stderr = new StderrTail();
   private readonly controller = new AbortController();
+  private readonly ready = new ReadyWatch(this.controller.signal);
+  /** In cluster mode: the daemon's side of Node's cluster protocol with this process. */
+  private readonly cluster: ClusterPrimary | null;
   private stopping = false;
   /** The run's health probes; periodic ones remember their last check (metrics). */
   readonly probes: HealthProbe[] = [];
@@ -92,20 +106,13 @@ export class Run {
    */
   static async start(ctx: RunContext, events: RunEvents): Promise<Run> {
     await spawnGate.turn();
-    const { cmd, cfg } = ctx;
+    const { cmd } = ctx;
     let child: ChildProcess;
+    let plan: SpawnPlan;
     try {
-      // Its user/group, and its environment: the app's env, the interpreter's defaults, the user's
-      // identity, the caller's shell, the daemon's; never BULWARK_HOME unless its env sets it.
-      const as = runAs(cfg, cmd.env);
-      child = spawn(cmd.file, cmd.args, {
-        cwd: cmd.cwd,
-        env: as.env,
-        uid: as.uid,
-        gid: as.gid,
-        detached: true,
-        stdio: cfg.health.heartbeat !== undefined ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-      });
+      // Its user/group and environment (run-as.ts), its instance's variables and shared sockets (spawn-plan.ts).
+      plan = spawnPlan({ cfg: ctx.cfg, cmd, index: ctx.index, sharing: ctx.sharing, ...(ctx.listening ? { listening: ctx.listening } : {}), ...(ctx.workerId !== undefined ? { workerId: ctx.workerId } : {}) });
+      child = spawn(plan.file, plan.args, { cwd: cmd.cwd, env: plan.env, uid: plan.uid, gid: plan.gid, detached: true, stdio: plan.stdio });
     } catch (err) {
       // Synchronous failures (e.g. a cwd that is not a directory in some Node versions).
       return Promise.reject(spawnFailed(ctx.cfg.name, err as Error));
@@ -122,7 +129,7 @@ export class Run {
     });
   }
 
-  private constructor(private readonly ctx: RunContext, private readonly events: RunEvents, child: ChildProcess) {
+  private constructor(private readonly ctx: RunContext, private readonly events: RunEvents, private readonly child: ChildProcess) {
     const pid = child.pid!;
     this.pid = pid;
     const { cgroup } = ctx;
@@ -140,11 +147,17 @@ export class Run {
       app: ctx.key, pgid: pid, pid, startTime: readProcStat(pid)?.startTime ?? 0, ...(cgroup !== null ? { cgroup: cgroup.path } : {}),
     }));
     this.capture(child);
-    if (ctx.cfg.health.heartbeat !== undefined) {
-      child.on('message', (m: unknown) => {
-        if (typeof m === 'object' && m !== null && (m as { bulwark?: unknown }).bulwark === 'heartbeat') this.heartbeat?.touch();
-      });
-    }
+    child.on('message', (m: unknown) => {
+      const bulwark = typeof m === 'object' && m !== null ? (m as { bulwark?: unknown }).bulwark : undefined;
+      if (bulwark === 'heartbeat') this.heartbeat?.touch();
+      else if (m === 'ready' || bulwark === 'ready') this.ready.saw('message', "process.send('ready')");
+    });
+    this.cluster = ctx.sharing === 'cluster'
+      ? new ClusterPrimary(child, ctx.sockets, {
+        listening: (where) => this.ready.saw('listening', `listening on ${where}`),
+        problem: (msg) => this.events.problem(msg),
+      })
+      : null;
     this.onAbort(ctx.stall.hold());
     const grace = ctx.cfg.health.grace;
     if (grace > 0) {
@@ -174,14 +187,39 @@ export class Run {
     this.controller.abort();
   }
 
+  /** Resolves once the run is ready as `r` asks, its time ran out, or the run ended. */
+  whenReady(r: Readiness): Promise<ReadyOutcome> {
+    return this.ready.wait(r);
+  }
+
+  /** In cluster mode: it listened at least once (a replacement must listen too). */
+  get listened(): boolean {
+    return this.cluster?.listened ?? false;
+  }
+
   /**
-   * Stops the run: abort(), the stop signal to the scope, `graceMs`, then SIGKILL (`onKill` just
-   * before). Resolves with the leader's exit once the scope is empty.
+   * Stops the run: abort(), then the stop request, `graceMs`, then SIGKILL (`onKill` just before).
+   * A graceful stop first asks a cluster worker to close its servers (it finishes what it accepted
+   * and accepts nothing new), and asks by process.send('shutdown') instead of the signal with
+   * `shutdown_with_message`; a hung run just gets the signal. Resolves with the leader's exit once
+   * the scope is empty.
    */
-  async stop(signal: NodeJS.Signals, graceMs: number, onKill: () => void): Promise<{ exit: ExitRecord; escalated: boolean }> {
+  async stop(signal: NodeJS.Signals, graceMs: number, onKill: () => void, graceful = true): Promise<{ exit: ExitRecord; escalated: boolean }> {
     this.stopping = true;
     this.abort();
-    const { escalated } = await endScope(this.scope, signal, graceMs, this.exited, onKill);
+    const deadline = Date.now() + graceMs;
+    let ask: (() => void) | undefined;
+    if (graceful && graceMs > 0 && signal !== 'SIGKILL') {
+      const byMessage = this.ctx.cfg.shutdown_with_message === true && this.child.connected;
+      if (byMessage) {
+        this.child.send('shutdown', () => undefined);
+        ask = () => undefined; // the message was the request: no signal, SIGKILL after the grace
+      }
+      if (this.cluster?.disconnect() && !byMessage) {
+        await Promise.race([this.cluster.disconnected, this.exited, sleep(graceMs, undefined, { ref: false })]);
+      }
+    }
+    const { escalated } = await endScope(this.scope, signal, Math.max(0, deadline - Date.now()), this.exited, onKill, ask);
     const exit = await this.exited;
     this.saved(this.ctx.registry.forget(this.ctx.key, this.pid));
     return { exit, escalated };
@@ -192,7 +230,8 @@ export class Run {
    * grandchild), so a respawn does not meet EADDRINUSE. Resolves once the scope is empty.
    */
   async endLeftovers(): Promise<void> {
-    const { signal, timeout } = this.ctx.cfg.stop;
+    const { signal } = this.ctx.cfg.stop;
+    const timeout = stopTimeout(this.ctx.cfg);
     if (this.scope.alive()) {
       try {
         const { escalated } = await endScope(this.scope, signal, timeout, Promise.resolve());
@@ -231,45 +270,12 @@ export class Run {
 
   private capture(child: ChildProcess): void {
     const { cfg } = this.ctx;
-    const stdout = child.stdout!;
-    const stderr = child.stderr!;
-    stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
-    stderr.once('end', () => { this.stderr.ended = true; });
-    const files = this.ctx.captureFiles();
-    if (typeof files === 'string') {
-      // Without a capture file the pipes must still drain, or the app blocks on a full pipe.
-      this.events.problem(files);
-      stdout.on('data', () => this.silence?.touch());
-      stderr.on('data', () => this.silence?.touch());
-      return;
-    }
-    const stamp = timestamper(cfg.logs.timestamps);
-    const out = new OutputCapture(files.out, stamp);
-    const err = new OutputCapture(files.err, stamp);
-    // A full disk (or a throwing line consumer) must not take the daemon down: note it once per message.
-    let lastProblem = '';
-    const guarded = (cap: OutputCapture, chunk: Buffer | null): void => {
-      try {
-        if (chunk === null) cap.end();
-        else cap.push(chunk);
-      } catch (e) {
-        const msg = `output capture: ${(e as Error).message}`;
-        if (msg !== lastProblem) this.events.problem(msg);
-        lastProblem = msg;
-      }
-      this.silence?.touch();
-    };
-    stdout.on('data', (chunk: Buffer) => guarded(out, chunk));
-    stderr.on('data', (chunk: Buffer) => guarded(err, chunk));
-    stdout.once('end', () => guarded(out, null));
-    stderr.once('end', () => guarded(err, null));
+    captureOutput(child, {
+      files: this.ctx.captureFiles(), timestamps: cfg.logs.timestamps, stderrTail: this.stderr,
+      touched: () => this.silence?.touch(),
+      problem: (msg) => this.events.problem(msg),
+    });
   }
-}
-
-function timestamper(setting: boolean | string): (() => string) | undefined {
-  if (setting === false) return undefined;
-  const format = compileDateFormat(setting === true ? PM2_TIME_FORMAT : setting);
-  return () => format(new Date());
 }
 
 function spawnFailed(app: string, err: Error): SupervisorError {

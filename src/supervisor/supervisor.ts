@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
 import type { AppState, BulwarkEvent, SubState } from '../events/types.js';
 import { AppProcess, type ExitReport } from './app-process.js';
+import type { ReloadOutcome } from './rolling-reload.js';
 import { CgroupTree } from './cgroup.js';
 import { SupervisorError } from './errors.js';
 import type { ProbeResult } from './health/probe.js';
@@ -28,8 +29,11 @@ export interface SupervisorOptions {
   cgroups?: boolean;
 }
 
+/** One instance of one app (`status --json` has one object per instance). */
 export interface AppStatus {
   name: string;
+  /** 0-based; an app without `instances` has instance 0 only. */
+  instance: number;
   pid: number | null;
   state: AppState;
   /** The fine state (systemd-like): e.g. stop-sigterm / stop-sigkill while stopping. */
@@ -103,9 +107,9 @@ export class Supervisor {
     return this.get(name).start(reason, cause);
   }
 
-  /** The last exit of an app, once its stderr has drained (for `start`'s report of a failed start). */
-  async exitReport(name: string): Promise<ExitReport | null> {
-    return this.get(name).exitReport();
+  /** The last exit of an app's instance, once its stderr has drained (for `start`'s report of a failed start). */
+  async exitReport(name: string, instance = 0): Promise<ExitReport | null> {
+    return this.get(name).slots[instance]?.exitReport() ?? null;
   }
 
   async stop(name: string): Promise<void> {
@@ -114,6 +118,21 @@ export class Supervisor {
 
   async restart(name: string, reason?: string): Promise<void> {
     return this.get(name).restart(reason);
+  }
+
+  /** Rolling reload (or a restart for an app that does not share its port through bulwark); rejects ERELOAD when a new instance fails. */
+  async reload(name: string): Promise<ReloadOutcome> {
+    return this.get(name).reload();
+  }
+
+  /** Runs `instances` instances of the app (its config's `instances` becomes that number). */
+  async scale(name: string, instances: number): Promise<{ from: number; to: number }> {
+    return this.get(name).scale(instances);
+  }
+
+  /** The app's state: its most alive instance's (online if any is). */
+  appState(name: string): AppState {
+    return this.get(name).state;
   }
 
   async remove(name: string): Promise<void> {
@@ -141,21 +160,23 @@ export class Supervisor {
     return this.get(name).config;
   }
 
+  /** One row per instance, apps in the order they were added, instances in order. */
   status(name?: string): AppStatus[] {
     const list = name === undefined ? [...this.apps.values()] : [this.get(name)];
-    return list.map((a) => ({
+    return list.flatMap((a) => a.slots.map((i) => ({
       name: a.name,
-      pid: a.pid,
-      state: a.state,
-      substate: a.substate,
-      uptimeMs: a.uptimeMs,
-      restarts: a.restarts,
-      cpu: a.usage === null ? null : Math.round(a.usage.cpu * 10) / 10,
-      memoryBytes: a.usage?.memoryBytes ?? null,
-      lastExit: a.lastExitReport(),
-      health: a.health,
-      errors: [...a.errors],
-    }));
+      instance: i.index,
+      pid: i.run?.pid ?? null,
+      state: i.state,
+      substate: i.sub,
+      uptimeMs: i.uptimeMs,
+      restarts: i.restarts,
+      cpu: i.usage === null ? null : Math.round(i.usage.cpu * 10) / 10,
+      memoryBytes: i.usage?.memoryBytes ?? null,
+      lastExit: i.lastExitReport(),
+      health: i.health,
+      errors: [...i.errors],
+    })));
   }
 
   /**
@@ -167,8 +188,8 @@ export class Supervisor {
   }
 
   /** The last check of each periodic health probe, per app (metrics). */
-  probeResults(name: string): ProbeResult[] {
-    return this.get(name).probeResults();
+  probeResults(name: string, instance?: number): ProbeResult[] {
+    return this.get(name).probeResults(instance);
   }
 
   private get(name: string): AppProcess {

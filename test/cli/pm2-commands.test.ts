@@ -12,7 +12,7 @@ import { PM2_COMMANDS, pm2CommandHint } from '../../src/cli/pm2-commands.js';
 test('PM2 command names bulwark does not use are answered with the bulwark command (exit 2)', async (t) => {
   const h = new TestHome();
   t.after(() => h.cleanup());
-  for (const [args, instead] of [[['ls'], 'bulwark status'], [['show', 'api'], 'bulwark describe <name>'], [['reload', 'all'], 'bulwark restart <name|all>'], [['cleardump'], 'bulwark save --clear']] as const) {
+  for (const [args, instead] of [[['ls'], 'bulwark status'], [['show', 'api'], 'bulwark describe <name>'], [['dump'], 'bulwark save'], [['cleardump'], 'bulwark save --clear']] as const) {
     const r = await h.run([...args]);
     assert.equal(r.code, 2, `bulwark ${args.join(' ')}`);
     assert.equal(r.stderr.trim(), `bulwark: \`${args[0]}\` is PM2's command; in bulwark it is \`${instead}\` (docs/pm2.md lists the others)`);

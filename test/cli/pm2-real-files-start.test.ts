@@ -63,11 +63,12 @@ async function startOne(h: TestHome, c: Pm2Case, problems: string[], counts: { s
     const names = config.apps.map((a) => a.name).sort();
     const table = await waitFor(`${caseKey(c)}: its apps in the table`, async () => {
       const s = await h.json<AppStatus[]>(['status']);
-      return JSON.stringify(s.map((a) => a.name).sort()) === JSON.stringify(names) ? s : null;
+      // One row per instance: an app with `instances` has several.
+      return JSON.stringify([...new Set(s.map((a) => a.name))].sort()) === JSON.stringify(names) ? s : null;
     });
     counts.apps += config.apps.length;
     for (const app of config.apps) {
-      const pid = table.find((s) => s.name === app.name)?.pid;
+      const pid = table.find((s) => s.name === app.name && s.instance === 0)?.pid;
       const p = pid ? proc(pid) : null;
       if (!p) { problems.push(`${caseKey(c)} ${app.name}: not running (${JSON.stringify(table.find((s) => s.name === app.name))})`); continue; }
       counts.checked++;

@@ -18,11 +18,11 @@ test('bulwark start ecosystem.config.cjs starts all 3 PM2 apps with the mapped s
   const r = await h.run(['start', eco]);
   assert.equal(r.code, 0, r.stderr);
   const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning:')).join('\n');
-  assert.match(warnings, /api: instances 2 is parsed, but bulwark runs one process per app/);
+  assert.doesNotMatch(warnings, /instances|exec_mode/); // mapped: api runs 2 instances in cluster mode
   assert.doesNotMatch(warnings, /log_date_format/); // mapped to logs.timestamps
   await waitFor('3 apps online', async () => {
     const s = await h.json<{ name: string; state: string }[]>(['status']);
-    return s.length === 3 && s.every((a) => a.state === 'online');
+    return s.length === 4 && s.every((a) => a.state === 'online'); // api x2, worker, watcher
   });
   assert.equal((await h.run(['save'])).code, 0);
   const { config } = JSON.parse(readFileSync(join(h.home, 'state', 'apps.json'), 'utf8'));
@@ -33,6 +33,8 @@ test('bulwark start ecosystem.config.cjs starts all 3 PM2 apps with the mapped s
   assert.equal(api.restart.maxRestarts, 7);
   assert.equal(api.stop.timeout, 3000);
   assert.equal(api.env.NODE_ENV, 'production');
+  assert.equal(api.instances, 2);
+  assert.equal(api.exec_mode, 'cluster');
   assert.equal(worker.cron, '0 4 * * *');
   assert.equal(worker.restart.policy, 'never');
   assert.equal(worker.restart.backoff.initial, 500);

@@ -43,7 +43,7 @@ test('config check finds in one run every error start would hit, each naming the
     [15, 'apps[5].restart.policy', /"sometimes" is not one of always, on-failure, never/],
     [16, 'apps[6].name', /missing/],
     [17, 'apps[6].env.PORT', /3000 is a number; environment values are strings\n\s+hint: quote it: PORT: "3000"/],
-    [19, 'alerts.on[1]', /"hnag" is not one of crash, hang, errored, memory, cpu, health, security, forward-down, recovered, ban, ban-storm, ban-error; did you mean "hang"\?/],
+    [19, 'alerts.on[1]', /"hnag" is not one of crash, hang, errored, memory, cpu, health, security, forward-down, recovered, ban, ban-storm, ban-error, reload-failed; did you mean "hang"\?/],
   ];
   for (const [line, path, message] of expect) {
     const esc = path.replace(/[[\].]/g, '\\$&');

@@ -28,7 +28,7 @@ test('`import pm2` on a broken file exits 78 listing the issues', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-import-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const eco = join(dir, 'ecosystem.json');
-  writeFileSync(eco, '{"apps": [{"name": "bad name", "script": "s.js", "kill_timeout": "x"}]}');
+  writeFileSync(eco, '{"apps": [{"name": "bad name", "script": "s.js", "kill_timeout": "x", "merge_logs": true}]}');
   const c = capture();
   assert.equal(await importCommand.run({ from: 'pm2', file: eco }, c.io), 78);
   const text = c.err.join('\n');

@@ -26,17 +26,17 @@ test('`bulwark start ecosystem.config.js` starts all 3 PM2 apps with their args,
 
   const started = await h.run(['start', eco]);
   assert.equal(started.code, 0, started.stderr);
-  assert.match(started.stderr, /warning: .*web: instances 2 is parsed/);
+  assert.doesNotMatch(started.stderr, /instances/); // mapped: web runs 2 instances
   assert.match(started.stderr, /warning: .*merge_logs \(cron\)/);
 
   const deadline = Date.now() + 30_000;
   let apps: AppStatus[] = [];
   while (Date.now() < deadline) {
     apps = await h.json<AppStatus[]>(['status']);
-    if (apps.length === 3 && apps.every((a) => a.state === 'online') && ['web', 'worker', 'cron'].every((n) => existsSync(out(n)))) break;
+    if (apps.length === 4 && apps.every((a) => a.state === 'online') && ['web', 'worker', 'cron'].every((n) => existsSync(out(n)))) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  assert.deepEqual(apps.map((a) => [a.name, a.state]).sort(), [['cron', 'online'], ['web', 'online'], ['worker', 'online']]);
+  assert.deepEqual(apps.map((a) => [a.name, a.instance, a.state]).sort(), [['cron', 0, 'online'], ['web', 0, 'online'], ['web', 1, 'online'], ['worker', 0, 'online']]);
   const web = JSON.parse(readFileSync(out('web'), 'utf8')) as { argv: string[]; cwd: string; port: string };
   assert.deepEqual(web, { argv: ['--port', '3000'], cwd: join(h.dir, 'web'), port: '3000' });
   const worker = JSON.parse(readFileSync(out('worker'), 'utf8')) as { argv: string[]; cwd: string };

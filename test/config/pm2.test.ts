@@ -10,8 +10,8 @@ import { pm2ToYaml } from '../../src/config/pm2.js';
 import { splitArgs } from '../../src/config/pm2/values.js';
 import type { BulwarkConfig } from '../../src/config/schema/index.js';
 
-// Three apps covering every mapped PM2 key, plus keys bulwark has no use for (instances, exec_mode,
-// log_date_format, deploy) that must be named in one warning.
+// Three apps covering every mapped PM2 key (instances and exec_mode included), plus a key bulwark
+// has no use for (deploy) that must be named in one warning.
 const ECOSYSTEM = {
   apps: [
     {
@@ -56,6 +56,8 @@ function assertMapped(config: BulwarkConfig, dir: string): void {
   assert.equal(api!.stop.signal, 'SIGINT'); // what PM2 sends
   assert.deepEqual(api!.restart.backoff, { initial: 100, max: 15_000, factor: 1.5, jitter: 0 });
   assert.equal(api!.restart.policy, 'always');
+  assert.equal(api!.instances, 2);
+  assert.equal(api!.exec_mode, 'cluster');
 
   assert.deepEqual(worker!.args, ['--queue', 'jobs']);
   assert.equal(worker!.cron, '0 4 * * *');
@@ -79,8 +81,8 @@ for (const [name, text] of Object.entries(VARIANTS)) {
     const { config, warnings } = await loadConfigFile(join(dir, file), process.env, { cwd: dir });
     assertMapped(config, dir);
     const all = warnings.join('\n');
-    for (const key of ['instances', 'deploy']) assert.match(all, new RegExp(`\\b${key}\\b`));
-    assert.match(all, /api: instances 2 is parsed, but bulwark runs one process/);
+    assert.match(all, /\bdeploy\b/);
+    assert.doesNotMatch(all, /instances|exec_mode/); // mapped: the app runs 2 instances in cluster mode
     assert.equal(config.apps[1]!.logs.timestamps, 'YYYY-MM-DD'); // log_date_format is mapped now
     for (const mapped of ['max_memory_restart', 'cron_restart', 'kill_timeout', 'ignore_watch', 'log_date_format']) assert.doesNotMatch(all, new RegExp(`${mapped} \\(`));
   });
@@ -127,7 +129,9 @@ test('import prints YAML that re-loads to the same config, with the warning as a
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const eco = join(dir, 'ecosystem.config.js');
   const { yaml } = await pm2ToYaml(eco, process.env, { cwd: dir });
-  assert.match(yaml, /^# WARNING: .*instances/m);
+  assert.match(yaml, /^# WARNING: .*deploy/m);
+  assert.match(yaml, /^ {4}instances: 2$/m);
+  assert.match(yaml, /^ {4}exec_mode: cluster$/m);
   assert.match(yaml, /max: 200MB/);
   writeFileSync(join(dir, 'bulwark.yml'), yaml);
   const fromYaml = await loadConfigFile(join(dir, 'bulwark.yml'));

@@ -106,7 +106,9 @@ function printer(argv: Args, io: CliIO): (e: BulwarkEvent) => void {
 }
 
 export function formatEvent(e: BulwarkEvent): string {
-  const head = `${e.at}  ${e.type.padEnd(9)} ${e.kind.padEnd(14)} ${(e.app ?? '-').padEnd(12)}`;
+  // Instance N >= 1 of an app shows as app@N, as in `status`.
+  const who = e.type === 'lifecycle' && e.instance !== undefined && e.instance > 0 ? `${e.app}@${e.instance}` : e.app ?? '-';
+  const head = `${e.at}  ${e.type.padEnd(9)} ${e.kind.padEnd(14)} ${who.padEnd(12)}`;
   switch (e.type) {
     case 'lifecycle': return `${head} ${e.reason}${e.pid ? ` (pid ${e.pid})` : ''}`;
     case 'security': return `${head} ${e.severity} ip=${e.ip ?? '-'} user=${e.user ?? '-'} ${e.message}`;

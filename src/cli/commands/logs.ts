@@ -1,12 +1,12 @@
 // `bulwark logs [name] [-n N] [-f] [--json] [--timestamps]`: the captured stdout/stderr in
 // $BULWARK_HOME/logs, read directly (so it works even when the daemon is down), following across
 // rotation with -f. Times come from each file's time index: when the daemon read the line.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { BulwarkCommand } from '../command.js';
 import { EXIT } from '../command.js';
 import { homePaths } from '../../daemon/paths.js';
 import { checkHomeDir } from '../../daemon/home-guard.js';
-import { CAPTURE_STREAMS, captureFile, capturedApps, timesFileFor, type CaptureStream } from '../../common/capture-files.js';
+import { CAPTURE_STREAMS, captureFile, capturedApps, capturedInstances, timesFileFor, type CaptureStream } from '../../common/capture-files.js';
 import { CaptureTimes } from '../../supervisor/capture-times.js';
 import { followFile } from '../follow-file.js';
 import { eachLine, formatLine, lastLines, type CaptureSource } from '../captured-lines.js';
@@ -35,10 +35,13 @@ const logs: BulwarkCommand<Args> = {
     if (argv.name !== undefined && !known.includes(argv.name)) return unknownName(io, 'app', argv.name, known);
     const streams: readonly CaptureStream[] = argv.err ? ['err'] : argv.out ? ['out'] : CAPTURE_STREAMS;
     const timed = Boolean(argv.json || argv.timestamps);
-    const sources: CaptureSource[] = (argv.name !== undefined ? [argv.name] : known).flatMap((app) => streams.map((stream) => {
-      const path = captureFile(logsDir, app, stream);
-      return { app, stream, path, times: timed ? new CaptureTimes(timesFileFor(path)) : null };
-    }));
+    // Instance 0 writes <app>.out.log, instance N <app>@N.out.log, shown as "app@N" (docs/cluster.md).
+    const names = existsSync(logsDir) ? readdirSync(logsDir) : [];
+    const instancesOf = (app: string) => { const found = capturedInstances(names, app); return found.length > 0 ? found : [0]; };
+    const sources: CaptureSource[] = (argv.name !== undefined ? [argv.name] : known).flatMap((app) => instancesOf(app).flatMap((i) => streams.map((stream) => {
+      const path = captureFile(logsDir, app, stream, i);
+      return { app: i === 0 ? app : `${app}@${i}`, stream, path, times: timed ? new CaptureTimes(timesFileFor(path)) : null };
+    })));
     const interrupted = argv.follow ? untilInterrupted() : undefined; // before any output: Ctrl-C may come at once
     const offsets = new Map<string, number>();
     for (const src of sources) {

@@ -196,7 +196,7 @@ function createDedicatedUser(): void {
 /** The saved app table (state/apps.json) and the live one (state/current.json), when present. */
 function appsFromTable(home: string): AppFacts {
   const stateDir = join(home, 'state');
-  const apps: { stop?: { timeout?: unknown }; cwd?: unknown }[] = [];
+  const apps: { stop?: { timeout?: unknown }; kill_timeout?: unknown; cwd?: unknown }[] = [];
   const capabilities: string[] = [];
   if (!existsSync(stateDir)) return { dirs: [], capabilities };
   for (const name of readdirSync(stateDir)) {
@@ -210,8 +210,8 @@ function appsFromTable(home: string): AppFacts {
   return { ...facts(apps), capabilities: [...new Set(capabilities)] };
 }
 
-function facts(apps: { stop?: { timeout?: unknown }; cwd?: unknown }[]): Omit<AppFacts, 'capabilities'> {
-  const timeouts = apps.map((a) => a.stop?.timeout).filter((t): t is number => typeof t === 'number');
+function facts(apps: { stop?: { timeout?: unknown }; kill_timeout?: unknown; cwd?: unknown }[]): Omit<AppFacts, 'capabilities'> {
+  const timeouts = apps.map((a) => a.kill_timeout ?? a.stop?.timeout).filter((t): t is number => typeof t === 'number');
   return {
     maxStopTimeoutMs: timeouts.length > 0 ? Math.max(...timeouts) : undefined,
     dirs: [...new Set(apps.map((a) => a.cwd).filter((c): c is string => typeof c === 'string'))],

@@ -130,7 +130,7 @@ function pm2Watch(a: Pm2App, label: string, ctx: Context): RawApp | undefined {
   return { paths, ignore, ...(a.watch_delay !== undefined ? { debounce: duration(a.watch_delay) } : {}) };
 }
 
-/** instances & co. are parsed into bulwark's fields; until cluster mode lands one process runs. */
+/** instances & co. keep their PM2 names in bulwark.yml; exec_mode loses PM2's `_mode` suffix. */
 function clusterFields(a: Pm2App, out: RawApp, label: string, ctx: Context, from: Origin): void {
   const n = a.instances;
   const instances = n === 'max' ? 'max' : typeof n === 'string' && /^-?\d+$/.test(n.trim()) ? Number(n) : n;
@@ -138,8 +138,12 @@ function clusterFields(a: Pm2App, out: RawApp, label: string, ctx: Context, from
   for (const k of ['wait_ready', 'listen_timeout', 'instance_var', 'increment_var', 'shutdown_with_message'] as const) {
     if (a[k] !== undefined) { out[k] = k === 'listen_timeout' ? duration(a[k]) : a[k]; from(k, k); }
   }
-  const many = instances === 'max' || (typeof instances === 'number' && instances !== 1);
-  const cluster = typeof a.exec_mode === 'string' && a.exec_mode.startsWith('cluster');
-  if (many) ctx.warnings.push(`${label}: instances ${String(instances)} is parsed, but bulwark runs one process per app until cluster mode lands: one ${label} runs`);
-  else if (cluster) ctx.warnings.push(`${label}: exec_mode cluster with one instance runs as one forked process (same program, no cluster master)`);
+  const mode = typeof a.exec_mode === 'string' ? /^(fork|cluster)(?:_mode)?$/.exec(a.exec_mode)?.[1] : undefined;
+  if (mode !== undefined) { out.exec_mode = mode; from('exec_mode', 'exec_mode'); }
+  else if (a.exec_mode !== undefined) out.exec_mode = a.exec_mode; // validation names the bad value
+  const interp = typeof out.interpreter === 'string' ? out.interpreter : undefined;
+  const node = interp === undefined ? /\.(c|m)?js$/.test(String(out.script ?? '')) : /(^|\/)(node|nodejs)$/.test(interp);
+  if (mode === 'cluster' && !node) {
+    ctx.warnings.push(`${label}: exec_mode cluster needs a Node app; its instances run as separate processes (give them one port with listen:, see docs/cluster.md)`);
+  }
 }

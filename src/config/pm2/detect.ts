@@ -17,7 +17,8 @@ export function isConfigFileName(file: string): boolean {
 /** Keys of a bulwark app (src/config/schema/apps.ts); an app with only these is read as bulwark's. */
 const BULWARK_APP_KEYS = new Set([
   'name', 'script', 'cmd', 'args', 'cwd', 'interpreter', 'interpreterArgs', 'env', 'envs', 'user', 'group', 'restart', 'stop', 'health',
-  'limits', 'cron', 'watch', 'logs', 'instances', 'wait_ready', 'listen_timeout', 'instance_var', 'increment_var', 'shutdown_with_message',
+  'limits', 'cron', 'watch', 'logs', 'instances', 'exec_mode', 'listen', 'wait_ready', 'listen_timeout', 'kill_timeout', 'instance_var',
+  'increment_var', 'shutdown_with_message',
 ]);
 const BULWARK_TOP_KEYS = new Set(['apps', 'security', 'forward', 'alerts', 'http']);
 
@@ -41,7 +42,10 @@ function isPm2App(app: unknown): boolean {
   if (!isObject(app)) return false;
   if (Object.keys(app).some((k) => !BULWARK_APP_KEYS.has(k) && isPm2Key(k))) return true;
   return typeof app.args === 'string' || typeof app.watch === 'boolean' || Array.isArray(app.watch) || typeof app.watch === 'string'
-    || typeof app.cmd === 'string' || typeof app.restart === 'number';
+    || typeof app.cmd === 'string' || typeof app.restart === 'number'
+    // PM2's milliseconds (bulwark durations carry a unit) and its `_mode` spellings
+    || (typeof app.kill_timeout === 'number' && app.kill_timeout !== 0) || (typeof app.listen_timeout === 'number' && app.listen_timeout !== 0)
+    || (typeof app.exec_mode === 'string' && app.exec_mode.endsWith('_mode')) || (typeof app.instances === 'string' && app.instances !== 'max');
 }
 
 /** PM2 app keys (PM2's lib/API/schema.json and the aliases it accepts). */

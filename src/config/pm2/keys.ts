@@ -20,7 +20,7 @@ export const MAPPED = new Set([
 
 /** Keys that change nothing in bulwark, or nothing it can honour, with what to do instead. */
 export const NOTES: Record<string, string> = {
-  merge_logs: 'bulwark writes one capture file per stream for all instances already',
+  merge_logs: 'not needed: each instance has its own capture file (<name>@N.out.log), and the copies where your log paths point hold every instance, as with merge_logs',
   disable_logs: 'bulwark always captures output (detection reads it); use logs.rotate to bound the size',
   log_type: 'captured lines are kept as written; `bulwark logs --json` gives JSON lines',
   pid_file: 'the pid is in `bulwark status --json`',
@@ -41,7 +41,7 @@ export const NOTES: Record<string, string> = {
   v8: 'no APM: use your tracer in the app', event_loop_inspector: 'no APM: use your tracer in the app',
   deep_monitoring: 'no APM: use your tracer in the app', automation: 'no PM2 Plus', io: 'no PM2 Plus', install_url: 'no PM2 Plus',
   treekill: 'bulwark always signals the whole process group',
-  kill_retry_time: 'stop sends the signal once, then SIGKILL after stop.timeout',
+  kill_retry_time: 'stop sends the signal once, then SIGKILL after kill_timeout (stop.timeout)',
   username: 'run the daemon as that user instead', windowsHide: 'Linux only', write: 'no effect outside PM2',
   env_file: 'PM2 ignores it too: load the file with node_args: --env-file=FILE or dotenv in the app',
   version: 'informational only',

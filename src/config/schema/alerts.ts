@@ -6,7 +6,7 @@ import { channelNames } from '../names.js';
 export { channelNames };
 
 export const ALERT_KINDS = ['crash', 'hang', 'errored', 'memory', 'cpu', 'health', 'security', 'forward-down', 'recovered',
-  'ban', 'ban-storm', 'ban-error'] as const;
+  'ban', 'ban-storm', 'ban-error', 'reload-failed'] as const;
 
 const common = {
   /** How `on`, `alert test` and events name the channel; defaults to its type (type-N when a type repeats). */
@@ -34,7 +34,7 @@ export const alertsSchema = z.strictObject({
   on: z.union([
     z.array(z.enum(ALERT_KINDS)),
     z.partialRecord(z.enum(ALERT_KINDS), z.union([z.literal(true), z.array(z.string())])),
-  ]).default(['crash', 'hang', 'errored', 'memory', 'cpu', 'health', 'security', 'ban-storm', 'ban-error']),
+  ]).default(['crash', 'hang', 'errored', 'memory', 'cpu', 'health', 'security', 'ban-storm', 'ban-error', 'reload-failed']),
   /** Security detections below this severity do not alert (they are still recorded and forwarded). */
   minSeverity: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
   /** Same kind+app+key at most once per window; a summary counts the rest. Also ends a quiet flapping episode. */
