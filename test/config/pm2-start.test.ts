@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestHome } from '../helpers/bulwark-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
-interface AppStatus { name: string; state: string; pid: number | null }
+interface AppStatus { name: string; instance: number; state: string; pid: number | null }
 
 test('`bulwark start ecosystem.config.js` starts all 3 PM2 apps with their args, cwd and env, and warns about unknown keys', async (t) => {
   const h = new TestHome('bulwark-pm2-start-');
@@ -29,13 +30,11 @@ test('`bulwark start ecosystem.config.js` starts all 3 PM2 apps with their args,
   assert.doesNotMatch(started.stderr, /instances/); // mapped: web runs 2 instances
   assert.match(started.stderr, /warning: .*merge_logs \(cron\)/);
 
-  const deadline = Date.now() + 30_000;
   let apps: AppStatus[] = [];
-  while (Date.now() < deadline) {
+  await waitFor('every app online and writing', async () => {
     apps = await h.json<AppStatus[]>(['status']);
-    if (apps.length === 4 && apps.every((a) => a.state === 'online') && ['web', 'worker', 'cron'].every((n) => existsSync(out(n)))) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return apps.length === 4 && apps.every((a) => a.state === 'online') && ['web', 'worker', 'cron'].every((n) => existsSync(out(n)));
+  }, 30_000).catch(() => { /* the assertion below says what differs */ });
   assert.deepEqual(apps.map((a) => [a.name, a.instance, a.state]).sort(), [['cron', 0, 'online'], ['web', 0, 'online'], ['web', 1, 'online'], ['worker', 0, 'online']]);
   const web = JSON.parse(readFileSync(out('web'), 'utf8')) as { argv: string[]; cwd: string; port: string };
   assert.deepEqual(web, { argv: ['--port', '3000'], cwd: join(h.dir, 'web'), port: '3000' });
