@@ -1,6 +1,7 @@
 // What the server itself says about a request: a request line it could not read, a URI it refused as
 // too long, a method it does not know, bash refusing a function definition smuggled in a header
-// (Shellshock), PHP's Suhosin hardening dropping a request variable. The request's parts, when the
+// (Shellshock), PHP's Suhosin hardening dropping a request variable, PHP-FPM finding no script for a
+// request (what fail2ban's apache-noscript counts). The request's parts, when the
 // line has them, are judged by web.ts as well; this judges the server's verdict.
 //
 // A well-formed request answered 400 is not judged: APIs answer 400 to bad input every day. A
@@ -18,7 +19,7 @@ export interface ServerReport {
   what: string;
 }
 
-export const BAD_REQUEST_RULES = ['malformed-request', 'uri-too-long', 'proxy-probe', 'php-hardening-alert'] as const;
+export const BAD_REQUEST_RULES = ['malformed-request', 'uri-too-long', 'proxy-probe', 'php-hardening-alert', 'php-script-unknown'] as const;
 
 /** An HTTP method: an upper-case token (GET, PROPFIND, M-SEARCH, VERSION-CONTROL). */
 const METHOD = /^[A-Z][A-Z_-]{0,23}$/;
@@ -27,12 +28,15 @@ const TARGET = /^(?:\/|\*$|https?:\/\/)/i;
 /** bash (CGI scripts' stderr) refusing a function definition from an HTTP_ variable: a Shellshock payload arrived. */
 const SHELLSHOCK_REFUSED = /^(?:stderr from \S+: )?\/bin\/(?:ba|da)?sh: (?:warning: HTTP_[\w-]{1,64}: ignoring function definition attempt|error importing function definition for `HTTP_[\w-]{1,64}')/;
 // nginx's error log: the request line or header it could not read.
+/** PHP-FPM behind Apache (AH01071) or nginx: the request named a .php script that does not exist. */
+const PHP_SCRIPT_UNKNOWN = /^(?:FastCGI sent in stderr: ")?(?:Got error ')?Primary script unknown/;
 const NGINX_BAD_REQUEST = /^client sent (?:invalid (?:method|request|version)|too long URI)\b/;
 
 const MALFORMED: ServerReport = { kind: 'bad-request', rule: 'malformed-request', what: 'a request line no HTTP client sends' };
 const TOO_LONG: ServerReport = { kind: 'bad-request', rule: 'uri-too-long', what: 'a request URI the server refused as too long' };
 const PROXY: ServerReport = { kind: 'bad-request', rule: 'proxy-probe', what: 'a CONNECT tunnel request to a server that is no proxy' };
 const SHELLSHOCK: ServerReport = { kind: 'command-injection', rule: 'command-injection-shellshock', what: 'bash refused a function definition sent in a header (Shellshock)' };
+const NO_SCRIPT: ServerReport = { kind: 'bad-request', rule: 'php-script-unknown', what: 'PHP-FPM found no script for the request (a .php file that does not exist)' };
 const SUHOSIN: ServerReport = { kind: 'bad-request', rule: 'php-hardening-alert', what: 'PHP (Suhosin) blocked part of the request' };
 
 /** The server's own verdict on the request the line stands for, or null. */
@@ -45,6 +49,7 @@ export function serverReport(p: ParsedLine): ServerReport | null {
       if (p.message === null) return null;
       if (SHELLSHOCK_REFUSED.test(p.message)) return SHELLSHOCK;
       if (SUHOSIN_ALERT.test(p.message)) return SUHOSIN;
+      if (PHP_SCRIPT_UNKNOWN.test(p.message)) return NO_SCRIPT;
       // error-log.ts sets these only for the request-line errors (Invalid URI, erroneous characters, Invalid method).
       if (p.status === 400 || p.status === 501) return MALFORMED;
       if (p.status === 414) return TOO_LONG;
@@ -53,6 +58,7 @@ export function serverReport(p: ParsedLine): ServerReport | null {
       if (p.message === null) return null;
       // fcgiwrap passes a CGI script's stderr on: `FastCGI sent in stderr: "/bin/bash: warning: ..."`.
       if (p.message.startsWith('FastCGI sent in stderr: "') && SHELLSHOCK_REFUSED.test(p.message.slice(25))) return SHELLSHOCK;
+      if (PHP_SCRIPT_UNKNOWN.test(p.message)) return NO_SCRIPT;
       return NGINX_BAD_REQUEST.test(p.message) ? (p.message.startsWith('client sent too long URI') ? TOO_LONG : MALFORMED) : null;
     case 'syslog':
     case 'journal':
