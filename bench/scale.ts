@@ -185,7 +185,9 @@ function report(rows: Row[], notes: string[]): string {
     `daemon's own utime+stime from /proc/<pid>/stat over a ${WINDOW_MS / 1000} s window after a ${SETTLE_MS / 1000} s settle. `
       + 'Heartbeat apps are bash loops writing the IPC message to fd 3 (PM2 has no heartbeats). '
       + `✗ marks a miss of the issue-15 target (idle ≤ ${TARGET.idle} %, limits ≤ ${TARGET.limits} %, heartbeats ≤ ${TARGET.heartbeats} %, `
-      + `status ≤ ${TARGET.statusS} s, start ≤ ${TARGET.startS} s, RssAnon ≤ ${TARGET.rssAnonMb} MB).`,
+      + `status ≤ ${TARGET.statusS} s, start ≤ ${TARGET.startS} s, RssAnon ≤ ${TARGET.rssAnonMb} MB). `
+      + '`start` is the CLI\'s wall time: bulwark\'s includes starting the daemon and waiting until every app has survived '
+      + '`restart.minUptime` (1 s by default), PM2\'s ends once the apps are spawned.',
     '',
     '| apps | case | supervisor | online (heartbeats: and health ok) | start | idle CPU (% of a core) | daemon RssAnon | `status --json` / `jlist` | output | CLI peak RSS | `events -n 100000 --json` CLI peak RSS | stop all | load 1 min / host busy |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
