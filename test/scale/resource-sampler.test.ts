@@ -5,6 +5,7 @@ import { test, type TestContext } from 'node:test';
 import { procClock, readChildren, readProcStat } from '../../src/supervisor/proc-stat.js';
 import { ResourceSampler, type ReadMode, type ResourceSample } from '../../src/supervisor/resource-sampler.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { timersArmed } from '../helpers/timers-armed.js';
 
 /** An app as the supervisor runs it: the leader of its own process group. */
 function group(t: TestContext, script: string): ChildProcess {
@@ -26,15 +27,6 @@ function treeRss(pid: number): number {
 
 function comm(pid: number): string {
   try { return readFileSync(`/proc/${pid}/comm`, 'latin1').trim(); } catch { return ''; }
-}
-
-/** Node timers armed while fn runs (and until the promise it returns settles). */
-async function timersArmed(fn: () => unknown): Promise<number> {
-  const real = globalThis.setTimeout;
-  let n = 0;
-  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => { n++; return real(...args); }) as typeof setTimeout;
-  try { await fn(); } finally { globalThis.setTimeout = real; }
-  return n;
 }
 
 for (const mode of ['full-pass', 'tree-walk'] as ReadMode[]) {

@@ -2,15 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TimerWheel } from '../../src/supervisor/timer-wheel.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-/** Node timers armed while fn runs (and until the promise it returns settles). */
-async function timersArmed(fn: () => unknown): Promise<number> {
-  const real = globalThis.setTimeout;
-  let n = 0;
-  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => { n++; return real(...args); }) as typeof setTimeout;
-  try { await fn(); } finally { globalThis.setTimeout = real; }
-  return n;
-}
+import { timersArmed } from '../helpers/timers-armed.js';
 
 test('a thousand deadlines on one wheel hold one Node timer and fire in order, at most one slot late', async () => {
   const wheel = new TimerWheel(20);
