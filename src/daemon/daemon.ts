@@ -280,8 +280,7 @@ export class Daemon {
     const config = mergeOwners(owners);
     // A user/group this daemon cannot switch to is a config error (ECONFIG) before anything changes.
     for (const app of config.apps) if (starting.includes(app.name)) runAs(app);
-    // Bans that cannot work here refuse a user's start (ECONFIG); a
-    // resurrect goes on without them (and says why).
+    // Bans that cannot work here refuse a user's start (ECONFIG); a resurrect goes on without them (and says why).
     await this.bans.adopt(config.security, cause.by === 'user');
     shareCallerEnvs(owners.sources.flatMap((src) => src.apps));
     this.owners = owners;
