@@ -18,6 +18,7 @@ import { procClock } from '../src/supervisor/proc-stat.js';
 import { httpLoad, waitForAnswer, type LoadResult } from './http-load.js';
 import { repoRoot } from './repo-root.js';
 import { cpuTicks, median, procMem, readPid, taggedPids } from './supervisors.js';
+import { freePort } from '../test/helpers/free-port.js';
 
 const ROOT = repoRoot(dirname(fileURLToPath(import.meta.url)));
 const NODE = process.execPath;
@@ -242,14 +243,6 @@ async function cleanup(ctx: Ctx): Promise<void> {
   rmSync(ctx.dir, { recursive: true, force: true });
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 async function waitFor(check: () => Promise<boolean>, msMax: number, what: string): Promise<void> {
   const deadline = Date.now() + msMax;

@@ -10,7 +10,7 @@ import { httpLoad, waitForAnswer, type Load, type LoadResult } from '../../bench
 import { isAlive, TestHome } from '../helpers/bulwark-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { httpUrl } from '../helpers/http-daemon.js';
-import { freePort } from '../helpers/rsyslog.js';
+import { freePort } from '../helpers/free-port.js';
 
 const APPS = resolve(import.meta.dirname, '../helpers/apps');
 /** Generous: a busy shared machine can take seconds to boot Node. */

@@ -1,22 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Detector } from '../../src/logs/detect/detector.js';
 import { securitySchema } from '../../src/config/schema/security.js';
+import { freePort } from '../helpers/free-port.js';
 
 const SERVER = join(import.meta.dirname, '../../examples/app/server.js');
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 interface App { proc: ChildProcess; lines: Record<string, unknown>[]; raw: string[]; heartbeats: number[]; base: string }
 

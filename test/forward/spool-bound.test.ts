@@ -2,7 +2,7 @@
 // counted in status and reported as forward.dropped; the newest are kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freePort } from '../helpers/rsyslog.js';
+import { freePort } from '../helpers/free-port.js';
 import { makeForwarder, securityEvent } from './scenario.js';
 
 test('over spool.maxSize the oldest events are dropped, counted and reported', { timeout: 30_000 }, async (t) => {

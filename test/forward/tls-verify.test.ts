@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
-import { makeTestCa, startRsyslog, delay, freePort } from '../helpers/rsyslog.js';
+import { makeTestCa, startRsyslog, delay } from '../helpers/rsyslog.js';
+import { freePort } from '../helpers/free-port.js';
 import { makeForwarder, securityEvent } from './scenario.js';
 
 /** A TCP relay in front of the receiver that records every byte the client sends. */

@@ -1,6 +1,5 @@
 // For tests of the HTTP side: where a test daemon's server listens (the `http` daemon event), a
 // free loopback port, and a fetch that keeps cookies out of it.
-import { createServer } from 'node:net';
 import type { TestHome } from './bulwark-cli.js';
 import { waitFor } from './wait-for.js';
 
@@ -16,14 +15,3 @@ export async function httpUrl(home: TestHome): Promise<string> {
   }, 20_000, 100);
 }
 
-/** A port nothing listens on right now (for a server the test starts: Prometheus). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}

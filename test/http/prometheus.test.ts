@@ -2,16 +2,14 @@
 // its query API returns what happened: one crash restart, one sqli event, the app up again.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestHome } from '../helpers/bulwark-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { freePort, httpUrl } from '../helpers/http-daemon.js';
+import { httpUrl } from '../helpers/http-daemon.js';
+import { startPrometheus, type PrometheusServer } from '../helpers/prometheus.js';
 
 const home = new TestHome('bulwark-prom-');
-let prometheus: ChildProcess | null = null;
-let promUrl = '';
+let prometheus: PrometheusServer | null = null;
 
 before(async () => {
   // First run: one SQL injection in the access log, then a crash. Later runs stay up.
@@ -32,38 +30,18 @@ http:
   const r = await home.run(['start', 'bulwark.yml']);
   assert.ok(r.code === 0 || r.code === 1, r.stderr); // the first run fails its minUptime: `start` may report it
   const target = new URL(await httpUrl(home)).host;
-  const port = await freePort();
-  const dir = join(home.dir, 'prometheus');
-  mkdirSync(join(dir, 'data'), { recursive: true });
-  writeFileSync(join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s, evaluation_interval: 1s }
-scrape_configs:
-  - job_name: bulwark
+  prometheus = await startPrometheus(join(home.dir, 'prometheus'), `  - job_name: bulwark
     static_configs: [{ targets: ['${target}'] }]
 `);
-  prometheus = spawn('prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  prometheus.stderr!.on('data', (d) => { stderr += d; });
-  promUrl = `http://127.0.0.1:${port}`;
-  await waitFor(`Prometheus to be ready\n${stderr}`, async () => (await fetch(`${promUrl}/-/ready`)).ok, 30_000, 200);
 });
 
 after(async () => {
-  if (prometheus && prometheus.exitCode === null) {
-    const gone = new Promise((r) => prometheus!.once('exit', r));
-    prometheus.kill('SIGTERM');
-    await gone;
-  }
+  await prometheus?.stop();
   home.cleanup();
 });
 
 async function query(expr: string): Promise<number | null> {
-  const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = await res.json() as { status: string; data: { result: { value: [number, string] }[] } };
-  assert.equal(body.status, 'success');
-  const v = body.data.result[0]?.value[1];
+  const v = (await prometheus!.query(expr))[0]?.value[1];
   return v === undefined ? null : Number(v);
 }
 
@@ -76,6 +54,6 @@ test('Prometheus scrapes one crash restart, one sqli event and the app up again'
   assert.equal(await query('bulwark_log_lines_total{app="web",source="stdout"}'), 1);
   assert.equal(await query('sum(bulwark_app_restarts_total{app="web"})'), 1, 'no restart of another cause');
   // No label carries an address or a user name.
-  const series = await (await fetch(`${promUrl}/api/v1/series?match[]=${encodeURIComponent('{job="bulwark"}')}`)).json() as { data: Record<string, string>[] };
+  const series = await (await fetch(`${prometheus!.url}/api/v1/series?match[]=${encodeURIComponent('{job="bulwark"}')}`)).json() as { data: Record<string, string>[] };
   for (const s of series.data) assert.ok(!Object.values(s).some((v) => v.includes('203.0.113.5')), `no IP in ${JSON.stringify(s)}`);
 });

@@ -4,12 +4,13 @@
 // themselves pass `bulwark config check` and `promtool check config`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TestHome } from '../helpers/bulwark-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { freePort, httpUrl } from '../helpers/http-daemon.js';
+import { httpUrl } from '../helpers/http-daemon.js';
+import { startPrometheus, type PrometheusServer } from '../helpers/prometheus.js';
 import { startRsyslog, type RsyslogReceiver } from '../helpers/rsyslog.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples');
@@ -18,9 +19,7 @@ const TOKEN = '0123456789abcdef0123456789abcdef-fleet';
 
 let receiver: RsyslogReceiver;
 const homes = new Map<string, TestHome>();
-let prometheus: ChildProcess | null = null;
-let promUrl = '';
-let promDir = '';
+let prometheus: PrometheusServer | null = null;
 
 before(async () => {
   receiver = await startRsyslog({ tcp: true });
@@ -45,32 +44,14 @@ http:
   }
   // One Prometheus, one job, a target per daemon labelled with its host (as examples/fleet/prometheus.yml).
   const targets = await Promise.all(HOSTS.map(async (host) => ({ host, target: new URL(await httpUrl(homes.get(host)!)).host })));
-  const port = await freePort();
-  promDir = join(homes.get('web1')!.dir, 'prometheus');
-  mkdirSync(join(promDir, 'data'), { recursive: true });
-  writeFileSync(join(promDir, 'prometheus.yml'), `global: { scrape_interval: 1s, evaluation_interval: 1s }
-scrape_configs:
-  - job_name: bulwark
+  prometheus = await startPrometheus(join(homes.get('web1')!.dir, 'prometheus'), `  - job_name: bulwark
     static_configs:
 ${targets.map((t) => `      - { targets: ['${t.target}'], labels: { host: ${t.host} } }`).join('\n')}
 `);
-  prometheus = spawn('prometheus', [
-    `--config.file=${join(promDir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(promDir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  prometheus.stderr!.on('data', (d) => { stderr += d; });
-  promUrl = `http://127.0.0.1:${port}`;
-  await waitFor('Prometheus to be ready', async () => (await fetch(`${promUrl}/-/ready`)).ok, 30_000, 200)
-    .catch((err: Error) => { throw new Error(`${err.message}\n${stderr}`); });
 });
 
 after(async () => {
-  if (prometheus && prometheus.exitCode === null) {
-    const gone = new Promise((r) => prometheus!.once('exit', r));
-    prometheus.kill('SIGTERM');
-    await gone;
-  }
+  await prometheus?.stop();
   for (const home of homes.values()) home.cleanup();
   await receiver?.dispose();
 });
@@ -94,12 +75,7 @@ test('every host\'s lifecycle events reach the one receiver, each with its own s
 });
 
 test('Prometheus scrapes the three daemons and tells their apps apart by host', async () => {
-  type Result = { metric: Record<string, string>; value: [number, string] }[];
-  const query = async (expr: string): Promise<Result> => {
-    const body = await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`)).json() as { status: string; data: { result: Result } };
-    assert.equal(body.status, 'success');
-    return body.data.result;
-  };
+  const query = (expr: string) => prometheus!.query(expr);
   const up = await waitFor('every daemon scraped', async () => {
     const r = await query('up{job="bulwark"} == 1');
     return r.length === 3 ? r : null;

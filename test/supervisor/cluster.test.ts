@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { httpLoad, waitForAnswer } from '../../bench/http-load.js';
 import { SupervisorError } from '../../src/supervisor/errors.js';
-import { freePort } from '../helpers/rsyslog.js';
+import { freePort } from '../helpers/free-port.js';
 import { APPS, app, harness, isDead } from './harness.js';
 import { waitFor } from '../helpers/wait-for.js';
 

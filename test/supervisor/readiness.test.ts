@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { waitForAnswer } from '../../bench/http-load.js';
-import { freePort } from '../helpers/rsyslog.js';
+import { freePort } from '../helpers/free-port.js';
 import { APPS, app, harness } from './harness.js';
 import { waitFor } from '../helpers/wait-for.js';
 

@@ -4,7 +4,7 @@
 // BULWARK_TEST_STALL_MS=20000 reproduces the 20 s; the default keeps the suite fast.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import type { DaemonEvent, LifecycleEvent } from '../../src/events/types.js';
 import { APPS, hostSupervisor } from './harness.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { freePort } from '../helpers/free-port.js';
 
 const STALL_MS = Number(process.env.BULWARK_TEST_STALL_MS ?? 4_000);
 const HEARTBEAT_TIMEOUT_MS = 1_000;
@@ -24,16 +25,6 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 const beatsOf = (file: string): number => {
   try {
