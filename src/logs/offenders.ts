@@ -5,7 +5,7 @@
 import type { SecurityEvent } from '../events/types.js';
 import type { SecurityKind } from '../config/schema/index.js';
 import { boundedField, MAX_IDENTITY_CHARS } from '../events/fields.js';
-import { JournalFile } from '../common/journal-file.js';
+import { BoundedBook } from '../common/bounded-book.js';
 import { join } from 'node:path';
 
 export interface Offender {
@@ -31,20 +31,16 @@ export const MAX_BOOK_BYTES = 8 * 1024 * 1024;
 const ENTRY_OVERHEAD = 220;
 
 export class OffenderBook {
-  /** In recording order: the first entry is the least recently recorded. */
-  private readonly entries = new Map<string, Offender>();
-  private bytes = 0;
-  private readonly changed = new Set<string>();
-  private readonly journal: JournalFile | null;
+  private readonly book: BoundedBook<Offender>;
 
   constructor(file?: string) {
-    this.journal = file ? new JournalFile(file) : null;
-    if (!this.journal) return;
-    try {
-      for (const o of this.journal.load()) if (isOffender(o)) this.put(`${o.type}:${o.value}`, o);
-    } catch {
-      // Unreadable or not our own file: start a new book (the next compaction replaces it).
-    }
+    this.book = new BoundedBook<Offender>({
+      maxEntries: MAX_OFFENDERS,
+      maxBytes: MAX_BOOK_BYTES,
+      sizeOf: (_key, o) => o.value.length + ENTRY_OVERHEAD,
+      restore: (o) => (isOffender(o) ? [`${o.type}:${o.value}`, o] : null),
+      record: (_key, o) => o,
+    }, file);
   }
 
   record(e: SecurityEvent): void {
@@ -54,48 +50,24 @@ export class OffenderBook {
 
   /** Most recently seen first. */
   list(): Offender[] {
-    return [...this.entries.values()].sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : b.total - a.total));
+    return [...this.book.values()].sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : b.total - a.total));
   }
 
   /** Appends the entries that changed since the last flush (a compaction now and then). */
   flush(): Promise<void> {
-    if (!this.journal || this.changed.size === 0) return Promise.resolve();
-    const changed = [...this.changed].map((k) => this.entries.get(k)).filter((o): o is Offender => o !== undefined);
-    this.changed.clear();
-    return this.journal.write(changed, () => [...this.entries.values()], 3 * MAX_BOOK_BYTES);
+    return this.book.flush();
   }
 
   private bump(type: 'ip' | 'user', raw: string, e: SecurityEvent): void {
     const value = boundedField(raw, MAX_IDENTITY_CHARS)!;
     const key = `${type}:${value}`;
-    const o = this.entries.get(key) ?? { type, value, counts: {}, total: 0, firstSeen: e.at, lastSeen: e.at };
+    const o = this.book.get(key) ?? { type, value, counts: {}, total: 0, firstSeen: e.at, lastSeen: e.at };
     o.counts[e.kind] = (o.counts[e.kind] ?? 0) + 1;
     o.total++;
     if (e.at < o.firstSeen) o.firstSeen = e.at;
     if (e.at > o.lastSeen) o.lastSeen = e.at;
-    this.put(key, o); // moved last: most recently recorded
-    this.changed.add(key);
+    this.book.set(key, o); // moved last: most recently recorded
   }
-
-  private put(key: string, o: Offender): void {
-    const old = this.entries.get(key);
-    if (old !== undefined) {
-      this.entries.delete(key);
-      this.bytes -= sizeOf(old);
-    }
-    this.entries.set(key, o);
-    this.bytes += sizeOf(o);
-    while (this.entries.size > MAX_OFFENDERS || this.bytes > MAX_BOOK_BYTES) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, Offender];
-      this.entries.delete(oldestKey);
-      this.changed.delete(oldestKey);
-      this.bytes -= sizeOf(oldest);
-    }
-  }
-}
-
-function sizeOf(o: Offender): number {
-  return o.value.length + ENTRY_OVERHEAD;
 }
 
 function isOffender(o: unknown): o is Offender {
