@@ -16,6 +16,7 @@ import { NftablesBackend } from '../src/ban/nftables.js';
 import type { ActiveBan } from '../src/ban/ban-store.js';
 import { securitySchema } from '../src/config/schema/security.js';
 import { NetnsPair, netnsUnavailable, SERVER_V4 } from '../test/helpers/netns.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = repoRoot(dirname(fileURLToPath(import.meta.url)));
 const APPS = join(ROOT, 'test/helpers/apps');
@@ -262,6 +263,3 @@ function tail(file: string): string {
   try { return readFileSync(file, 'utf8').split('\n').slice(-5).join(' | '); } catch { return '(no log)'; }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

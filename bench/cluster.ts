@@ -19,6 +19,8 @@ import { httpLoad, waitForAnswer, type LoadResult } from './http-load.js';
 import { repoRoot } from './repo-root.js';
 import { cpuTicks, median, procMem, readPid, taggedPids } from './supervisors.js';
 import { freePort } from '../test/helpers/free-port.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../test/helpers/wait-for.js';
 
 const ROOT = repoRoot(dirname(fileURLToPath(import.meta.url)));
 const NODE = process.execPath;
@@ -88,7 +90,7 @@ async function startApp(ctx: Ctx, peer: Peer, port: number, instances: number, w
   }
   await waitForAnswer(port, 60_000);
   // Both instances serve before anything is measured.
-  await waitFor(async () => (await appPids(ctx, peer)).length === instances, 30_000, `${instances} ${peer} instances`);
+  await waitFor(`${instances} ${peer} instances`, async () => (await appPids(ctx, peer)).length === instances, 30_000, 200);
 }
 
 async function stopApp(ctx: Ctx, peer: Peer): Promise<void> {
@@ -244,15 +246,6 @@ async function cleanup(ctx: Ctx): Promise<void> {
 }
 
 
-async function waitFor(check: () => Promise<boolean>, msMax: number, what: string): Promise<void> {
-  const deadline = Date.now() + msMax;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
-function sleep(msWait: number): Promise<void> { return new Promise((r) => setTimeout(r, msWait)); }
 function ms(n: number): string { return Number.isNaN(n) ? '—' : `${Math.round(n)} ms`; }
 function mb(kb: number): string { return `${(kb / 1024).toFixed(1)} MB`; }
 function fmtLoad(): string { return loadavg().map((x) => x.toFixed(2)).join(' / '); }

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procClock, readProcStat } from '../src/supervisor/proc-stat.js';
 import { repoRoot } from './repo-root.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = repoRoot(dirname(fileURLToPath(import.meta.url)));
 const NODE = process.execPath;
@@ -274,5 +275,4 @@ function median(xs: number[]): number {
   const v = [...xs].sort((a, b) => a - b);
   return v[Math.floor((v.length - 1) / 2)] ?? Number.NaN;
 }
-function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
 function firstLine(t: string): string { return t.trim().split('\n')[0] ?? ''; }
