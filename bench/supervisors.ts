@@ -5,11 +5,11 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { procClock, readProcStat } from '../src/supervisor/proc-stat.js';
+import { repoRoot } from './repo-root.js';
 
-const ROOT = findRoot();
+const ROOT = repoRoot(import.meta.dirname);
 const APPS = join(ROOT, 'bench/apps');
 const NODE = process.execPath;
 // The peers are the bench's own dependencies (bench/package.json), not bulwark's.
@@ -575,12 +575,3 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what
   throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
 }
 
-function findRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'bench'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('bench: cannot find the repository root');
-    dir = up;
-  }
-  return dir;
-}
