@@ -65,55 +65,97 @@ export function readProcStat(pid: number): ProcStat | null {
 }
 
 /**
- * A process's stat and children files kept open and read again with one pread each (an open,
- * read and close cost three times that): for the leaders the sampler reads every period. An open
- * file belongs to the process, not to its pid number: once the process is gone a read fails and
- * the handle answers null, even if the number was given to another process since.
+ * A process's /proc files kept open and read again with one pread each (an open, read and close
+ * cost three times that): for the leaders the sampler reads every period. Each file is opened on
+ * first use (an app judged on memory alone never opens its stat). An open file belongs to the
+ * process, not to its pid number: once the process is gone a read fails and the handle answers
+ * null, even if the number was given to another process since.
  */
 export class ProcHandle {
-  private statFd: number | null;
-  private childrenFd: number | null;
+  private readonly fds = new Map<ProcFile, number | null>();
+  private closed = false;
 
-  constructor(readonly pid: number) {
-    this.statFd = openQuietly(`/proc/${pid}/stat`);
-    this.childrenFd = this.statFd === null ? null : openQuietly(`/proc/${pid}/task/${pid}/children`);
-  }
+  constructor(readonly pid: number) {}
 
   stat(): ProcStat | null {
-    if (this.statFd === null) return null;
+    const n = this.read('stat');
+    return n === null ? null : parseStat(this.pid, n);
+  }
+
+  /** Resident pages, from statm (a fifth of what stat costs the kernel to write). */
+  rssPages(): number | null {
+    const n = this.read('statm');
+    return n === null ? null : parseStatmRss(n);
+  }
+
+  /** Pids of the direct children ([] when unknown). */
+  children(): readonly number[] {
+    const n = this.read('children');
+    if (n === null) return NO_PIDS;
+    // A longer list than the buffer holds: read it whole.
+    if (n === buf.length) return readChildren(this.pid);
+    return n === 0 ? NO_PIDS : parsePids(n);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const fd of this.fds.values()) if (fd !== null) try { closeSync(fd); } catch { /* already */ }
+    this.fds.clear();
+  }
+
+  /** Bytes of one file read into `buf`, or null once the process is gone. */
+  private read(file: ProcFile): number | null {
+    if (this.closed) return null;
+    let fd = this.fds.get(file);
+    if (fd === undefined) {
+      fd = openQuietly(file === 'children' ? `/proc/${this.pid}/task/${this.pid}/children` : `/proc/${this.pid}/${file}`);
+      this.fds.set(file, fd);
+    }
+    if (fd === null) return null;
     try {
-      return parseStat(this.pid, readSync(this.statFd, buf, 0, buf.length, 0));
+      return readSync(fd, buf, 0, buf.length, 0);
     } catch {
       this.close();
       return null;
     }
   }
+}
 
-  /** Pids of the direct children ([] when unknown). */
-  children(): number[] {
-    if (this.childrenFd === null) return [];
-    let n: number;
+type ProcFile = 'stat' | 'statm' | 'children';
+const NO_PIDS: readonly number[] = Object.freeze([]);
+
+/** Resident pages of pid (statm's second field), or null when the process does not exist. */
+export function readRssPages(pid: number): number | null {
+  let n: number;
+  try {
+    const fd = openSync(`/proc/${pid}/statm`, 'r');
     try {
-      n = readSync(this.childrenFd, buf, 0, buf.length, 0);
-    } catch {
-      return [];
+      n = readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      closeSync(fd);
     }
-    // A longer list than the buffer holds: read it whole.
-    if (n === buf.length) return readChildren(this.pid);
-    const out: number[] = [];
-    for (let i = 0, v = -1; i <= n; i++) {
-      const c = i < n ? buf[i]! : SPACE;
-      if (c >= 48 && c <= 57) v = (v < 0 ? 0 : v * 10) + c - 48;
-      else if (v >= 0) { out.push(v); v = -1; }
-    }
-    return out;
+  } catch {
+    return null;
   }
+  return parseStatmRss(n);
+}
 
-  close(): void {
-    for (const fd of [this.statFd, this.childrenFd]) if (fd !== null) try { closeSync(fd); } catch { /* already */ }
-    this.statFd = null;
-    this.childrenFd = null;
+function parseStatmRss(n: number): number {
+  let i = buf.indexOf(SPACE) + 1;
+  let v = 0;
+  while (i > 0 && i < n && buf[i]! >= 48 && buf[i]! <= 57) v = v * 10 + buf[i++]! - 48;
+  return v;
+}
+
+/** Space-separated pids in buf[0, n). */
+function parsePids(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0, v = -1; i <= n; i++) {
+    const c = i < n ? buf[i]! : SPACE;
+    if (c >= 48 && c <= 57) v = (v < 0 ? 0 : v * 10) + c - 48;
+    else if (v >= 0) { out.push(v); v = -1; }
   }
+  return out;
 }
 
 function openQuietly(path: string): number | null {

@@ -30,7 +30,7 @@ export class ResourceLimits {
       }
     }
     if (cpu !== undefined) {
-      if (s.cpu > cpu.max) {
+      if (s.cpu !== null && s.cpu > cpu.max) {
         this.cpuOverSince ??= s.since;
         if (s.at - this.cpuOverSince >= cpu.for) {
           return { kind: 'cpu', reason: `cpu ${s.cpu.toFixed(0)}% over ${cpu.max}% for ${formatDuration(s.at - this.cpuOverSince)} (busy loop?)` };

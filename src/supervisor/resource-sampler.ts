@@ -3,18 +3,25 @@
 // period share one wake-up), and `status`, metrics and the dashboard, which ask for fresh numbers
 // through sampleNow(maxAgeMs). An idle daemon whose apps have no limits reads nothing at all.
 //
-// One pass serves every app due at once. With many apps it reads /proc once: every process's stat,
+// An app whose limits judge memory alone is read on its period from statm, which costs the kernel a
+// fifth of what stat does; its CPU figure is then the one of the last full sample (status, metrics
+// and CPU limits read stat). A daemon with a memory limit on every app pays mostly this.
+//
+// One full pass serves every app due at once. With many apps it reads /proc once: every process's stat,
 // each counted for the app whose process group it is in, or whose member its parent is (which also
 // counts a child that called setsid). With few apps, reading the whole of /proc would cost more
 // than walking each app's tree (its leader, then /proc/<pid>/task/<pid>/children). RSS is summed
 // over the app's processes; CPU is the sum of each process's tick delta over the interval, as a
 // percent of one core. Without /proc it falls back to pidusage (main pid only).
 import { existsSync } from 'node:fs';
-import { listPids, procClock, ProcHandle, readChildren, readProcStat, type ProcStat } from './proc-stat.js';
+import { listPids, procClock, ProcHandle, readChildren, readProcStat, readRssPages, type ProcStat } from './proc-stat.js';
 
 export interface ResourceSample {
-  /** Percent of one core over the interval (may exceed 100 with several threads/processes). */
-  cpu: number;
+  /**
+   * Percent of one core over the interval (may exceed 100 with several threads/processes); a
+   * memory-only sample carries the last full sample's figure (null before there is one).
+   */
+  cpu: number | null;
   memoryBytes: number;
   /** Interval the CPU figure covers: [since, at]. */
   since: number;
@@ -27,11 +34,14 @@ interface Tracked {
   pid: number;
   /** The limits' period, or null: sampled only on request. */
   everyMs: number | null;
+  /** The limits judge CPU: their samples read stat; else statm is enough for them. */
+  cpuLimited: boolean;
+  lastCpu: number | null;
   nextAt: number;
   /** The baseline CPU deltas are taken against: when, and each process's ticks then. */
   baseAt: number;
   baseTicks: Map<number, number>;
-  /** When it was last sampled, for any reason (sampleNow's cache). */
+  /** When it was last fully sampled, for any reason (sampleNow's cache). */
   sampledAt: number;
   /** The leader's /proc files, kept open once a tree walk read them (closed by untrack). */
   leader: ProcHandle | null;
@@ -71,13 +81,14 @@ export class ResourceSampler {
   private readonly startTimes = new Map<number, number>();
 
   /**
-   * Samples `pid`'s tree every `everyMs` (null: only when sampleNow asks) until untrack(key);
-   * replaces any earlier tracking of key.
+   * Samples `pid`'s tree every `everyMs` (null: only when sampleNow asks; `cpuLimited`: the
+   * scheduled samples need CPU too) until untrack(key); replaces any earlier tracking of key.
    */
-  track(key: string, pid: number, everyMs: number | null, onSample: (s: ResourceSample) => void): void {
+  track(key: string, pid: number, schedule: { everyMs: number | null; cpuLimited: boolean }, onSample: (s: ResourceSample) => void): void {
     const now = Date.now();
+    const { everyMs, cpuLimited } = schedule;
     const t: Tracked = {
-      pid, everyMs, baseAt: now, baseTicks: new Map(), sampledAt: -Infinity, leader: null, onSample,
+      pid, everyMs, cpuLimited, lastCpu: null, baseAt: now, baseTicks: new Map(), sampledAt: -Infinity, leader: null, onSample,
       // Due times sit on a grid of everyMs, so apps with the same period are sampled in one wake-up;
       // at least half a period after the baseline, so the first CPU figure is not mostly noise.
       nextAt: everyMs === null ? Infinity : Math.ceil((now + everyMs / 2) / everyMs) * everyMs,
@@ -137,10 +148,41 @@ export class ResourceSampler {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = Date.now();
-    const due = [...this.tracked.values()].filter((t) => t.nextAt <= now + 5);
-    for (const t of due) t.nextAt = nextSlot(now, t.everyMs!);
-    await this.sample(due, new Set(due));
+    const full: Tracked[] = [];
+    const memoryOnly: Tracked[] = [];
+    for (const t of this.tracked.values()) {
+      if (t.nextAt > now + 5) continue;
+      t.nextAt = nextSlot(now, t.everyMs!);
+      (t.cpuLimited || !hasProc ? full : memoryOnly).push(t);
+    }
+    this.sampleMemory(memoryOnly);
+    await this.sample(full, new Set(full));
     this.arm();
+  }
+
+  /** Scheduled samples of apps judged on memory alone: statm of each process in the tree. */
+  private sampleMemory(targets: Tracked[]): void {
+    if (targets.length === 0) return;
+    const { pageSize } = procClock();
+    for (const t of targets) {
+      t.leader ??= new ProcHandle(t.pid);
+      let pages = t.leader.rssPages();
+      if (pages === null) continue; // gone: the exit handler untracks it
+      const queue = t.leader.children();
+      if (queue.length > 0) pages += this.descendantsRss([...queue]);
+      const at = Date.now();
+      t.onSample({ cpu: t.lastCpu, memoryBytes: pages * pageSize, since: at, at, scheduled: true });
+    }
+  }
+
+  /** Resident pages of these processes and all their descendants (bounded like a tree walk). */
+  private descendantsRss(queue: number[]): number {
+    let pages = 0;
+    for (let i = 0; i < queue.length && i < MAX_TREE; i++) {
+      pages += readRssPages(queue[i]!) ?? 0;
+      for (const c of readChildren(queue[i]!)) queue.push(c);
+    }
+    return pages;
   }
 
   private async sample(targets: Tracked[], scheduled: Set<Tracked>): Promise<void> {
@@ -173,7 +215,8 @@ export class ResourceSampler {
       }
       t.sampledAt = at;
       const seconds = Math.max(0.001, (at - since) / 1000);
-      t.onSample({ cpu: (ticks / ticksPerSec / seconds) * 100, memoryBytes: u.rssPages * pageSize, since, at, scheduled: isScheduled });
+      t.lastCpu = (ticks / ticksPerSec / seconds) * 100;
+      t.onSample({ cpu: t.lastCpu, memoryBytes: u.rssPages * pageSize, since, at, scheduled: isScheduled });
     }
     this.startTimes.clear();
   }
@@ -236,7 +279,7 @@ export class ResourceSampler {
     const usage = new Map<Tracked, Usage>();
     for (const t of targets) {
       const u: Usage = { ticks: new Map(), rssPages: 0 };
-      const queue = [t.pid];
+      const queue: number[] = [t.pid];
       t.leader ??= new ProcHandle(t.pid);
       for (let i = 0; i < queue.length && i < MAX_TREE; i++) {
         const pid = queue[i]!;
@@ -262,6 +305,7 @@ export class ResourceSampler {
         const since = t.baseAt;
         t.baseAt = at;
         t.sampledAt = at;
+        if (s !== undefined) t.lastCpu = s.cpu;
         if (s !== undefined) t.onSample({ cpu: s.cpu, memoryBytes: s.memory, since, at, scheduled: scheduled.has(t) });
       }
     } catch {

@@ -169,7 +169,8 @@ export class Run {
     }
     const limits = ResourceLimits.needed(ctx.cfg.limits) ? new ResourceLimits(ctx.cfg.limits) : null;
     // Sampled on the limits' period, else only when `status` or metrics ask (sampleNow).
-    ctx.sampler.track(ctx.key, pid, limits !== null ? ctx.cfg.limits.sampleEvery : null, (s) => {
+    const schedule = { everyMs: limits !== null ? ctx.cfg.limits.sampleEvery : null, cpuLimited: ctx.cfg.limits.cpu !== undefined };
+    ctx.sampler.track(ctx.key, pid, schedule, (s) => {
       if (this.aborted) return;
       this.events.sample(s);
       const breach = limits?.judge(s);

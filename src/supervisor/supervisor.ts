@@ -171,7 +171,7 @@ export class Supervisor {
       substate: i.sub,
       uptimeMs: i.uptimeMs,
       restarts: i.restarts,
-      cpu: i.usage === null ? null : Math.round(i.usage.cpu * 10) / 10,
+      cpu: i.usage?.cpu == null ? null : Math.round(i.usage.cpu * 10) / 10,
       memoryBytes: i.usage?.memoryBytes ?? null,
       lastExit: i.lastExitReport(),
       health: i.health,

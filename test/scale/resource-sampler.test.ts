@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { procClock, readChildren, readProcStat } from '../../src/supervisor/proc-stat.js';
 import { ResourceSampler, type ReadMode, type ResourceSample } from '../../src/supervisor/resource-sampler.js';
@@ -41,7 +41,7 @@ for (const mode of ['full-pass', 'tree-walk'] as ReadMode[]) {
     await waitFor('tree spawned', () => readChildren(tree.pid!).length === 2 && readChildren(tree.pid!).every((p) => comm(p) === 'sleep'));
     const samples = new Map<number, ResourceSample[]>();
     const armed = await timersArmed(() => {
-      for (const c of all) sampler.track(String(c.pid), c.pid!, null, (s) => { samples.set(c.pid!, [...(samples.get(c.pid!) ?? []), s]); });
+      for (const c of all) sampler.track(String(c.pid), c.pid!, { everyMs: null, cpuLimited: false }, (s) => { samples.set(c.pid!, [...(samples.get(c.pid!) ?? []), s]); });
     });
     assert.equal(armed, 0, 'tracking apps without limits armed a timer');
     assert.equal(samples.size, 0, 'sampled before anyone asked');
@@ -71,9 +71,9 @@ for (const mode of ['full-pass', 'tree-walk'] as ReadMode[]) {
     const cpu = new Map<number, number[]>();
     const armed = await timersArmed(() => {
       for (const c of [...idle, busy]) {
-        sampler.track(String(c.pid), c.pid!, 300, (s) => {
+        sampler.track(String(c.pid), c.pid!, { everyMs: 300, cpuLimited: true }, (s) => {
           assert.equal(s.scheduled, true);
-          cpu.set(c.pid!, [...(cpu.get(c.pid!) ?? []), s.cpu]);
+          cpu.set(c.pid!, [...(cpu.get(c.pid!) ?? []), s.cpu ?? Number.NaN]);
         });
       }
     });
@@ -90,9 +90,48 @@ test('untracking the last app with limits leaves no timer', async (t) => {
   const sampler = new ResourceSampler();
   const c = group(t, 'exec sleep 300');
   let fired = 0;
-  sampler.track('a', c.pid!, 100, () => { fired++; });
+  sampler.track('a', c.pid!, { everyMs: 100, cpuLimited: false }, () => { fired++; });
   sampler.untrack('a');
   await new Promise((r) => setTimeout(r, 400));
   assert.equal(fired, 0);
   assert.equal((sampler as unknown as { timer: unknown }).timer, undefined);
+});
+
+/** The /proc files of `pid` this process holds open (the sampler keeps the leaders' files open). */
+function openProcFiles(pid: number): string[] {
+  const out: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith(`/proc/${pid}/`)) out.push(target.slice(`/proc/${pid}/`.length));
+    } catch { /* closed meanwhile */ }
+  }
+  return out.sort();
+}
+
+test('apps judged on memory alone are read from statm on their period, their whole tree, and CPU only when asked', async (t) => {
+  const sampler = new ResourceSampler('tree-walk');
+  t.after(() => sampler.stop());
+  const tree = group(t, 'sleep 300 & sleep 301 & wait');
+  await waitFor('tree spawned', () => readChildren(tree.pid!).length === 2 && readChildren(tree.pid!).every((p) => comm(p) === 'sleep'));
+  const samples: ResourceSample[] = [];
+  sampler.track('m', tree.pid!, { everyMs: 200, cpuLimited: false }, (s) => { samples.push(s); });
+  await waitFor('two scheduled samples', () => samples.length >= 2, 10_000);
+  for (const s of samples) {
+    assert.equal(s.scheduled, true);
+    assert.equal(s.cpu, null, 'a memory-only sample made up a CPU figure');
+  }
+  const want = treeRss(tree.pid!);
+  const last = samples.at(-1)!;
+  assert.ok(Math.abs(last.memoryBytes - want) <= 0.1 * want, `tree memory ${last.memoryBytes}, want ~${want}`);
+  assert.ok(last.memoryBytes > (readProcStat(tree.pid!)?.rssPages ?? 0) * procClock().pageSize, 'the children were not counted');
+  assert.deepEqual(openProcFiles(tree.pid!), ['statm', 'task/' + tree.pid + '/children'], 'the scheduled samples read more than statm and children');
+
+  // status asks: a full sample with CPU; the next memory-only sample carries that figure on.
+  const before = samples.length;
+  await sampler.sampleNow(0);
+  const full = samples[before]!;
+  assert.equal(typeof full.cpu, 'number');
+  await waitFor('another scheduled sample', () => samples.length >= before + 2, 10_000);
+  assert.equal(samples.at(-1)!.cpu, full.cpu);
 });
