@@ -91,6 +91,7 @@ export class Run {
   /** The last bytes of its stderr, to explain a crash. */
   readonly stderr = new StderrTail();
   private readonly controller = new AbortController();
+  private ended = false;
   private readonly ready = new ReadyWatch(this.controller.signal);
   /** In cluster mode: the daemon's side of Node's cluster protocol with this process. */
   private readonly cluster: ClusterPrimary | null;
@@ -179,12 +180,15 @@ export class Run {
     this.onAbort(() => ctx.sampler.untrack(ctx.key));
   }
 
+  // A plain flag: AbortSignal's getter validates its receiver on every read, and the sampler and
+  // heartbeats of a thousand apps ask often.
   get aborted(): boolean {
-    return this.controller.signal.aborted;
+    return this.ended;
   }
 
   /** Ends everything that lives as long as the run (probes, sampling, timers); not its processes. */
   abort(): void {
+    this.ended = true;
     this.controller.abort();
   }
 
