@@ -8,12 +8,20 @@
 import { statSync, watch as watchDir, type FSWatcher as DirHandle, type Stats } from 'node:fs';
 import { watch as watchTree, type FSWatcher as TreeWatcher } from 'chokidar';
 
+/** What an inotify event named: a file of a watched directory, written (`change`) or created, deleted, renamed (`rename`). */
+export interface DirChange {
+  dir: string;
+  name: string;
+  kind: 'change' | 'rename';
+}
+
 export interface DirWatcherOptions {
   /** How deep below each directory matches can be (0: only the directory's own entries). */
   depth: number;
   /** chokidar's filter (paths that cannot match are not followed). */
   ignored(path: string, stats?: Stats): boolean;
-  onChange(): void;
+  /** Something changed; `change` says what where the event named it (fs.watch does, chokidar's tree not here). */
+  onChange(change?: DirChange): void;
   onError(err: Error, dir: string): void;
   /** A watched directory went away (deleted, renamed): watch it again once it exists. */
   onGone(dir: string): void;
@@ -61,7 +69,9 @@ export class DirWatcher {
   private watchOne(dir: string): void {
     let handle: DirHandle;
     try {
-      handle = watchDir(dir, { persistent: false }, () => this.o.onChange());
+      handle = watchDir(dir, { persistent: false }, (kind, name) => {
+        this.o.onChange(name === null ? undefined : { dir, name: String(name), kind: kind === 'change' ? 'change' : 'rename' });
+      });
     } catch (err) {
       this.o.onError(err as Error, dir);
       this.o.onGone(dir);

@@ -4,21 +4,24 @@
 //
 // This file is the source: discovery (listing and watching), restoring saved offsets, orphans
 // (files that lost their place and wait for their copy), scheduling and state. Reading one file is
-// FollowedFile's job. One loop does everything: list the files matching the patterns, read every
-// followed file that changed to EOF, then look at files not followed yet. Directory events
-// (dir-watcher.ts) only say "look now"; a poll covers the events that never come, slowing down
-// while nothing changes. Each pass is serialised, so a burst of events costs
-// one pass, and reads always go to EOF.
+// FollowedFile's job. A full pass does everything: list the files matching the patterns, read
+// every followed file that changed to EOF, then look at files not followed yet. Directory events
+// (dir-watcher.ts) say "look now", naming the file where they can; an event naming a followed file
+// that was written reads just that file. When, and which kind of pass, is pass-scheduler.ts's
+// decision: passes are serialised, a burst of events costs one, and a poll covers the events that
+// never come.
 import { fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Stats } from 'node:fs';
 import { MAX_LINE_BYTES } from '../../common/line-splitter.js';
 import { TailError } from './errors.js';
 import { FINGERPRINT_BYTES, fingerprint, readHead } from './fingerprint.js';
-import { DirWatcher } from './dir-watcher.js';
+import { DirWatcher, type DirChange } from './dir-watcher.js';
 import { CHUNK_BYTES, FollowedFile, closeQuietly, type Listed } from './followed-file.js';
 import { compilePattern, listMatches, matchesPattern, mayContainMatches, type FilePattern } from './glob.js';
 import { OffsetStore, type OffsetRecord } from './offset-store.js';
+import { PassScheduler } from './pass-scheduler.js';
 
 export interface TailBatch {
   app: string;
@@ -66,6 +69,9 @@ export interface TailStats {
   lines: number;
   truncated: number;
   rotations: number;
+  /** Passes that listed every file, and passes that read only the files events named. */
+  fullPasses: number;
+  lightPasses: number;
 }
 
 /** Unread bytes of a file that lost its place (truncated in place, or missing at start), waiting for a copy. */
@@ -76,8 +82,6 @@ interface Orphan {
 
 /** Reading yields to the event loop after this long (a big backlog must not starve the daemon's timers and sockets). */
 const YIELD_AFTER_MS = 5;
-/** Events within this window share one pass. */
-const COALESCE_MS = 10;
 /**
  * The state file (every followed file, replaced by rename: 2-5 ms on ext4) is rewritten at most this
  * often, plus 1 ms per 50 files (a 5,000-file glob writes ~1 MB). Offsets that move go to the mark
@@ -86,8 +90,6 @@ const COALESCE_MS = 10;
  */
 const SAVE_EVERY_MS = 1000;
 const FILES_PER_SAVE_MS = 50;
-/** While passes find nothing, the poll slows down to this many times pollMs. */
-const IDLE_POLL_FACTOR = 8;
 const ORPHAN_TTL_MS = 10 * 60_000;
 const MAX_ORPHANS = 64;
 
@@ -106,6 +108,8 @@ export class TailSource {
   private readonly onError: (err: TailError) => void;
 
   private readonly followed = new Map<string, FollowedFile>();
+  /** Followed files by the name the last full pass listed them under (what events name). */
+  private byPath = new Map<string, FollowedFile>();
   private orphans: Orphan[] = [];
   /** Records loaded at start, matched to files by the first pass. */
   private restored: OffsetRecord[] | undefined;
@@ -115,12 +119,7 @@ export class TailSource {
 
   private watcher: DirWatcher | undefined;
   private readonly watchedDirs = new Set<string>();
-  private pollTimer: NodeJS.Timeout | undefined;
-  private idlePasses = 0;
-  private passTimer: NodeJS.Timeout | undefined;
-  private pass: Promise<void> | undefined;
-  private passAgain = false;
-  private passFoundNews = false;
+  private readonly passes: PassScheduler<FollowedFile>;
   private started = false;
   private stopping = false;
   /** stop() wrote the final state: a late commit of a batch must not overwrite a successor's. */
@@ -158,6 +157,12 @@ export class TailSource {
     this.store = new OffsetStore(opts.stateDir, opts.app);
     this.onBatch = opts.onBatch;
     this.onError = opts.onError ?? (() => {});
+    this.passes = new PassScheduler<FollowedFile>({
+      pollMs: this.pollMs,
+      fullPass: () => this.onePass(),
+      lightPass: (files) => this.readChanged(files),
+      onError: (err) => this.report(err),
+    });
   }
 
   async start(): Promise<void> {
@@ -172,25 +177,22 @@ export class TailSource {
     }
     await this.watchExistingDirs(true);
     // The first pass runs before start() resolves: files present now are "first seen at start".
-    await this.runPass();
-    this.schedulePoll();
+    await this.passes.full();
+    this.passes.poll();
   }
 
   /** Looks at the files now (a reload, a hint from outside); resolves after one whole pass. */
   async rescan(): Promise<void> {
     if (!this.started || this.stopping) return;
-    while (this.pass) await this.pass;
-    await this.runPass();
+    await this.passes.full();
   }
 
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    clearTimeout(this.pollTimer);
-    clearTimeout(this.passTimer);
     clearTimeout(this.saveTimer);
     await this.watcher?.close();
-    await this.pass;
+    await this.passes.stop();
     for (const f of this.followed.values()) f.close();
     if (this.started) this.saveState();
     this.followed.clear();
@@ -201,7 +203,8 @@ export class TailSource {
   stats(): TailStats {
     let openFiles = 0;
     for (const f of this.followed.values()) if (f.isOpen) openFiles++;
-    return { files: this.followed.size, openFiles, lines: this.lineCount, truncated: this.truncatedCount, rotations: this.rotationCount };
+    return { files: this.followed.size, openFiles, lines: this.lineCount, truncated: this.truncatedCount, rotations: this.rotationCount,
+      fullPasses: this.passes.counts.full, lightPasses: this.passes.counts.light };
   }
 
   /** Per followed file (by its first name): bytes written to it that were not handed on yet. One stat each, on demand. */
@@ -212,41 +215,6 @@ export class TailSource {
       if (size !== null) out.push({ path: f.record.path, bytes: Math.max(0, size - f.emittedPos) });
     }
     return out;
-  }
-
-  // ---- scheduling -------------------------------------------------------------------------
-
-  /** The backstop poll: pollMs, slowing to IDLE_POLL_FACTOR x while passes find nothing new. */
-  private schedulePoll(): void {
-    if (this.stopping) return;
-    const delay = this.pollMs * Math.min(IDLE_POLL_FACTOR, 2 ** Math.min(this.idlePasses, 3));
-    this.pollTimer = setTimeout(() => {
-      this.schedulePass(0);
-      this.schedulePoll();
-    }, delay);
-  }
-
-  private schedulePass(delay: number): void {
-    if (this.stopping) return;
-    if (this.pass) { this.passAgain = true; return; }
-    if (this.passTimer) return;
-    this.passTimer = setTimeout(() => {
-      this.passTimer = undefined;
-      // start() runs its first pass directly, so a timer set by an event during the watcher's
-      // start-up can fire while that pass still waits on onBatch: never run two passes at once.
-      if (this.pass) { this.passAgain = true; return; }
-      void this.runPass();
-    }, delay);
-  }
-
-  private runPass(): Promise<void> {
-    this.passFoundNews = false;
-    this.pass = this.onePass().catch((err: unknown) => this.report(err)).finally(() => {
-      this.pass = undefined;
-      this.idlePasses = this.passFoundNews ? 0 : this.idlePasses + 1;
-      if (this.passAgain) { this.passAgain = false; this.schedulePass(COALESCE_MS); }
-    });
-    return this.pass;
   }
 
   // ---- one pass: list, read followed files, consider new ones --------------------------------
@@ -282,16 +250,16 @@ export class TailSource {
       if (!f.isOpen) {
         // Closed while idle. Gone from the patterns: finish() forgets it (it was read to its end).
         if (!l) continue;
-        if (!f.reopen()) { this.passAgain = true; continue; } // its name means another file now
+        if (!f.reopen()) { this.passes.lookAgain(); continue; } // its name means another file now
       }
-      this.passFoundNews = true;
+      this.passes.foundNews();
       if (await this.drain(f)) f.noteSeen(l);
     }
     for (const [key, l] of listing) {
       if (this.stopping) return;
       const f = this.consider(key, l, initial);
       if (f) {
-        this.passFoundNews = true;
+        this.passes.foundNews();
         if (await this.drain(f)) f.noteSeen(l);
       }
     }
@@ -302,6 +270,29 @@ export class TailSource {
     }
     this.pruneOrphans(now);
     if (this.stateChanged) this.saveState(); // files came, went or changed identity: written now
+    this.byPath = new Map();
+    for (const f of this.followed.values()) if (f.listed) this.byPath.set(f.path, f);
+  }
+
+  /** The followed file a directory event says was written (undefined: anything else, a full pass). */
+  private writtenFile(change: DirChange | undefined): FollowedFile | undefined {
+    if (change?.kind !== 'change') return undefined;
+    return this.byPath.get(join(change.dir, change.name));
+  }
+
+  /** A light pass: read the files events named as written, nothing else. */
+  private async readChanged(files: FollowedFile[]): Promise<void> {
+    const rotations = this.rotationCount;
+    for (const f of files) {
+      if (this.stopping) return;
+      if (this.followed.get(f.key) !== f || !f.listed) continue; // gone or rotated away since
+      if (!f.isOpen && !f.reopen()) { this.passes.lookAgain(); continue; }
+      await this.drain(f);
+    }
+    // A truncation is written at once (as a full pass does); a longer fingerprint can wait for
+    // the next save (the mark file holds the offsets meanwhile).
+    if (this.rotationCount !== rotations) this.saveState();
+    else if (this.stateChanged) this.saveSoon();
   }
 
   private list(): Map<string, Listed> {
@@ -364,7 +355,7 @@ export class TailSource {
       // (every byte of it is also in the original, which we read), or a file that merely starts alike.
       if (f.reopen() && f.tailsAgree(fd, l.size)) { closeQuietly(fd); return undefined; }
       // Not a prefix of the original now. If the original was truncated meanwhile, this is its copy.
-      if (!f.intact()) { this.truncated(f); this.passAgain = true; }
+      if (!f.intact()) { this.truncated(f); this.passes.lookAgain(); }
     }
 
     for (let i = 0; i < this.orphans.length; i++) {
@@ -547,7 +538,7 @@ export class TailSource {
     this.watcher ??= new DirWatcher({
       depth: Math.max(...this.patterns.map((p) => p.depth)),
       ignored: (path, stats) => this.ignored(path, stats),
-      onChange: () => { this.idlePasses = 0; this.schedulePass(COALESCE_MS); },
+      onChange: (change) => this.passes.event(this.writtenFile(change)),
       onError: (err, dir) => this.onError(new TailError('ETAIL_WATCH', `watching ${dir} failed (polling continues): ${err.message}`, undefined, { cause: err })),
       onGone: (dir) => this.watchedDirs.delete(dir),
     });
@@ -580,7 +571,7 @@ export class TailSource {
       }
     } catch { /* treated as moved */ }
     closeQuietly(fd);
-    this.passAgain = true; // look again at what the name means now
+    this.passes.lookAgain(); // look again at what the name means now
     return undefined;
   }
 
