@@ -27,7 +27,7 @@ import { ensureHome, type HomePaths } from './paths.js';
 import { checkHomeTree } from './home-guard.js';
 import { reloadSource } from './config-reload.js';
 import { ControlError } from './protocol.js';
-import { planSettings, type SectionName, type Settings } from './reconcile.js';
+import { planSettings, type SectionName, type Settings } from './settings-plan.js';
 import { settle } from './start-settle.js';
 import { SupervisorError } from '../supervisor/errors.js';
 import type { RequestArgs } from './requests.js';
