@@ -1,7 +1,7 @@
 // The daemon: owns the supervisor and the event stream, serves the control socket, and shuts
 // everything down gracefully on SIGTERM. A config is applied by one reconcile path: plan which
-// sections changed (reconcile.ts), bring each running part in line in place, then the apps.
-import { isAbsolute, join } from 'node:path';
+// sections changed and bring each running part in line in place (section-parts.ts), then the apps.
+import { isAbsolute } from 'node:path';
 import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
 import { channelNames } from '../config/names.js';
 import { EventCounters } from '../events/counters.js';
@@ -10,10 +10,7 @@ import { newEventId } from '../events/id.js';
 import type { BulwarkEvent } from '../events/types.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { runAs } from '../supervisor/run-as.js';
-import { LogPipeline } from '../logs/pipeline.js';
 import { Forwarder } from '../forward/index.js';
-import { AlertManager } from '../alerts/index.js';
-import type { HttpServer } from '../http/server.js';
 import { AppTableStore } from './app-table.js';
 import { mergeOwners, ownerOf, planResurrect, planStart, sourceOf, withApp, withoutApp, type Clash, type Defaults, type Owners } from './config-owners.js';
 import { BanService } from './ban-service.js';
@@ -27,7 +24,7 @@ import { ensureHome, type HomePaths } from './paths.js';
 import { checkHomeTree } from './home-guard.js';
 import { reloadSource } from './config-reload.js';
 import { ControlError } from './protocol.js';
-import { planSettings, type SectionName, type Settings } from './settings-plan.js';
+import { SectionParts } from './section-parts.js';
 import { settle } from './start-settle.js';
 import { SupervisorError } from '../supervisor/errors.js';
 import type { RequestArgs } from './requests.js';
@@ -49,25 +46,16 @@ export class Daemon {
   private readonly supervisor: Supervisor;
   private readonly table: AppTableStore;
   private readonly server: ControlServer;
-  /**
-   * The non-app sections in force (security, forward, alerts), from the last config that had them;
-   * null until the first config arrives (the daemon itself never loads the schema: configs come
-   * validated from the CLI, or from the app table it wrote).
-   */
-  private settings: Settings | null = null;
   /** Which started file owns which apps, endpoints, channels and settings (config-owners.ts). */
   private owners: Owners | null = null;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | null = null;
   /** One forwarder for the daemon's life (maybe with no endpoints): a reload reconfigures it in place. */
   private readonly forwarder: Forwarder;
-  private alerts: AlertManager | null = null;
-  private pipeline: LogPipeline | null = null;
+  /** The log pipeline, alert manager and HTTP server, built from the config's non-app sections. */
+  private readonly sections: SectionParts;
   /** Totals over the bus since the daemon started (restarts by cause, detections, deliveries). */
   private readonly counters = new EventCounters();
-  private http: HttpServer | null = null;
-  /** Where the HTTP server listens (`ping` tells), null when off. */
-  private httpUrl: string | null = null;
   /** HOSTNAME in forwarded frames and alerts (BULWARK_HOSTNAME overrides os.hostname()). */
   private readonly host = daemonHostname();
   private reloading: Promise<void> = Promise.resolve();
@@ -92,6 +80,14 @@ export class Daemon {
       emit: (e) => this.publish(e),
     });
     this.forwarder = new Forwarder([], { stateDir: paths.stateDir, hostname: this.host, emit: (e) => this.publish(e) });
+    this.sections = new SectionParts({
+      paths, host: this.host, forwarder: this.forwarder, events: this.events, log: this.log,
+      publish: (e) => this.publish(e), daemonEvent: (kind, message) => this.daemonEvent(kind, message),
+      view: () => daemonView({
+        startedAt: this.startedAt, hostname: this.host, supervisor: this.supervisor, events: this.events, counters: this.counters, control: this.server,
+        pipeline: () => this.sections.pipeline, forwarder: () => this.forwarder, alerts: () => this.sections.alerts,
+      }),
+    });
     this.server = new ControlServer(this.handlers(), (err) => this.log.error('control request failed', { error: err.stack }));
   }
 
@@ -115,11 +111,11 @@ export class Daemon {
   shutdown(reason: string): Promise<void> {
     this.stopping ??= (async () => {
       this.log.info('shutting down', { reason });
-      await this.step('close the http server', () => this.http?.close());
+      await this.step('close the http server', () => this.sections.closeHttp());
       await this.step('stop apps', () => this.supervisor.stopAll());
-      await this.step('close the log pipeline', () => this.pipeline?.close());
+      await this.step('close the log pipeline', () => this.sections.pipeline?.close());
       await this.step('lift the bans', () => this.bans.close()); // unless security.ban.persist
-      await this.step('close alerts', () => this.alerts?.close());
+      await this.step('close alerts', () => this.sections.alerts?.close());
       await this.step('close forwarding', () => this.forwarder.close());
       await this.step('record the app table', () => this.table.clearCurrent());
       this.daemonEvent('stop', `daemon stopped (${reason})`);
@@ -174,66 +170,12 @@ export class Daemon {
     this.events.append(e);
     if (e.type === 'security') this.bans.consider(e);
     this.forwarder.accept(e);
-    this.alerts?.accept(e);
+    this.sections.alerts?.accept(e);
     if (e.type === 'lifecycle') {
       this.log.info(`${e.app}: ${e.kind}${e.to ? ` -> ${e.to}` : ''}: ${e.reason}`);
       if (e.kind === 'errored') this.log.warn(`${e.app} gave up restarting: ${e.reason}`);
     } else if (e.type === 'daemon' && e.kind === 'stall') {
       this.log.warn(e.message);
-    }
-  }
-
-  /** Brings one running part in line with its (changed) section, in place. */
-  private async reconcileSection(section: SectionName, settings: Settings): Promise<void> {
-    switch (section) {
-      case 'security':
-        if (this.pipeline) this.pipeline.reconfigure(settings.security);
-        else this.pipeline = this.newPipeline(settings);
-        break;
-      case 'forward':
-        await this.forwarder.reconfigure(settings.forward);
-        break;
-      case 'alerts':
-        // One manager for the daemon's life: a reload keeps its dedupe windows and flapping episodes.
-        // Its syslog channel finds the forwarder when it sends, so a forward change leaves it alone.
-        if (this.alerts) {
-          await this.alerts.reconfigure(settings.alerts);
-        } else {
-          this.alerts = new AlertManager(settings.alerts, {
-            stateDir: join(this.paths.stateDir, 'alerts'), hostname: this.host, emit: (e) => this.publish(e), forwarder: () => this.forwarder,
-          });
-          await this.alerts.start();
-        }
-        break;
-      case 'http':
-        await this.startHttp(settings.http);
-        break;
-    }
-  }
-
-  /**
-   * (Re)starts the HTTP server (/metrics and the dashboard) for `cfg`, or stops it when the section
-   * is gone. A failure (port taken, unreadable certificate) is an event; supervision goes on.
-   */
-  private async startHttp(cfg: Settings['http']): Promise<void> {
-    await this.http?.close();
-    this.http = null;
-    this.httpUrl = null;
-    if (cfg === undefined) return;
-    try {
-      const { HttpServer } = await import('../http/server.js'); // prom-client is loaded only when http is on
-      const view = daemonView({
-        startedAt: this.startedAt, hostname: this.host, supervisor: this.supervisor, events: this.events, counters: this.counters, control: this.server,
-        pipeline: () => this.pipeline, forwarder: () => this.forwarder, alerts: () => this.alerts,
-      });
-      const server = new HttpServer(cfg, view, { onError: (err) => this.log.warn('http problem', { error: err.message }) });
-      const { url } = await server.start();
-      this.http = server;
-      this.httpUrl = url;
-      this.daemonEvent('http', `serving /metrics and the dashboard on ${url}`);
-    } catch (err) {
-      this.log.error('cannot start the http server', { error: (err as Error).message });
-      this.daemonEvent('http-failed', `cannot serve http on ${cfg.listen}: ${(err as Error).message}`);
     }
   }
 
@@ -292,10 +234,7 @@ export class Daemon {
 
   /** Adopts the config's non-app sections, then adds or replaces the given apps and starts them. */
   private async apply(config: BulwarkConfig, apps: AppConfig[], cause: StartCause): Promise<void> {
-    const incoming: Settings = { security: config.security, forward: config.forward, alerts: config.alerts, http: config.http };
-    const plan = planSettings(this.settings, incoming);
-    this.settings = plan.settings;
-    for (const section of plan.changed) await this.reconcileSection(section, plan.settings);
+    await this.sections.adopt({ security: config.security, forward: config.forward, alerts: config.alerts, http: config.http });
     // All at once: the spawn gate spreads the spawns over turns of the event loop.
     await Promise.all(apps.map(async (app) => {
       try {
@@ -321,33 +260,12 @@ export class Daemon {
     this.recordCurrent();
   }
 
-  private newPipeline(settings: Settings): LogPipeline {
-    return new LogPipeline({
-      logsDir: this.paths.logsDir,
-      stateDir: this.paths.stateDir,
-      security: settings.security,
-      sinks: {
-        publish: (e) => this.publish(e),
-        forward: (l) => this.forwarder.accept(l),
-        // A batch counts as written once its lines and detections are in the spools, its
-        // detections in the history file (page cache) and its alerts in the queue.
-        written: () => {
-          this.events.writePending();
-          return Promise.all([this.forwarder.written(), this.alerts?.saved()]).then(() => {});
-        },
-        durable: () => this.forwarder.durable(),
-        ready: () => this.forwarder.ready(),
-      },
-      onError: (err) => this.log.warn('log source problem', { error: err.message }),
-    });
-  }
-
   private currentConfig(): BulwarkConfig | null {
     return this.owners && mergeOwners(this.owners);
   }
 
   private followApps(): Promise<void> {
-    return this.pipeline?.setApps(this.supervisor.names().map((n) => this.supervisor.config(n))) ?? Promise.resolve();
+    return this.sections.followApps(this.supervisor.names().map((n) => this.supervisor.config(n)));
   }
 
   private recordCurrent(): void {
@@ -376,7 +294,7 @@ export class Daemon {
 
   private handlers(): Map<string, Handler> {
     const h = new Map<string, Handler>();
-    h.set('ping', () => ({ pid: process.pid, version: VERSION, home: this.paths.home, uptimeMs: Date.now() - this.startedAt, host: this.host, http: this.httpUrl }));
+    h.set('ping', () => ({ pid: process.pid, version: VERSION, home: this.paths.home, uptimeMs: Date.now() - this.startedAt, host: this.host, http: this.sections.httpUrl }));
     h.set('apply', async (args) => {
       // Validated whole at the socket (requests.ts). `source` names the file (or `cli:<app>`);
       // `declared` what it wrote itself (absent: everything).
@@ -467,7 +385,7 @@ export class Daemon {
       if (args.name !== undefined) this.targets(args.name);
       await this.supervisor.sampleNow(STATUS_SAMPLE_AGE_MS);
       const apps = this.supervisor.status(args.name as string | undefined);
-      const rest = () => ({ forward: this.forwarder.status(), pipeline: this.pipeline?.stats() ?? null, bans: this.bans.status() });
+      const rest = () => ({ forward: this.forwarder.status(), pipeline: this.sections.pipeline?.stats() ?? null, bans: this.bans.status() });
       // `stream`: one data message per app, then the rest (the CLI prints as rows arrive).
       if (args.stream === true) return { count: await streamAll(ctx, apps), ...(args.all ? rest() : {}) };
       return args.all ? { apps, ...rest() } : apps;
@@ -480,12 +398,12 @@ export class Daemon {
         .filter((e) => e.type === 'lifecycle' && e.to !== undefined && ('code' in e || 'signal' in e)).slice(-RECENT_EXITS);
       return { config: this.supervisor.config(name), status: this.supervisor.status(name), exits };
     });
-    h.set('offenders', () => this.pipeline?.offendersList() ?? []);
+    h.set('offenders', () => this.sections.pipeline?.offendersList() ?? []);
     for (const [cmd, handler] of this.bans.handlers()) h.set(cmd, handler);
     h.set('forward.status', () => this.forwarder.status());
     h.set('forward.test', (args) => this.forwarder.test(args.name as string | undefined));
-    h.set('alert.test', (args) => this.alerts?.test(args.channel as string | undefined) ?? []);
-    h.set('alert.channels', () => channelNames(this.settings?.alerts.channels ?? []));
+    h.set('alert.test', (args) => this.sections.alerts?.test(args.channel as string | undefined) ?? []);
+    h.set('alert.channels', () => channelNames(this.sections.settings?.alerts.channels ?? []));
     h.set('events', async (args, ctx) => {
       const filter = args as RequestArgs<'events'>;
       if (!args.follow) return args.stream === true ? { count: await streamAll(ctx, this.events.query(filter)) } : this.events.query(filter);
