@@ -1,18 +1,16 @@
 // The daemon: owns the supervisor and the event stream, serves the control socket, and shuts
-// everything down gracefully on SIGTERM. A config is applied by one reconcile path: plan which
-// sections changed and bring each running part in line in place (section-parts.ts), then the apps.
+// everything down gracefully on SIGTERM. Every config change goes through one reconcile path
+// (reconciler.ts).
 import { isAbsolute } from 'node:path';
-import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
 import { channelNames } from '../config/names.js';
 import { EventCounters } from '../events/counters.js';
 import { EventLog, eventsFile, matches } from '../events/event-log.js';
 import { newEventId } from '../events/id.js';
 import type { BulwarkEvent } from '../events/types.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { runAs } from '../supervisor/run-as.js';
 import { Forwarder } from '../forward/index.js';
 import { AppTableStore } from './app-table.js';
-import { mergeOwners, ownerOf, planResurrect, planStart, sourceOf, withApp, withoutApp, type Clash, type Defaults, type Owners } from './config-owners.js';
+import { planResurrect, planStart, sourceOf } from './config-owners.js';
 import { BanService } from './ban-service.js';
 import { ControlServer, streamAll, type Handler } from './control-server.js';
 import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
@@ -22,20 +20,16 @@ import { daemonHostname } from './host-name.js';
 import { dropDaemonOnlyEnv } from './node-flags.js';
 import { ensureHome, type HomePaths } from './paths.js';
 import { checkHomeTree } from './home-guard.js';
-import { reloadSource } from './config-reload.js';
 import { ControlError } from './protocol.js';
+import { Reconciler, type StartCause } from './reconciler.js';
 import { SectionParts } from './section-parts.js';
 import { settle } from './start-settle.js';
 import { SupervisorError } from '../supervisor/errors.js';
 import type { RequestArgs } from './requests.js';
-import { shareCallerEnvs } from './shared-env.js';
 import { paced } from '../supervisor/spawn-gate.js';
-import { instanceCount } from '../supervisor/cluster-mode.js';
 import type { ReloadOutcome } from '../supervisor/rolling-reload.js';
 import { VERSION } from '../version.js';
 
-/** Who started an app, for its `start` event: the user, or the daemon bringing a table back. */
-interface StartCause { reason: string; by: string; /** `start --force`: restart it even when unchanged and running. */ force?: boolean }
 const BY_USER: StartCause = { reason: 'started by user', by: 'user' };
 /** `status` shows CPU and memory at most this old (one /proc pass for every app when older). */
 const STATUS_SAMPLE_AGE_MS = 1000;
@@ -46,14 +40,13 @@ export class Daemon {
   private readonly supervisor: Supervisor;
   private readonly table: AppTableStore;
   private readonly server: ControlServer;
-  /** Which started file owns which apps, endpoints, channels and settings (config-owners.ts). */
-  private owners: Owners | null = null;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | null = null;
   /** One forwarder for the daemon's life (maybe with no endpoints): a reload reconfigures it in place. */
   private readonly forwarder: Forwarder;
   /** The log pipeline, alert manager and HTTP server, built from the config's non-app sections. */
   private readonly sections: SectionParts;
+  private readonly reconciler: Reconciler;
   /** Totals over the bus since the daemon started (restarts by cause, detections, deliveries). */
   private readonly counters = new EventCounters();
   /** HOSTNAME in forwarded frames and alerts (BULWARK_HOSTNAME overrides os.hostname()). */
@@ -88,6 +81,7 @@ export class Daemon {
         pipeline: () => this.sections.pipeline, forwarder: () => this.forwarder, alerts: () => this.sections.alerts,
       }),
     });
+    this.reconciler = new Reconciler({ supervisor: this.supervisor, table: this.table, bans: this.bans, sections: this.sections });
     this.server = new ControlServer(this.handlers(), (err) => this.log.error('control request failed', { error: err.stack }));
   }
 
@@ -135,17 +129,12 @@ export class Daemon {
   reload(): Promise<void> {
     this.reloading = this.reloading.then(async () => {
       if (this.stopping) return;
-      const files = (this.owners?.sources ?? []).filter((s) => isAbsolute(s.id));
+      const files = (this.reconciler.owners?.sources ?? []).filter((s) => isAbsolute(s.id));
       if (files.length === 0) this.daemonEvent('reload', 'SIGHUP: no config file to read again (apps came from scripts on the command line)');
       for (const source of files) {
         try {
-          const again = await reloadSource(source);
-          const incoming = { ...sourceOf(source.id, source.label, again.config, again.declared), origin: again.origin };
-          const owners = this.owners!;
-          const plan = planStart(owners, incoming, {}, owners.defaults);
-          if (plan.clashes.length > 0) throw new Error(plan.clashes.map((c) => this.describeClash(c, incoming.label, false)).join('; '));
-          await this.reconcile(plan.owners, incoming.apps.map((a) => a.name), { reason: 'reloaded (SIGHUP)', by: 'reload' });
-          const changes = plan.changes.map((c) => `${c.action} ${c.what} ${c.name}`).join(', ') || 'no changes';
+          const applied = await this.reconciler.reapplyFile(source);
+          const changes = applied.map((c) => `${c.action} ${c.what} ${c.name}`).join(', ') || 'no changes';
           this.daemonEvent('reload', `SIGHUP: applied ${source.id}: ${changes}`);
         } catch (err) {
           this.log.error('reload failed', { file: source.id, error: (err as Error).message });
@@ -204,82 +193,13 @@ export class Daemon {
       ? { reason: 'restored after the previous daemon died', by: 'resurrect' }
       : { reason: 'resurrected from the saved table', by: 'resurrect' };
     try {
-      await this.reconcile(found.owners, names, cause);
+      await this.reconciler.reconcile(found.owners, names, cause);
     } catch (err) {
       this.daemonEvent('resurrect-failed', `cannot restore the saved app table: ${(err as Error).message}`);
       return [];
     }
     this.daemonEvent('resurrect', `restored ${names.length} app(s) from the ${found.from === 'crash' ? 'table of a daemon that died' : 'saved table'}`);
     return names;
-  }
-
-  /**
-   * Makes the daemon run what `owners` say: apps no source owns any more are removed, the merged
-   * settings are adopted, and the apps in `starting` are added, replaced when their config
-   * changed, or started when down. Other apps are left as they are.
-   */
-  private async reconcile(owners: Owners, starting: readonly string[], cause: StartCause): Promise<void> {
-    const config = mergeOwners(owners);
-    // A user/group this daemon cannot switch to is a config error (ECONFIG) before anything changes.
-    for (const app of config.apps) if (starting.includes(app.name)) runAs(app);
-    // Bans that cannot work here refuse a user's start (ECONFIG); a resurrect goes on without them (and says why).
-    await this.bans.adopt(config.security, cause.by === 'user');
-    shareCallerEnvs(owners.sources.flatMap((src) => src.apps));
-    this.owners = owners;
-    const wanted = new Set(config.apps.map((a) => a.name));
-    // Removed first: they may hold the ports the new apps need.
-    for (const name of this.supervisor.names()) if (!wanted.has(name)) await this.supervisor.remove(name);
-    await this.apply(config, config.apps.filter((a) => starting.includes(a.name)), cause);
-  }
-
-  /** Adopts the config's non-app sections, then adds or replaces the given apps and starts them. */
-  private async apply(config: BulwarkConfig, apps: AppConfig[], cause: StartCause): Promise<void> {
-    await this.sections.adopt({ security: config.security, forward: config.forward, alerts: config.alerts, http: config.http });
-    // All at once: the spawn gate spreads the spawns over turns of the event loop.
-    await Promise.all(apps.map(async (app) => {
-      try {
-        if (!this.supervisor.has(app.name)) {
-          this.supervisor.add(app);
-          await this.supervisor.start(app.name, cause.reason, cause.by);
-        } else if (onlyInstancesDiffer(this.supervisor.config(app.name), app)) {
-          await this.supervisor.scale(app.name, instanceCount(app)); // a new count only: no restart
-          if (this.supervisor.appState(app.name) === 'stopped') await this.supervisor.start(app.name, cause.reason, cause.by);
-        } else if (JSON.stringify(this.supervisor.config(app.name)) !== JSON.stringify(app)) {
-          await this.supervisor.replace(app); // a changed config: stop, swap, start
-        } else if (['stopped', 'errored'].includes(this.supervisor.appState(app.name))) {
-          await this.supervisor.start(app.name, cause.reason, cause.by); // unchanged but down: start it; running ones are left alone
-        } else if (cause.force) {
-          await this.supervisor.restart(app.name, 'restarted by start --force');
-        }
-      } catch (err) {
-        // A spawn failure is the app's state (backoff, then errored) and `start` reports it; the other apps still start.
-        if (!(err instanceof SupervisorError && err.code === 'ESPAWN')) throw err;
-      }
-    }));
-    await this.followApps();
-    this.recordCurrent();
-  }
-
-  private currentConfig(): BulwarkConfig | null {
-    return this.owners && mergeOwners(this.owners);
-  }
-
-  private followApps(): Promise<void> {
-    return this.sections.followApps(this.supervisor.names().map((n) => this.supervisor.config(n)));
-  }
-
-  private recordCurrent(): void {
-    if (this.owners) this.table.recordCurrent(this.owners);
-  }
-
-  /** One clash, naming both owners (the CLI adds what to do about it). */
-  private describeClash(c: Clash, incoming: string, create: boolean): string {
-    if (c.what === 'app' && create) {
-      const state = this.supervisor.has(c.name) ? this.supervisor.appState(c.name) : 'not running';
-      return `app "${c.name}" already exists (${state}, started from ${c.owner})`;
-    }
-    const what = c.what === 'setting' ? c.name : `${c.what} "${c.name}"`;
-    return `${what} is already declared by ${c.owner}${c.what === 'setting' ? ' with another value' : ''}; ${incoming} declares it too`;
   }
 
   private targets(name: unknown, many = false): string[] {
@@ -302,19 +222,19 @@ export class Daemon {
       const id = source?.id ?? 'unnamed';
       const incoming = sourceOf(id, source?.label ?? id, config, declared ?? ['*']);
       if (origin !== undefined) incoming.origin = { ...origin, known: config.apps.map((a) => a.name) }; // for SIGHUP
-      const defaults = given ?? this.owners?.defaults ?? { security: config.security, alerts: config.alerts };
+      const defaults = given ?? this.reconciler.owners?.defaults ?? { security: config.security, alerts: config.alerts };
       const opts = { force: force === true, replace: replace === true, create: create === true };
-      const plan = planStart(this.owners ?? { sources: [], defaults }, incoming, opts, defaults);
-      if (plan.clashes.length > 0) throw new ControlError('ECLASH', plan.clashes.map((c) => this.describeClash(c, incoming.label, opts.create)).join('\n'));
+      const plan = planStart(this.reconciler.owners ?? { sources: [], defaults }, incoming, opts, defaults);
+      if (plan.clashes.length > 0) throw new ControlError('ECLASH', plan.clashes.map((c) => this.reconciler.describeClash(c, incoming.label, opts.create)).join('\n'));
       const apps = incoming.apps.map((a) => a.name);
-      if (dryRun !== true) await this.reconcile(plan.owners, apps, { ...BY_USER, force: opts.force && opts.create });
+      if (dryRun !== true) await this.reconciler.reconcile(plan.owners, apps, { ...BY_USER, force: opts.force && opts.create });
       return { changes: plan.changes, apps };
     });
     h.set('settle', async (args) => ({ outcomes: await settle(this.supervisor, this.targets(args.names ?? 'all', true)) }));
     const each = (fn: (name: string) => Promise<void>) => async (args: Record<string, unknown>) => {
       const names = this.targets(args.name);
       await paced(names, fn);
-      this.recordCurrent();
+      this.reconciler.recordCurrent();
       return { names };
     };
     h.set('start', async (args) => {
@@ -322,7 +242,7 @@ export class Daemon {
       const up = (n: string) => this.supervisor.status(n).every((s) => s.state === 'online' || s.state === 'starting');
       const already = names.filter(up);
       await Promise.all(names.filter((n) => !already.includes(n)).map((n) => this.supervisor.start(n)));
-      this.recordCurrent();
+      this.reconciler.recordCurrent();
       return { names, already };
     });
     h.set('stop', each((n) => this.supervisor.stop(n)));
@@ -335,7 +255,7 @@ export class Daemon {
       }
       return each(async (n) => {
         const app = { ...this.supervisor.config(n), callerEnv: callerEnv as Record<string, string> };
-        if (this.owners) this.owners = withApp(this.owners, app); // what current.json and `save` keep
+        this.reconciler.keepApp(app);
         await this.supervisor.replace(app);
         if (this.supervisor.appState(n) === 'stopped') await this.supervisor.start(n); // restart starts a stopped app
       })(args);
@@ -353,7 +273,7 @@ export class Daemon {
           failed.push(err.message);
         }
       }
-      this.recordCurrent();
+      this.reconciler.recordCurrent();
       if (failed.length > 0) {
         const done = reloads.length > 0 ? `; reloaded: ${reloads.map((r) => r.name).join(', ')}` : '';
         throw new ControlError('ERELOAD', `${failed.join('\n')}${done}`);
@@ -365,18 +285,18 @@ export class Daemon {
       const { name: asked, instances: n } = args as RequestArgs<'scale'>;
       const [name] = this.targets(asked);
       const result = await this.supervisor.scale(name!, n);
-      if (this.owners) this.owners = withApp(this.owners, this.supervisor.config(name!)); // what current.json and `save` keep
-      this.recordCurrent();
+      this.reconciler.keepApp(this.supervisor.config(name!));
+      this.reconciler.recordCurrent();
       return { name, ...result };
     });
     h.set('delete', async (args) => {
       const names = this.targets(args.name);
       // The files that declared them: starting one of those again brings its app back.
-      const files = [...new Set(names.map((n) => (this.owners && ownerOf(this.owners, n)?.id) ?? '').filter((id) => id.startsWith('/')))];
+      const files = [...new Set(names.map((n) => this.reconciler.ownerOf(n)?.id ?? '').filter((id) => id.startsWith('/')))];
       await paced(names, (n) => this.supervisor.remove(n));
-      if (this.owners) this.owners = names.reduce(withoutApp, this.owners);
-      this.recordCurrent();
-      await this.followApps();
+      this.reconciler.forgetApps(names);
+      this.reconciler.recordCurrent();
+      await this.reconciler.followApps();
       // A deleted app must not come back at the next daemon start (PM2 keeps it in its dump).
       const unsaved = this.table.forgetSaved(names);
       return { names, unsaved, files };
@@ -414,9 +334,10 @@ export class Daemon {
       return undefined;
     });
     h.set('save', () => {
-      const config = this.currentConfig();
-      if (!this.owners || !config || config.apps.length === 0) throw new ControlError('ENOAPPS', 'no apps to save: start some first');
-      this.table.save(this.owners);
+      const config = this.reconciler.currentConfig();
+      const owners = this.reconciler.owners;
+      if (!owners || !config || config.apps.length === 0) throw new ControlError('ENOAPPS', 'no apps to save: start some first');
+      this.table.save(owners);
       return { file: this.table.savedFile, apps: config.apps.map((a) => a.name) };
     });
     h.set('resurrect', async () => {
@@ -424,8 +345,8 @@ export class Daemon {
       const restored = await this.restoredAtStart;
       const saved = this.table.loadSaved();
       if (!saved) throw new ControlError('ENOSAVED', 'nothing saved yet: run `bulwark save` first');
-      const plan = planResurrect(this.owners ?? { sources: [], defaults: saved.defaults }, saved);
-      if (plan.apps.length > 0) await this.reconcile(plan.owners, plan.apps, { reason: 'resurrected by `bulwark resurrect`', by: 'resurrect' });
+      const plan = planResurrect(this.reconciler.owners ?? { sources: [], defaults: saved.defaults }, saved);
+      if (plan.apps.length > 0) await this.reconciler.reconcile(plan.owners, plan.apps, { reason: 'resurrected by `bulwark resurrect`', by: 'resurrect' });
       return { started: plan.apps, restored: restored.filter((n) => this.supervisor.has(n)) };
     });
     h.set('kill', () => {
@@ -436,16 +357,8 @@ export class Daemon {
   }
 }
 
-
 /** How many past exits `describe` shows. */
 const RECENT_EXITS = 10;
-
-/** Two configs of one app that differ in `instances` alone: a scale, not a replace. */
-function onlyInstancesDiffer(a: AppConfig, b: AppConfig): boolean {
-  if (a.instances === b.instances) return false;
-  const rest = (c: AppConfig) => JSON.stringify({ ...c, instances: undefined, exec_mode: c.exec_mode ?? (c.instances === undefined ? undefined : 'auto') });
-  return rest(a) === rest(b);
-}
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `bulwark kill`. */
 export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<Daemon> {
@@ -472,4 +385,3 @@ export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<
   return daemon;
 }
 
-export type { AppConfig };
