@@ -1,23 +1,17 @@
 // The daemon: owns the supervisor and the event stream, serves the control socket, and shuts
-// everything down gracefully on SIGTERM. A config is applied by one reconcile path: plan which
-// sections changed (reconcile.ts), bring each running part in line in place, then the apps.
-import { isAbsolute, join } from 'node:path';
-import type { AppConfig, BulwarkConfig } from '../config/schema/index.js';
-import { channelNames } from '../config/names.js';
+// everything down gracefully on SIGTERM. Every config change goes through one reconcile path
+// (reconciler.ts); what each control request does is control-handlers.ts.
+import { isAbsolute } from 'node:path';
 import { EventCounters } from '../events/counters.js';
-import { EventLog, eventsFile, matches } from '../events/event-log.js';
+import { EventLog, eventsFile } from '../events/event-log.js';
 import { newEventId } from '../events/id.js';
 import type { BulwarkEvent } from '../events/types.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { runAs } from '../supervisor/run-as.js';
-import { LogPipeline } from '../logs/pipeline.js';
 import { Forwarder } from '../forward/index.js';
-import { AlertManager } from '../alerts/index.js';
-import type { HttpServer } from '../http/server.js';
 import { AppTableStore } from './app-table.js';
-import { mergeOwners, ownerOf, planResurrect, planStart, sourceOf, withApp, withoutApp, type Clash, type Defaults, type Owners } from './config-owners.js';
 import { BanService } from './ban-service.js';
-import { ControlServer, streamAll, type Handler } from './control-server.js';
+import { controlHandlers } from './control-handlers.js';
+import { ControlServer } from './control-server.js';
 import { acquireDaemonLock, releaseDaemonLock } from './daemon-lock.js';
 import { daemonView } from './daemon-view.js';
 import { closeDaemonLog, createDaemonLogger, type DaemonLogger } from './logger.js';
@@ -25,23 +19,9 @@ import { daemonHostname } from './host-name.js';
 import { dropDaemonOnlyEnv } from './node-flags.js';
 import { ensureHome, type HomePaths } from './paths.js';
 import { checkHomeTree } from './home-guard.js';
-import { reloadSource } from './config-reload.js';
-import { ControlError } from './protocol.js';
-import { planSettings, type SectionName, type Settings } from './reconcile.js';
-import { settle } from './start-settle.js';
-import { SupervisorError } from '../supervisor/errors.js';
-import type { RequestArgs } from './requests.js';
-import { shareCallerEnvs } from './shared-env.js';
-import { paced } from '../supervisor/spawn-gate.js';
-import { instanceCount } from '../supervisor/cluster-mode.js';
-import type { ReloadOutcome } from '../supervisor/rolling-reload.js';
+import { Reconciler } from './reconciler.js';
+import { SectionParts } from './section-parts.js';
 import { VERSION } from '../version.js';
-
-/** Who started an app, for its `start` event: the user, or the daemon bringing a table back. */
-interface StartCause { reason: string; by: string; /** `start --force`: restart it even when unchanged and running. */ force?: boolean }
-const BY_USER: StartCause = { reason: 'started by user', by: 'user' };
-/** `status` shows CPU and memory at most this old (one /proc pass for every app when older). */
-const STATUS_SAMPLE_AGE_MS = 1000;
 
 export class Daemon {
   private readonly log: DaemonLogger;
@@ -49,25 +29,15 @@ export class Daemon {
   private readonly supervisor: Supervisor;
   private readonly table: AppTableStore;
   private readonly server: ControlServer;
-  /**
-   * The non-app sections in force (security, forward, alerts), from the last config that had them;
-   * null until the first config arrives (the daemon itself never loads the schema: configs come
-   * validated from the CLI, or from the app table it wrote).
-   */
-  private settings: Settings | null = null;
-  /** Which started file owns which apps, endpoints, channels and settings (config-owners.ts). */
-  private owners: Owners | null = null;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | null = null;
   /** One forwarder for the daemon's life (maybe with no endpoints): a reload reconfigures it in place. */
   private readonly forwarder: Forwarder;
-  private alerts: AlertManager | null = null;
-  private pipeline: LogPipeline | null = null;
+  /** The log pipeline, alert manager and HTTP server, built from the config's non-app sections. */
+  private readonly sections: SectionParts;
+  private readonly reconciler: Reconciler;
   /** Totals over the bus since the daemon started (restarts by cause, detections, deliveries). */
   private readonly counters = new EventCounters();
-  private http: HttpServer | null = null;
-  /** Where the HTTP server listens (`ping` tells), null when off. */
-  private httpUrl: string | null = null;
   /** HOSTNAME in forwarded frames and alerts (BULWARK_HOSTNAME overrides os.hostname()). */
   private readonly host = daemonHostname();
   private reloading: Promise<void> = Promise.resolve();
@@ -92,7 +62,22 @@ export class Daemon {
       emit: (e) => this.publish(e),
     });
     this.forwarder = new Forwarder([], { stateDir: paths.stateDir, hostname: this.host, emit: (e) => this.publish(e) });
-    this.server = new ControlServer(this.handlers(), (err) => this.log.error('control request failed', { error: err.stack }));
+    this.sections = new SectionParts({
+      paths, host: this.host, forwarder: this.forwarder, events: this.events, log: this.log,
+      publish: (e) => this.publish(e), daemonEvent: (kind, message) => this.daemonEvent(kind, message),
+      view: () => daemonView({
+        startedAt: this.startedAt, hostname: this.host, supervisor: this.supervisor, events: this.events, counters: this.counters, control: this.server,
+        pipeline: () => this.sections.pipeline, forwarder: () => this.forwarder, alerts: () => this.sections.alerts,
+      }),
+    });
+    this.reconciler = new Reconciler({ supervisor: this.supervisor, table: this.table, bans: this.bans, sections: this.sections });
+    const handlers = controlHandlers({
+      home: paths.home, startedAt: this.startedAt, host: this.host,
+      supervisor: this.supervisor, events: this.events, table: this.table, forwarder: this.forwarder, bans: this.bans,
+      sections: this.sections, reconciler: this.reconciler,
+      restoredAtStart: () => this.restoredAtStart, shutdown: (reason) => this.shutdown(reason),
+    });
+    this.server = new ControlServer(handlers, (err) => this.log.error('control request failed', { error: err.stack }));
   }
 
   /** Starts serving; resolves once the socket accepts connections. */
@@ -115,11 +100,11 @@ export class Daemon {
   shutdown(reason: string): Promise<void> {
     this.stopping ??= (async () => {
       this.log.info('shutting down', { reason });
-      await this.step('close the http server', () => this.http?.close());
+      await this.step('close the http server', () => this.sections.closeHttp());
       await this.step('stop apps', () => this.supervisor.stopAll());
-      await this.step('close the log pipeline', () => this.pipeline?.close());
+      await this.step('close the log pipeline', () => this.sections.pipeline?.close());
       await this.step('lift the bans', () => this.bans.close()); // unless security.ban.persist
-      await this.step('close alerts', () => this.alerts?.close());
+      await this.step('close alerts', () => this.sections.alerts?.close());
       await this.step('close forwarding', () => this.forwarder.close());
       await this.step('record the app table', () => this.table.clearCurrent());
       this.daemonEvent('stop', `daemon stopped (${reason})`);
@@ -139,17 +124,12 @@ export class Daemon {
   reload(): Promise<void> {
     this.reloading = this.reloading.then(async () => {
       if (this.stopping) return;
-      const files = (this.owners?.sources ?? []).filter((s) => isAbsolute(s.id));
+      const files = (this.reconciler.owners?.sources ?? []).filter((s) => isAbsolute(s.id));
       if (files.length === 0) this.daemonEvent('reload', 'SIGHUP: no config file to read again (apps came from scripts on the command line)');
       for (const source of files) {
         try {
-          const again = await reloadSource(source);
-          const incoming = { ...sourceOf(source.id, source.label, again.config, again.declared), origin: again.origin };
-          const owners = this.owners!;
-          const plan = planStart(owners, incoming, {}, owners.defaults);
-          if (plan.clashes.length > 0) throw new Error(plan.clashes.map((c) => this.describeClash(c, incoming.label, false)).join('; '));
-          await this.reconcile(plan.owners, incoming.apps.map((a) => a.name), { reason: 'reloaded (SIGHUP)', by: 'reload' });
-          const changes = plan.changes.map((c) => `${c.action} ${c.what} ${c.name}`).join(', ') || 'no changes';
+          const applied = await this.reconciler.reapplyFile(source);
+          const changes = applied.map((c) => `${c.action} ${c.what} ${c.name}`).join(', ') || 'no changes';
           this.daemonEvent('reload', `SIGHUP: applied ${source.id}: ${changes}`);
         } catch (err) {
           this.log.error('reload failed', { file: source.id, error: (err as Error).message });
@@ -158,6 +138,12 @@ export class Daemon {
       }
     });
     return this.reloading;
+  }
+
+  /** An error nothing else caught: logged with its stack, recorded as a daemon event. */
+  internalError(err: Error): void {
+    this.log.error('internal error', { error: err.stack ?? err.message });
+    this.daemonEvent('internal-error', err.message);
   }
 
   private async step(what: string, fn: () => unknown): Promise<void> {
@@ -174,7 +160,7 @@ export class Daemon {
     this.events.append(e);
     if (e.type === 'security') this.bans.consider(e);
     this.forwarder.accept(e);
-    this.alerts?.accept(e);
+    this.sections.alerts?.accept(e);
     if (e.type === 'lifecycle') {
       this.log.info(`${e.app}: ${e.kind}${e.to ? ` -> ${e.to}` : ''}: ${e.reason}`);
       if (e.kind === 'errored') this.log.warn(`${e.app} gave up restarting: ${e.reason}`);
@@ -183,70 +169,11 @@ export class Daemon {
     }
   }
 
-  /** Brings one running part in line with its (changed) section, in place. */
-  private async reconcileSection(section: SectionName, settings: Settings): Promise<void> {
-    switch (section) {
-      case 'security':
-        if (this.pipeline) this.pipeline.reconfigure(settings.security);
-        else this.pipeline = this.newPipeline(settings);
-        break;
-      case 'forward':
-        await this.forwarder.reconfigure(settings.forward);
-        break;
-      case 'alerts':
-        // One manager for the daemon's life: a reload keeps its dedupe windows and flapping episodes.
-        // Its syslog channel finds the forwarder when it sends, so a forward change leaves it alone.
-        if (this.alerts) {
-          await this.alerts.reconfigure(settings.alerts);
-        } else {
-          this.alerts = new AlertManager(settings.alerts, {
-            stateDir: join(this.paths.stateDir, 'alerts'), hostname: this.host, emit: (e) => this.publish(e), forwarder: () => this.forwarder,
-          });
-          await this.alerts.start();
-        }
-        break;
-      case 'http':
-        await this.startHttp(settings.http);
-        break;
-    }
-  }
-
-  /**
-   * (Re)starts the HTTP server (/metrics and the dashboard) for `cfg`, or stops it when the section
-   * is gone. A failure (port taken, unreadable certificate) is an event; supervision goes on.
-   */
-  private async startHttp(cfg: Settings['http']): Promise<void> {
-    await this.http?.close();
-    this.http = null;
-    this.httpUrl = null;
-    if (cfg === undefined) return;
-    try {
-      const { HttpServer } = await import('../http/server.js'); // prom-client is loaded only when http is on
-      const view = daemonView({
-        startedAt: this.startedAt, hostname: this.host, supervisor: this.supervisor, events: this.events, counters: this.counters, control: this.server,
-        pipeline: () => this.pipeline, forwarder: () => this.forwarder, alerts: () => this.alerts,
-      });
-      const server = new HttpServer(cfg, view, { onError: (err) => this.log.warn('http problem', { error: err.message }) });
-      const { url } = await server.start();
-      this.http = server;
-      this.httpUrl = url;
-      this.daemonEvent('http', `serving /metrics and the dashboard on ${url}`);
-    } catch (err) {
-      this.log.error('cannot start the http server', { error: (err as Error).message });
-      this.daemonEvent('http-failed', `cannot serve http on ${cfg.listen}: ${(err as Error).message}`);
-    }
-  }
-
-  /** An error nothing else caught: logged with its stack, recorded as a daemon event. */
-  internalError(err: Error): void {
-    this.log.error('internal error', { error: err.stack ?? err.message });
-    this.daemonEvent('internal-error', err.message);
-  }
-
   private daemonEvent(kind: string, message: string): void {
     this.publish({ id: newEventId(), at: new Date().toISOString(), type: 'daemon', kind, message });
   }
 
+  /** Brings back the table of a daemon that died, else the saved one; the names of the apps it restored. */
   private async resurrectAtStart(): Promise<string[]> {
     let found;
     try {
@@ -262,7 +189,7 @@ export class Daemon {
       ? { reason: 'restored after the previous daemon died', by: 'resurrect' }
       : { reason: 'resurrected from the saved table', by: 'resurrect' };
     try {
-      await this.reconcile(found.owners, names, cause);
+      await this.reconciler.reconcile(found.owners, names, cause);
     } catch (err) {
       this.daemonEvent('resurrect-failed', `cannot restore the saved app table: ${(err as Error).message}`);
       return [];
@@ -270,263 +197,6 @@ export class Daemon {
     this.daemonEvent('resurrect', `restored ${names.length} app(s) from the ${found.from === 'crash' ? 'table of a daemon that died' : 'saved table'}`);
     return names;
   }
-
-  /**
-   * Makes the daemon run what `owners` say: apps no source owns any more are removed, the merged
-   * settings are adopted, and the apps in `starting` are added, replaced when their config
-   * changed, or started when down. Other apps are left as they are.
-   */
-  private async reconcile(owners: Owners, starting: readonly string[], cause: StartCause): Promise<void> {
-    const config = mergeOwners(owners);
-    // A user/group this daemon cannot switch to is a config error (ECONFIG) before anything changes.
-    for (const app of config.apps) if (starting.includes(app.name)) runAs(app);
-    // Bans that cannot work here refuse a user's start (ECONFIG); a resurrect goes on without them (and says why).
-    await this.bans.adopt(config.security, cause.by === 'user');
-    shareCallerEnvs(owners.sources.flatMap((src) => src.apps));
-    this.owners = owners;
-    const wanted = new Set(config.apps.map((a) => a.name));
-    // Removed first: they may hold the ports the new apps need.
-    for (const name of this.supervisor.names()) if (!wanted.has(name)) await this.supervisor.remove(name);
-    await this.apply(config, config.apps.filter((a) => starting.includes(a.name)), cause);
-  }
-
-  /** Adopts the config's non-app sections, then adds or replaces the given apps and starts them. */
-  private async apply(config: BulwarkConfig, apps: AppConfig[], cause: StartCause): Promise<void> {
-    const incoming: Settings = { security: config.security, forward: config.forward, alerts: config.alerts, http: config.http };
-    const plan = planSettings(this.settings, incoming);
-    this.settings = plan.settings;
-    for (const section of plan.changed) await this.reconcileSection(section, plan.settings);
-    // All at once: the spawn gate spreads the spawns over turns of the event loop.
-    await Promise.all(apps.map(async (app) => {
-      try {
-        if (!this.supervisor.has(app.name)) {
-          this.supervisor.add(app);
-          await this.supervisor.start(app.name, cause.reason, cause.by);
-        } else if (onlyInstancesDiffer(this.supervisor.config(app.name), app)) {
-          await this.supervisor.scale(app.name, instanceCount(app)); // a new count only: no restart
-          if (this.supervisor.appState(app.name) === 'stopped') await this.supervisor.start(app.name, cause.reason, cause.by);
-        } else if (JSON.stringify(this.supervisor.config(app.name)) !== JSON.stringify(app)) {
-          await this.supervisor.replace(app); // a changed config: stop, swap, start
-        } else if (['stopped', 'errored'].includes(this.supervisor.appState(app.name))) {
-          await this.supervisor.start(app.name, cause.reason, cause.by); // unchanged but down: start it; running ones are left alone
-        } else if (cause.force) {
-          await this.supervisor.restart(app.name, 'restarted by start --force');
-        }
-      } catch (err) {
-        // A spawn failure is the app's state (backoff, then errored) and `start` reports it; the other apps still start.
-        if (!(err instanceof SupervisorError && err.code === 'ESPAWN')) throw err;
-      }
-    }));
-    await this.followApps();
-    this.recordCurrent();
-  }
-
-  private newPipeline(settings: Settings): LogPipeline {
-    return new LogPipeline({
-      logsDir: this.paths.logsDir,
-      stateDir: this.paths.stateDir,
-      security: settings.security,
-      sinks: {
-        publish: (e) => this.publish(e),
-        forward: (l) => this.forwarder.accept(l),
-        // A batch counts as written once its lines and detections are in the spools, its
-        // detections in the history file (page cache) and its alerts in the queue.
-        written: () => {
-          this.events.writePending();
-          return Promise.all([this.forwarder.written(), this.alerts?.saved()]).then(() => {});
-        },
-        durable: () => this.forwarder.durable(),
-        ready: () => this.forwarder.ready(),
-      },
-      onError: (err) => this.log.warn('log source problem', { error: err.message }),
-    });
-  }
-
-  private currentConfig(): BulwarkConfig | null {
-    return this.owners && mergeOwners(this.owners);
-  }
-
-  private followApps(): Promise<void> {
-    return this.pipeline?.setApps(this.supervisor.names().map((n) => this.supervisor.config(n))) ?? Promise.resolve();
-  }
-
-  private recordCurrent(): void {
-    if (this.owners) this.table.recordCurrent(this.owners);
-  }
-
-  /** One clash, naming both owners (the CLI adds what to do about it). */
-  private describeClash(c: Clash, incoming: string, create: boolean): string {
-    if (c.what === 'app' && create) {
-      const state = this.supervisor.has(c.name) ? this.supervisor.appState(c.name) : 'not running';
-      return `app "${c.name}" already exists (${state}, started from ${c.owner})`;
-    }
-    const what = c.what === 'setting' ? c.name : `${c.what} "${c.name}"`;
-    return `${what} is already declared by ${c.owner}${c.what === 'setting' ? ' with another value' : ''}; ${incoming} declares it too`;
-  }
-
-  private targets(name: unknown, many = false): string[] {
-    if (name === 'all') return this.supervisor.names();
-    if (many && Array.isArray(name)) return name.filter((n): n is string => typeof n === 'string' && this.supervisor.has(n));
-    if (typeof name !== 'string' || !this.supervisor.has(name)) {
-      const known = this.supervisor.names();
-      throw new ControlError('EUNKNOWN_APP', `no app named ${JSON.stringify(name)}${known.length ? ` (known: ${known.join(', ')})` : ' (no apps are registered)'}`);
-    }
-    return [name];
-  }
-
-  private handlers(): Map<string, Handler> {
-    const h = new Map<string, Handler>();
-    h.set('ping', () => ({ pid: process.pid, version: VERSION, home: this.paths.home, uptimeMs: Date.now() - this.startedAt, host: this.host, http: this.httpUrl }));
-    h.set('apply', async (args) => {
-      // Validated whole at the socket (requests.ts). `source` names the file (or `cli:<app>`);
-      // `declared` what it wrote itself (absent: everything).
-      const { config, source, origin, declared, defaults: given, force, replace, create, dryRun } = args as RequestArgs<'apply'>;
-      const id = source?.id ?? 'unnamed';
-      const incoming = sourceOf(id, source?.label ?? id, config, declared ?? ['*']);
-      if (origin !== undefined) incoming.origin = { ...origin, known: config.apps.map((a) => a.name) }; // for SIGHUP
-      const defaults = given ?? this.owners?.defaults ?? { security: config.security, alerts: config.alerts };
-      const opts = { force: force === true, replace: replace === true, create: create === true };
-      const plan = planStart(this.owners ?? { sources: [], defaults }, incoming, opts, defaults);
-      if (plan.clashes.length > 0) throw new ControlError('ECLASH', plan.clashes.map((c) => this.describeClash(c, incoming.label, opts.create)).join('\n'));
-      const apps = incoming.apps.map((a) => a.name);
-      if (dryRun !== true) await this.reconcile(plan.owners, apps, { ...BY_USER, force: opts.force && opts.create });
-      return { changes: plan.changes, apps };
-    });
-    h.set('settle', async (args) => ({ outcomes: await settle(this.supervisor, this.targets(args.names ?? 'all', true)) }));
-    const each = (fn: (name: string) => Promise<void>) => async (args: Record<string, unknown>) => {
-      const names = this.targets(args.name);
-      await paced(names, fn);
-      this.recordCurrent();
-      return { names };
-    };
-    h.set('start', async (args) => {
-      const names = this.targets(args.name);
-      const up = (n: string) => this.supervisor.status(n).every((s) => s.state === 'online' || s.state === 'starting');
-      const already = names.filter(up);
-      await Promise.all(names.filter((n) => !already.includes(n)).map((n) => this.supervisor.start(n)));
-      this.recordCurrent();
-      return { names, already };
-    });
-    h.set('stop', each((n) => this.supervisor.stop(n)));
-    h.set('restart', async (args) => {
-      // --update-env: the caller's environment replaces the one the app was started with.
-      const callerEnv = args.callerEnv;
-      if (callerEnv === undefined) return each((n) => this.supervisor.restart(n, 'restarted by the user'))(args);
-      if (typeof callerEnv !== 'object' || callerEnv === null || Object.values(callerEnv).some((v) => typeof v !== 'string')) {
-        throw new ControlError('EBADREQ', 'callerEnv must map names to strings');
-      }
-      return each(async (n) => {
-        const app = { ...this.supervisor.config(n), callerEnv: callerEnv as Record<string, string> };
-        if (this.owners) this.owners = withApp(this.owners, app); // what current.json and `save` keep
-        await this.supervisor.replace(app);
-        if (this.supervisor.appState(n) === 'stopped') await this.supervisor.start(n); // restart starts a stopped app
-      })(args);
-    });
-    h.set('reload', async (args) => {
-      // { name: app | "all" } -> { names, reloads: [{ name, mode: rolling | restart, instances, ms }] }
-      const names = this.targets(args.name);
-      const reloads: ({ name: string } & ReloadOutcome)[] = [];
-      const failed: string[] = [];
-      for (const n of names) {
-        try {
-          reloads.push({ name: n, ...await this.supervisor.reload(n) });
-        } catch (err) {
-          if (!(err instanceof SupervisorError)) throw err;
-          failed.push(err.message);
-        }
-      }
-      this.recordCurrent();
-      if (failed.length > 0) {
-        const done = reloads.length > 0 ? `; reloaded: ${reloads.map((r) => r.name).join(', ')}` : '';
-        throw new ControlError('ERELOAD', `${failed.join('\n')}${done}`);
-      }
-      return { names, reloads };
-    });
-    h.set('scale', async (args) => {
-      // { name: app, instances: N >= 1 } -> { name, from, to }
-      const { name: asked, instances: n } = args as RequestArgs<'scale'>;
-      const [name] = this.targets(asked);
-      const result = await this.supervisor.scale(name!, n);
-      if (this.owners) this.owners = withApp(this.owners, this.supervisor.config(name!)); // what current.json and `save` keep
-      this.recordCurrent();
-      return { name, ...result };
-    });
-    h.set('delete', async (args) => {
-      const names = this.targets(args.name);
-      // The files that declared them: starting one of those again brings its app back.
-      const files = [...new Set(names.map((n) => (this.owners && ownerOf(this.owners, n)?.id) ?? '').filter((id) => id.startsWith('/')))];
-      await paced(names, (n) => this.supervisor.remove(n));
-      if (this.owners) this.owners = names.reduce(withoutApp, this.owners);
-      this.recordCurrent();
-      await this.followApps();
-      // A deleted app must not come back at the next daemon start (PM2 keeps it in its dump).
-      const unsaved = this.table.forgetSaved(names);
-      return { names, unsaved, files };
-    });
-    h.set('status', async (args, ctx) => {
-      if (args.name !== undefined) this.targets(args.name);
-      await this.supervisor.sampleNow(STATUS_SAMPLE_AGE_MS);
-      const apps = this.supervisor.status(args.name as string | undefined);
-      const rest = () => ({ forward: this.forwarder.status(), pipeline: this.pipeline?.stats() ?? null, bans: this.bans.status() });
-      // `stream`: one data message per app, then the rest (the CLI prints as rows arrive).
-      if (args.stream === true) return { count: await streamAll(ctx, apps), ...(args.all ? rest() : {}) };
-      return args.all ? { apps, ...rest() } : apps;
-    });
-    h.set('describe', (args) => {
-      const [name, ...more] = this.targets(args.name);
-      if (more.length > 0 || name === undefined) throw new ControlError('EBADREQ', 'describe takes one app name');
-      // Exits are the transitions that carry an exit code or signal, whatever their kind.
-      const exits = this.events.query({ app: name, type: 'lifecycle', limit: RECENT_EXITS * 20 })
-        .filter((e) => e.type === 'lifecycle' && e.to !== undefined && ('code' in e || 'signal' in e)).slice(-RECENT_EXITS);
-      return { config: this.supervisor.config(name), status: this.supervisor.status(name), exits };
-    });
-    h.set('offenders', () => this.pipeline?.offendersList() ?? []);
-    for (const [cmd, handler] of this.bans.handlers()) h.set(cmd, handler);
-    h.set('forward.status', () => this.forwarder.status());
-    h.set('forward.test', (args) => this.forwarder.test(args.name as string | undefined));
-    h.set('alert.test', (args) => this.alerts?.test(args.channel as string | undefined) ?? []);
-    h.set('alert.channels', () => channelNames(this.settings?.alerts.channels ?? []));
-    h.set('events', async (args, ctx) => {
-      const filter = args as RequestArgs<'events'>;
-      if (!args.follow) return args.stream === true ? { count: await streamAll(ctx, this.events.query(filter)) } : this.events.query(filter);
-      for (const e of this.events.query(filter)) ctx.send(e);
-      const unfollow = this.events.follow((e) => { if (matches(e, filter)) ctx.send(e); });
-      ctx.onClose(unfollow);
-      ctx.keepOpen();
-      return undefined;
-    });
-    h.set('save', () => {
-      const config = this.currentConfig();
-      if (!this.owners || !config || config.apps.length === 0) throw new ControlError('ENOAPPS', 'no apps to save: start some first');
-      this.table.save(this.owners);
-      return { file: this.table.savedFile, apps: config.apps.map((a) => a.name) };
-    });
-    h.set('resurrect', async () => {
-      // A `resurrect` that started the daemon finds the saved apps on their way back already.
-      const restored = await this.restoredAtStart;
-      const saved = this.table.loadSaved();
-      if (!saved) throw new ControlError('ENOSAVED', 'nothing saved yet: run `bulwark save` first');
-      const plan = planResurrect(this.owners ?? { sources: [], defaults: saved.defaults }, saved);
-      if (plan.apps.length > 0) await this.reconcile(plan.owners, plan.apps, { reason: 'resurrected by `bulwark resurrect`', by: 'resurrect' });
-      return { started: plan.apps, restored: restored.filter((n) => this.supervisor.has(n)) };
-    });
-    h.set('kill', () => {
-      setImmediate(() => void this.shutdown('bulwark kill').finally(() => process.exit(0)));
-      return { pid: process.pid };
-    });
-    return h;
-  }
-}
-
-
-/** How many past exits `describe` shows. */
-const RECENT_EXITS = 10;
-
-/** Two configs of one app that differ in `instances` alone: a scale, not a replace. */
-function onlyInstancesDiffer(a: AppConfig, b: AppConfig): boolean {
-  if (a.instances === b.instances) return false;
-  const rest = (c: AppConfig) => JSON.stringify({ ...c, instances: undefined, exec_mode: c.exec_mode ?? (c.instances === undefined ? undefined : 'auto') });
-  return rest(a) === rest(b);
 }
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `bulwark kill`. */
@@ -554,4 +224,3 @@ export async function runDaemon(paths: HomePaths, foreground: boolean): Promise<
   return daemon;
 }
 
-export type { AppConfig };

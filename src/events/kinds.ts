@@ -15,7 +15,7 @@ export const EVENT_KINDS: Record<EventType, readonly string[]> = {
   alert: ['alert.sent', 'alert.failed', 'alert.expired'] satisfies AlertEvent['kind'][],
   forward: ['forward.error', 'forward.down', 'forward.up', 'forward.dropped'] satisfies ForwardEvent['kind'][],
   ban: ['ban', 'unban', 'ban.refused', 'ban.full', 'ban.storm', 'ban.resumed', 'ban.error', 'ban.restored'] satisfies BanEvent['kind'][],
-  // Daemon kinds are plain strings where they are published (daemon.ts, supervisor.ts): keep in step.
+  // Daemon kinds are plain strings where they are published (daemon.ts, section-parts.ts, supervisor.ts): keep in step.
   daemon: ['start', 'stop', 'resurrect', 'resurrect-failed', 'orphans-reaped', 'internal-error', 'containment', 'stall', 'forward.test'],
 };
 
