@@ -21,7 +21,9 @@ export const RFI: readonly Signature[] = [
   // ?page=http://evil/shell.txt? : the trailing ? (or NUL) turns the application's ".php" suffix into a query.
   { rule: 'rfi-trailing-question-mark', re: /^\s*(?:file|ftps?|https?)\S{0,2000}?(?:\?+|\u0000)$/i },
   // XML that makes the parser fetch: external entities, XInclude, schema locations (out-of-band probes).
-  { rule: 'xxe-external-fetch', re: /<!ENTITY\s+%?\s*[\w.-]{1,40}\s+(?:SYSTEM|PUBLIC)\s+["']|<[\w-]{1,20}:include\b[^>]{0,200}\bhref\s*=|<[^>]{0,500}\bxsi:schemaLocation\s*=\s*["'][^"']{0,200}\bhttps?:\/\//i },
+  // The tag around a schema location is checked behind the attribute, once it is found: ahead of
+  // it, `<[^>]{0,500}` would scan 500 bytes from every `<` of a line.
+  { rule: 'xxe-external-fetch', re: /<!ENTITY\s+%?\s*[\w.-]{1,40}\s+(?:SYSTEM|PUBLIC)\s+["']|<[\w-]{1,20}:include\b[^>]{0,200}\bhref\s*=|\bxsi:schemaLocation(?<=<[^>]{0,500}xsi:schemaLocation)\s*=\s*["'][^"']{0,200}\bhttps?:\/\//i },
   // url=localhost/, url=host.docker.internal/: a local or container-internal host without a scheme (an app that adds http://).
   { rule: 'ssrf-internal-host', re: /^\s*(?:localhost(?:4|6)?(?:\.localdomain\d?)?|ip6-loopback|ipv6-localhost|localtest\.me|lvh\.me)(?::\d{1,5})?\/|(?:^|\/\/|@)(?:(?:host|gateway|kubernetes)\.docker\.internal|host\.containers\.internal|kubernetes\.default(?:\.svc)?(?:\.cluster\.local)?)\b/i },
   // http://example.com%2f:x@evil.com/: a URL parsers disagree on (the app checks example.com, the fetch goes to evil.com).
