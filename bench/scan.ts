@@ -4,7 +4,7 @@
 // BENCH_SCAN_LINES (JSON files, default 1,000,000) and BENCH_SCAN_REALISTIC_LINES (nginx and auth, 500,000) size the inputs;
 // BENCH_SCAN_ROUNDS (default 3) runs of each tool, alternating, of which the best is reported.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -5,7 +5,7 @@ import { isAbsolute } from 'node:path';
 import { EventCounters } from '../events/counters.js';
 import { EventLog, eventsFile } from '../events/event-log.js';
 import { newEventId } from '../events/id.js';
-import type { BulwarkEvent } from '../events/types.js';
+import type { BulwarkEvent, DaemonKind } from '../events/types.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { Forwarder } from '../forward/index.js';
 import { AppTableStore } from './app-table.js';
@@ -169,7 +169,7 @@ export class Daemon {
     }
   }
 
-  private daemonEvent(kind: string, message: string): void {
+  private daemonEvent(kind: DaemonKind, message: string): void {
     this.publish({ id: newEventId(), at: new Date().toISOString(), type: 'daemon', kind, message });
   }
 

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { AppConfig } from '../config/schema/index.js';
 import type { EventLog } from '../events/event-log.js';
-import type { BulwarkEvent } from '../events/types.js';
+import type { BulwarkEvent, DaemonKind } from '../events/types.js';
 import type { Forwarder } from '../forward/index.js';
 import { AlertManager } from '../alerts/index.js';
 import { LogPipeline } from '../logs/pipeline.js';
@@ -25,7 +25,7 @@ export interface SectionPartsDeps {
   log: DaemonLogger;
   /** The event bus. */
   publish(e: BulwarkEvent): void;
-  daemonEvent(kind: string, message: string): void;
+  daemonEvent(kind: DaemonKind, message: string): void;
   /** The daemon as the dashboard sees it; asked for each time the HTTP server starts. */
   view(): DaemonView;
 }

@@ -1,13 +1,17 @@
 // Every event kind the daemon publishes, by type: what `events --type` accepts besides the types
 // themselves. A producer that adds a kind adds it here (an unknown --type is a usage error).
 import { SECURITY_KINDS } from '../config/schema/security.js';
-import { EVENT_TYPES, type AlertEvent, type BanEvent, type EventType, type ForwardEvent, type LifecycleKind } from './types.js';
+import { EVENT_TYPES, type AlertEvent, type BanEvent, type DaemonKind, type EventType, type ForwardEvent, type LifecycleKind } from './types.js';
 
 const LIFECYCLE_KINDS = ['start', 'restart', 'spawned', 'online', 'timeout', 'exit', 'crash', 'hang', 'cpu', 'memory', 'stop', 'kill', 'stopped', 'backoff',
   'health', 'recovered', 'errored', 'delete', 'reload', 'reload-failed', 'scale'] as const satisfies readonly LifecycleKind[];
 // A lifecycle kind added to the union but not listed above fails to compile here.
 const everyLifecycleKind: Exclude<LifecycleKind, (typeof LIFECYCLE_KINDS)[number]> extends never ? true : never = true;
 void everyLifecycleKind;
+const DAEMON_KINDS = ['start', 'stop', 'resurrect', 'resurrect-failed', 'orphans-reaped', 'internal-error', 'containment', 'stall', 'forward.test',
+  'http', 'http-failed', 'reload', 'reload-failed'] as const satisfies readonly DaemonKind[];
+const everyDaemonKind: Exclude<DaemonKind, (typeof DAEMON_KINDS)[number]> extends never ? true : never = true;
+void everyDaemonKind;
 
 export const EVENT_KINDS: Record<EventType, readonly string[]> = {
   lifecycle: LIFECYCLE_KINDS,
@@ -15,8 +19,7 @@ export const EVENT_KINDS: Record<EventType, readonly string[]> = {
   alert: ['alert.sent', 'alert.failed', 'alert.expired'] satisfies AlertEvent['kind'][],
   forward: ['forward.error', 'forward.down', 'forward.up', 'forward.dropped'] satisfies ForwardEvent['kind'][],
   ban: ['ban', 'unban', 'ban.refused', 'ban.full', 'ban.storm', 'ban.resumed', 'ban.error', 'ban.restored'] satisfies BanEvent['kind'][],
-  // Daemon kinds are plain strings where they are published (daemon.ts, section-parts.ts, supervisor.ts): keep in step.
-  daemon: ['start', 'stop', 'resurrect', 'resurrect-failed', 'orphans-reaped', 'internal-error', 'containment', 'stall', 'forward.test'],
+  daemon: DAEMON_KINDS,
 };
 
 /** True for a type, a kind, or a kind family (`alert` for alert.*). */

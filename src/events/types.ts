@@ -112,10 +112,13 @@ export interface BanEvent extends EventBase {
   message: string;
 }
 
+export type DaemonKind = 'start' | 'stop' | 'resurrect' | 'resurrect-failed' | 'orphans-reaped' | 'internal-error' | 'containment'
+  | 'stall' | 'forward.test' | 'http' | 'http-failed' | 'reload' | 'reload-failed';
+
 /** Something about the daemon itself (start, stop, resurrect, config reload). */
 export interface DaemonEvent extends EventBase {
   type: 'daemon';
-  kind: string;
+  kind: DaemonKind;
   message: string;
 }
 

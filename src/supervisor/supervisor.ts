@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
-import type { AppState, BulwarkEvent, SubState } from '../events/types.js';
+import type { AppState, BulwarkEvent, DaemonKind, SubState } from '../events/types.js';
 import { AppProcess, type ExitReport } from './app-process.js';
 import type { ReloadOutcome } from './rolling-reload.js';
 import { CgroupTree } from './cgroup.js';
@@ -198,7 +198,7 @@ export class Supervisor {
     return app;
   }
 
-  private daemonEvent(kind: string, message: string): void {
+  private daemonEvent(kind: DaemonKind, message: string): void {
     try {
       this.opts.emit({ id: newEventId(), at: new Date().toISOString(), type: 'daemon', kind, message });
     } catch {

@@ -41,11 +41,6 @@ function cutsQuery(tok: Token): boolean {
   return tok.v === '/*' || /^(?:--|#)(?:[\s\-+#]*|\s[a-z0-9]{1,4}\s*)$/i.test(tok.v);
 }
 
-function onlyComments(toks: readonly Token[], from: number): boolean {
-  for (let j = from; j < toks.length; j++) if (toks[j]!.t !== T.Comment) return false;
-  return true;
-}
-
 /** SELECT's first item at `i` looks like a column list (`NULL`, `1`, `*`, `@@x`, `f(`, `a,` or `a FROM`). */
 function selectList(toks: readonly Token[], i: number): boolean {
   let j = i;
