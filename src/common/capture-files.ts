@@ -1,6 +1,6 @@
 // Where an app's captured output lives. The one place that names capture files: the supervisor
 // writes them, the log pipeline reads them (detection, forwarding), `bulwark logs` shows them.
-// $BULWARK_HOME/logs/<app>.out.log and <app>.err.log for instance 0 (every app has it), and
+// $BULWARK_HOME/logs/<app>.out.log and <app>.err.log for instance 0 (created at its first line), and
 // <app>@<N>.out.log / .err.log for instance N of an app with `instances` (`@` is not allowed in app
 // names, so no two apps' files collide), rotated to .1 .. .<keep>, each beside its time index
 // <app>.out.times (when each part was read; named so the capture globs never read it as log text);

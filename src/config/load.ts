@@ -1,6 +1,6 @@
 // Load bulwark.yml / .json (or a PM2 ecosystem file), expand ${ENV}, validate, and locate every error.
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type AppConfig, type BulwarkConfig } from './schema/index.js';
@@ -48,12 +48,17 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
     return pm2Loaded(await loadPm2Ecosystem(file, env, opts), opts);
   }
   const text = readText(file);
-  const pm2Doc = pm2Document(file, text);
-  if (pm2Doc !== undefined) {
+  // A .json file may be PM2's JS object literal, which YAML cannot read; YAML is parsed once (a
+  // thousand apps take a while), and a PM2 document is recognised in the result.
+  const json = extname(file) === '.json';
+  const pm2Doc = json ? pm2Document(file, text) : undefined;
+  const parsed = pm2Doc === undefined ? readDocument(text, file) : undefined;
+  const pm2Raw = pm2Doc ?? (!json && isPm2Document(parsed!.raw) ? parsed!.raw : undefined);
+  if (pm2Raw !== undefined) {
     const { loadPm2Document } = await import('./pm2.js');
-    return pm2Loaded(loadPm2Document(pm2Doc, file, env, opts), opts);
+    return pm2Loaded(loadPm2Document(pm2Raw, file, env, opts), opts);
   }
-  const { raw, locate } = readDocument(text, file);
+  const { raw, locate } = parsed!;
   const config = validateConfig(raw, file, env, locate, opts);
   return { file, config, warnings: [...deprecations(config, file), ...selectEnv(config, opts.envName)], kind: 'bulwark', declared: declaredOf(raw) };
 }

@@ -1,5 +1,6 @@
 // The daemon's own log ($BULWARK_HOME/bulwark.log), rotated by size. Never given secrets: configs are
 // not logged, only app names, states and reasons.
+import { fstatSync, statSync } from 'node:fs';
 import winston from 'winston';
 import { escapeText } from '../common/escape.js';
 
@@ -11,7 +12,7 @@ export function createDaemonLogger(file: string, foreground: boolean): DaemonLog
   ];
   // The console is a terminal or the journal: reasons can quote apps and attackers, so escape them.
   const escaped = winston.format((info) => { info.message = escapeText(String(info.message)); return info; });
-  if (foreground) transports.push(new winston.transports.Console({ format: winston.format.combine(escaped(), winston.format.simple()) }));
+  if (foreground && !discarded(1)) transports.push(new winston.transports.Console({ format: winston.format.combine(escaped(), winston.format.simple()) }));
   const logger = winston.createLogger({
     level: process.env.BULWARK_LOG_LEVEL ?? 'info',
     format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
@@ -21,6 +22,19 @@ export function createDaemonLogger(file: string, foreground: boolean): DaemonLog
   // an 'error' without a listener that takes the daemon down.
   logger.on('error', () => {});
   return logger;
+}
+
+/**
+ * Whether fd goes to /dev/null: `start` launches the daemon in the foreground with its stdio there,
+ * where a console transport would format and write every line (thousands for a thousand apps) for nothing.
+ */
+function discarded(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isCharacterDevice() && st.rdev === statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
 }
 
 /**

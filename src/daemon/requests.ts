@@ -56,10 +56,14 @@ export const appliedConfig = z.unknown().transform((raw, ctx): BulwarkConfig => 
     return z.NEVER;
   }
   const config = parsed.data;
+  // The apps of one `start` carry the same callerEnv: each distinct one is checked once and shared.
+  const checked = new Map<string, ReturnType<typeof callerEnv.safeParse>>();
   config.apps.forEach((a, i) => {
     if (a.cwd === undefined || !isAbsolute(a.cwd)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'cwd'], message: 'the CLI sends absolute working directories' });
     if (!envs.has(i)) return;
-    const env = callerEnv.safeParse(envs.get(i));
+    const key = JSON.stringify(envs.get(i)) ?? '';
+    let env = checked.get(key);
+    if (env === undefined) checked.set(key, env = callerEnv.safeParse(envs.get(i)));
     if (env.success) (a as AppConfig).callerEnv = env.data;
     else ctx.addIssue({ code: 'custom', path: ['apps', i, 'callerEnv'], message: 'names mapped to strings' });
   });

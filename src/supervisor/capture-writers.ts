@@ -22,51 +22,69 @@ export interface CaptureWriters {
 }
 
 /**
- * The app's capture files, opened per instance on first use (throws if bulwark's own cannot be
- * opened), and every copy it can open. One RotatingLogFile per path, so instances that share a
- * copy never rotate it twice.
+ * The app's capture files, set up per instance on first use and created at their first write (a
+ * capture file that cannot be opened then is the write's error), and every copy it can open.
+ * One RotatingLogFile per path, so instances that share a copy never rotate it twice.
  */
 export function openCaptureWriters(app: AppConfig, logsDir: string): CaptureWriters {
-  const files = new Map<string, RotatingLogFile>();
-  const problems: string[] = [];
-  const open = (path: string, required: boolean): RotatingLogFile | undefined => {
-    let file = files.get(path);
+  return new AppCaptureWriters(app, logsDir);
+}
+
+/** A class, not closures: one per app of a thousand. */
+class AppCaptureWriters implements CaptureWriters {
+  readonly problems: string[] = [];
+  private readonly files = new Map<string, RotatingLogFile>();
+  private readonly copies: Record<CaptureStream, RotatingLogFile[]>;
+
+  constructor(private readonly app: AppConfig, private readonly logsDir: string) {
+    try {
+      const copies = captureCopies(app.logs.copyTo, resolve(app.cwd ?? process.cwd()), this.own(0));
+      this.copies = { out: copies.out.flatMap((p) => this.open(p, false) ?? []), err: copies.err.flatMap((p) => this.open(p, false) ?? []) };
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
+  forInstance(instance: number): { stdout: LineSink; stderr: LineSink } {
+    const paths = this.own(instance);
+    return { stdout: this.sink(paths.out, 'out'), stderr: this.sink(paths.err, 'err') };
+  }
+
+  closeInstance(instance: number): void {
+    if (instance === 0) return;
+    for (const path of Object.values(this.own(instance))) { this.files.get(path)?.close(); this.files.delete(path); }
+  }
+
+  close(): void {
+    for (const f of this.files.values()) f.close();
+    this.files.clear();
+  }
+
+  private own(instance: number): Record<CaptureStream, string> {
+    return { out: captureFile(this.logsDir, this.app.name, 'out', instance), err: captureFile(this.logsDir, this.app.name, 'err', instance) };
+  }
+
+  private sink(path: string, stream: CaptureStream): LineSink {
+    const targets = [this.open(path, true)!, ...this.copies[stream]];
+    if (targets.length === 1) return targets[0]!;
+    return { write: (buf, start, end) => { for (const f of targets) f.write(buf, start, end); } };
+  }
+
+  private open(path: string, required: boolean): RotatingLogFile | undefined {
+    let file = this.files.get(path);
     if (file !== undefined) return file;
     try {
-      // bulwark's own capture files (required) keep a time index for `logs --timestamps`; copies do not.
-      file = new RotatingLogFile(path, app.logs.rotate, { timeIndex: required });
+      // bulwark's own capture files (required) keep a time index for `logs --timestamps`; copies do
+      // not. Ours are created at the first line (most apps of a thousand print little or nothing);
+      // a copy is opened now, so a path it cannot have is reported at start, as PM2 would.
+      file = new RotatingLogFile(path, this.app.logs.rotate, { timeIndex: required, lazy: required });
     } catch (err) {
       if (required) throw err;
-      problems.push(`cannot write the copy ${path} (logs.copyTo): ${(err as Error).message}; output is still captured`);
+      this.problems.push(`cannot write the copy ${path} (logs.copyTo): ${(err as Error).message}; output is still captured`);
       return undefined;
     }
-    files.set(path, file);
+    this.files.set(path, file);
     return file;
-  };
-  const own = (instance: number) => ({ out: captureFile(logsDir, app.name, 'out', instance), err: captureFile(logsDir, app.name, 'err', instance) });
-  const closeAll = () => { for (const f of files.values()) f.close(); files.clear(); };
-  try {
-    const copies = captureCopies(app.logs.copyTo, resolve(app.cwd ?? process.cwd()), own(0));
-    const copyFiles = { out: copies.out.flatMap((p) => open(p, false) ?? []), err: copies.err.flatMap((p) => open(p, false) ?? []) };
-    const sink = (path: string, stream: CaptureStream): LineSink => {
-      const targets = [open(path, true)!, ...copyFiles[stream]];
-      if (targets.length === 1) return targets[0]!;
-      return { write: (buf, start, end) => { for (const f of targets) f.write(buf, start, end); } };
-    };
-    return {
-      forInstance: (instance) => {
-        const paths = own(instance);
-        return { stdout: sink(paths.out, 'out'), stderr: sink(paths.err, 'err') };
-      },
-      closeInstance: (instance) => {
-        if (instance === 0) return;
-        for (const path of Object.values(own(instance))) { files.get(path)?.close(); files.delete(path); }
-      },
-      problems,
-      close: closeAll,
-    };
-  } catch (err) {
-    closeAll();
-    throw err;
   }
 }

@@ -2,6 +2,7 @@
 // unref'd and node-cron's own console logger is silenced: a missed tick is not the operator's news.
 // node-cron is loaded on first use: a daemon without cron apps does not pay its memory.
 import type { ScheduledTask } from 'node-cron';
+import { nodeCron } from '../common/node-cron.js';
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -9,8 +10,7 @@ export class CronRestart {
   private constructor(private readonly task: ScheduledTask) {}
 
   static async create(expression: string, name: string, onFire: () => void): Promise<CronRestart> {
-    const { default: cron } = await import('node-cron');
-    return new CronRestart(cron.schedule(expression, () => onFire(), { name: `bulwark:${name}`, noOverlap: true, unref: true, logger: quiet }));
+    return new CronRestart(nodeCron().schedule(expression, () => onFire(), { name: `bulwark:${name}`, noOverlap: true, unref: true, logger: quiet }));
   }
 
   stop(): void {

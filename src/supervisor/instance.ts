@@ -21,6 +21,7 @@ import { RestartPolicy } from './restart-policy.js';
 import { Run, type CaptureFiles, type ExitRecord, type RunContext, type RunEvents } from './run.js';
 import { spawnCommandFor, SpawnCommandError, type SpawnCommand } from './spawn-command.js';
 import { STATE_OF, assertTransition } from './lifecycle.js';
+import { processEnvCopy } from './env-copy.js';
 import type { StallWatch } from './stall-watch.js';
 
 const MAX_ERRORS = 5;
@@ -112,7 +113,7 @@ export class Instance {
     try {
       // Programs are found on the PATH the app will see (the caller's, or its own env's), as the CLI
       // checked them (runnable.ts) and as PM2 finds them: not on the daemon's own PATH.
-      cmd = spawnCommandFor(cfg, { ...process.env, ...cfg.callerEnv, ...cfg.env });
+      cmd = spawnCommandFor(cfg, { ...processEnvCopy(), ...cfg.callerEnv, ...cfg.env });
     } catch (err) {
       if (!(err instanceof SpawnCommandError)) throw err;
       const why = `cannot start: ${err.message} (${err.hint})`;

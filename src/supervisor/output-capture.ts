@@ -41,13 +41,14 @@ export function captureOutput(child: ChildProcess, o: CaptureOptions): void {
     stderr.on('data', () => o.touched());
     return;
   }
-  const stamp = timestamper(o.timestamps);
-  const out = new OutputCapture(files.out, stamp);
-  const err = new OutputCapture(files.err, stamp);
+  // Each stream's capture is made at its first chunk: most of a thousand apps print little or nothing.
+  let out: OutputCapture | null = null;
+  let err: OutputCapture | null = null;
   // A full disk (or a throwing line consumer) must not take the daemon down: note it once per message.
   let lastProblem = '';
-  const guarded = (cap: OutputCapture, chunk: Buffer | null): void => {
+  const guarded = (stream: 'out' | 'err', chunk: Buffer | null): void => {
     try {
+      const cap = stream === 'out' ? out ??= new OutputCapture(files.out, timestamper(o.timestamps)) : err ??= new OutputCapture(files.err, timestamper(o.timestamps));
       if (chunk === null) cap.end();
       else cap.push(chunk);
     } catch (e) {
@@ -57,10 +58,10 @@ export function captureOutput(child: ChildProcess, o: CaptureOptions): void {
     }
     o.touched();
   };
-  stdout.on('data', (chunk: Buffer) => guarded(out, chunk));
-  stderr.on('data', (chunk: Buffer) => guarded(err, chunk));
-  stdout.once('end', () => guarded(out, null));
-  stderr.once('end', () => guarded(err, null));
+  stdout.on('data', (chunk: Buffer) => guarded('out', chunk));
+  stderr.on('data', (chunk: Buffer) => guarded('err', chunk));
+  stdout.once('end', () => { if (out !== null) guarded('out', null); else o.touched(); });
+  stderr.once('end', () => { if (err !== null) guarded('err', null); else o.touched(); });
 }
 
 function timestamper(setting: boolean | string): (() => string) | undefined {

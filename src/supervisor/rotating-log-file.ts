@@ -3,7 +3,8 @@
 // limit exceeded by at most one write. Writes are synchronous: page-cache appends take
 // microseconds, and a sync write means a rename can never race a pending write. bulwark's own
 // capture files have a time index beside them (capture-times.ts), rotated with them and counted
-// in their size; copies elsewhere (logs.copyTo) do not.
+// in their size; copies elsewhere (logs.copyTo) do not. A `lazy` file is opened (created) at its
+// first write: a thousand apps that never print cost no creates, fds or index writers at spawn.
 import { closeSync, fstatSync, mkdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { openNoFollow } from '../common/private-file.js';
 import { dirname } from 'node:path';
@@ -21,19 +22,21 @@ export interface RotateOptions {
 }
 
 export class RotatingLogFile {
-  private fd: number;
-  private size: number;
-  private readonly times: CaptureTimesWriter | null;
+  private fd = -1;
+  private size = 0;
+  private times: CaptureTimesWriter | null = null;
+  private closed = false;
 
-  constructor(readonly path: string, private readonly rotate: RotateOptions, opts: { timeIndex?: boolean } = {}) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.fd = openNoFollow(path, 'append');
-    this.times = opts.timeIndex ? new CaptureTimesWriter(timesFileFor(path)) : null;
-    this.size = fstatSync(this.fd).size + (this.times?.size ?? 0);
+  constructor(readonly path: string, private readonly rotate: RotateOptions, private readonly opts: { timeIndex?: boolean; lazy?: boolean } = {}) {
+    if (!opts.lazy) this.open();
   }
 
   /** Appends buf[start, end) — which must end at a line boundary — then rotates if due. */
   write(buf: Uint8Array, start = 0, end = buf.length): void {
+    if (this.fd < 0) {
+      if (this.closed) throw new Error(`${this.path} is closed`);
+      this.open(); // a lazy file's first write (throws where it cannot be opened; the next write tries again)
+    }
     if (this.times !== null) {
       // The offset comes from the file, not our count: `bulwark flush` may have emptied it meanwhile.
       const now = Date.now();
@@ -48,7 +51,23 @@ export class RotatingLogFile {
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+    this.closed = true;
     this.times?.close();
+  }
+
+  private open(): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const fd = openNoFollow(this.path, 'append');
+    try {
+      this.times = this.opts.timeIndex ? new CaptureTimesWriter(timesFileFor(this.path)) : null;
+      this.size = fstatSync(fd).size + (this.times?.size ?? 0);
+    } catch (err) {
+      closeSync(fd);
+      this.times?.close();
+      this.times = null;
+      throw err;
+    }
+    this.fd = fd;
   }
 
   private rotateNow(): void {

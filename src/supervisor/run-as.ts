@@ -5,6 +5,7 @@
 // every other app).
 import type { AppConfig } from '../config/schema/index.js';
 import { lookupGroup, lookupUser } from '../common/accounts.js';
+import { processEnvCopy } from './env-copy.js';
 
 export interface RunAs {
   uid?: number;
@@ -22,7 +23,7 @@ export class RunAsError extends Error {
  * identity, the caller's shell (`start`), the daemon's.
  */
 export function runAs(app: AppConfig, interpreterEnv: Record<string, string> = {}): RunAs {
-  const inherited = { ...withoutHome(process.env), ...withoutHome(app.callerEnv ?? {}) };
+  const inherited = { ...withoutHome(processEnvCopy()), ...withoutHome(app.callerEnv ?? {}) };
   if (app.user === undefined && app.group === undefined) return { env: { ...inherited, ...interpreterEnv, ...app.env } };
   const where = `app "${app.name}"`;
   const user = app.user === undefined ? null : lookupUser(app.user);

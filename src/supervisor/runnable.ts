@@ -47,6 +47,20 @@ export function runnableProblems(app: AppConfig, callerEnv: NodeJS.ProcessEnv = 
   return [];
 }
 
+/**
+ * runnableProblems for the apps of one file: apps alike in what is looked up (cwd, program, PATH)
+ * are checked once, so a thousand `sleep` apps cost one PATH search, not a thousand.
+ */
+export function runnableChecker(callerEnv: NodeJS.ProcessEnv = process.env): (app: AppConfig) => RunnableProblem[] {
+  const seen = new Map<string, RunnableProblem[]>();
+  return (app) => {
+    const key = JSON.stringify([app.cwd, app.cmd?.[0], app.script, app.interpreter, app.interpreterArgs, app.args, app.env?.PATH ?? callerEnv.PATH]);
+    let problems = seen.get(key);
+    if (problems === undefined) seen.set(key, problems = runnableProblems(app, callerEnv));
+    return problems.map((p) => ({ ...p, path: [...p.path] }));
+  };
+}
+
 function isDirectory(p: string): boolean {
   try { return statSync(p).isDirectory(); } catch { return false; }
 }

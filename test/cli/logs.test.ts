@@ -36,3 +36,15 @@ test('logs -n shows the last lines, and logs -f follows the output across rotati
   for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[0]! + i, `gap or repeat after line ${seqs[i - 1]}`);
   assert.ok(startFiles >= 2, `rotation happened (${startFiles} files)`);
 });
+
+test('an app that printed nothing has no capture file yet, and logs still knows it (an unknown name is still an error)', async (t) => {
+  const h = new TestHome();
+  t.after(() => h.cleanup());
+  const cfg = h.write('b.yml', 'apps:\n  - name: quiet\n    cmd: ["sleep", "1000"]\n');
+  assert.equal((await h.run(['start', cfg])).code, 0);
+  assert.deepEqual(readdirSync(join(h.home, 'logs')).filter((f) => f.startsWith('quiet.')), []);
+  const r = await h.run(['logs', 'quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal((await h.run(['logs', 'nosuch'])).code, 1);
+});

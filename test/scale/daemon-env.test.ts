@@ -12,7 +12,7 @@ function envOf(file: string): Map<string, string> {
 }
 
 for (const userValue of [undefined, '4']) {
-  test(`MALLOC_ARENA_MAX ${userValue === undefined ? 'unset: 2 for the daemon, absent for its apps' : 'set by the user: kept for both'}`, async (t) => {
+  test(`MALLOC_ARENA_MAX ${userValue === undefined ? 'unset: 1 for the daemon, absent for its apps' : 'set by the user: kept for both'}`, async (t) => {
     const home = new TestHome('bulwark-env-');
     t.after(() => home.cleanup());
     const out = join(home.dir, 'app.env');
@@ -22,7 +22,7 @@ for (const userValue of [undefined, '4']) {
     await waitFor('the app wrote its environment', () => existsSync(out) && readFileSync(out, 'utf8').includes('PATH='));
     const daemon = envOf(`/proc/${home.daemonPid()}/environ`);
     const app = envOf(out);
-    assert.equal(daemon.get('MALLOC_ARENA_MAX'), userValue ?? '2');
+    assert.equal(daemon.get('MALLOC_ARENA_MAX'), userValue ?? '1');
     assert.equal(app.get('MALLOC_ARENA_MAX'), userValue);
     assert.equal(app.has('BULWARK_DAEMON_ARENA_MAX'), false);
   });

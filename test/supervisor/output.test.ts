@@ -79,3 +79,15 @@ test('keep: 0 rotates by starting the file afresh; keep: 2 keeps only two old fi
   assert.equal(readFileSync(join(dir, 't.log.1'), 'utf8'), 'line 4 xxxx\n');
   assert.equal(readFileSync(join(dir, 't.log.2'), 'utf8'), 'line 3 xxxx\n');
 });
+
+test('a lazy capture file and its time index are created at the first write, in a directory made then; after close it takes no more writes', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-lazy-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = new RotatingLogFile(join(dir, 'logs', 'a.out.log'), { size: 1 << 20, keep: 1 }, { timeIndex: true, lazy: true });
+  assert.deepEqual(readdirSync(dir), [], 'nothing exists before the first line');
+  file.write(Buffer.from('first\n'));
+  assert.deepEqual(readdirSync(join(dir, 'logs')).sort(), ['a.out.log', 'a.out.times']);
+  assert.equal(readFileSync(join(dir, 'logs', 'a.out.log'), 'utf8'), 'first\n');
+  file.close();
+  assert.throws(() => file.write(Buffer.from('late\n')), /closed/);
+});

@@ -5,7 +5,7 @@ import type { BulwarkCommand } from '../command.js';
 import { EXIT } from '../command.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import { loadConfigFile } from '../../config/load.js';
-import { runnableProblems } from '../../supervisor/runnable.js';
+import { runnableChecker } from '../../supervisor/runnable.js';
 import { applyConfig } from '../apply-config.js';
 
 interface Args { file: string; replace?: boolean; force?: boolean; dryRun?: boolean; json?: boolean; env?: string }
@@ -24,7 +24,7 @@ const apply: BulwarkCommand<Args> = {
   run: async (argv, io) => {
     let loaded;
     try {
-      loaded = await loadConfigFile(argv.file, process.env, { checkApp: (app) => runnableProblems(app), envName: argv.env });
+      loaded = await loadConfigFile(argv.file, process.env, { checkApp: runnableChecker(), envName: argv.env });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       for (const issue of err.issues) io.err(formatIssue(issue));

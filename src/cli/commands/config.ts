@@ -4,7 +4,7 @@ import type { BulwarkCommand } from '../command.js';
 import { EXIT } from '../command.js';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import { loadConfigFile } from '../../config/load.js';
-import { runnableProblems } from '../../supervisor/runnable.js';
+import { runnableChecker } from '../../supervisor/runnable.js';
 import type { BulwarkConfig } from '../../config/schema/index.js';
 import { resolve } from 'node:path';
 
@@ -19,7 +19,7 @@ const config: BulwarkCommand<Args> = {
     .option('json', { type: 'boolean', describe: 'print the errors (or the resolved config) as JSON' }),
   run: async (argv, io) => {
     try {
-      const { config: cfg, warnings, kind } = await loadConfigFile(argv.file, process.env, { checkApp: (app) => runnableProblems(app) });
+      const { config: cfg, warnings, kind } = await loadConfigFile(argv.file, process.env, { checkApp: runnableChecker() });
       await checkBansHere(cfg.security.ban, argv.file);
       for (const w of warnings) io.err(`warning: ${w}`);
       if (argv.json) io.out(JSON.stringify({ valid: true, kind, apps: cfg.apps.map((a) => a.name), warnings }));

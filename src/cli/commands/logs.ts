@@ -12,6 +12,7 @@ import { followFile } from '../follow-file.js';
 import { eachLine, formatLine, lastLines, type CaptureSource } from '../captured-lines.js';
 import { unknownName, wholeNumber } from '../checks.js';
 import { untilInterrupted } from '../interrupt.js';
+import { tableAppNames } from '../app-names.js';
 
 interface Args { name?: string; lines: number; follow?: boolean; err?: boolean; out?: boolean; raw?: boolean; json?: boolean; timestamps?: boolean }
 
@@ -29,10 +30,11 @@ const logs: BulwarkCommand<Args> = {
     .option('json', { type: 'boolean', describe: 'one JSON object per line: time, app, stream, line' })
     .check(wholeNumber('lines', '-n')),
   run: async (argv, io) => {
-    const { home, logsDir } = homePaths();
+    const { home, logsDir, stateDir } = homePaths();
     checkHomeDir(home); // read only from a home no one else could have filled
     const known = capturedApps(logsDir);
-    if (argv.name !== undefined && !known.includes(argv.name)) return unknownName(io, 'app', argv.name, known);
+    // An app's capture files appear with its first line: one that printed nothing yet is still known.
+    if (argv.name !== undefined && !known.includes(argv.name) && !tableAppNames(stateDir).includes(argv.name)) return unknownName(io, 'app', argv.name, known);
     const streams: readonly CaptureStream[] = argv.err ? ['err'] : argv.out ? ['out'] : CAPTURE_STREAMS;
     const timed = Boolean(argv.json || argv.timestamps);
     // Instance 0 writes <app>.out.log, instance N <app>@N.out.log, shown as "app@N" (docs/cluster.md).

@@ -10,7 +10,7 @@ import { ConfigError, formatIssue } from '../../config/errors.js';
 import { loadConfigFile, validateConfig } from '../../config/load.js';
 import { isConfigFileName } from '../../config/pm2/detect.js';
 import type { StartOutcome } from '../../daemon/start-settle.js';
-import { runnableProblems } from '../../supervisor/runnable.js';
+import { runnableChecker } from '../../supervisor/runnable.js';
 import { applyConfig, reportOutcomes, type ApplyRequest } from '../apply-config.js';
 import { withDaemon } from '../daemon-connection.js';
 
@@ -73,7 +73,7 @@ function startByName(name: string, io: CliIO): Promise<number> {
 
 /** Exported for the test that `start`, `config check` and `import pm2` agree on what a file is. */
 export async function loadTarget(target: string, argv: Args, io: CliIO): Promise<ApplyRequest> {
-  const checks = { checkApp: (app: Parameters<typeof runnableProblems>[0]) => runnableProblems(app) };
+  const checks = { checkApp: runnableChecker() };
   if (isConfigFileName(target)) {
     const loaded = await loadConfigFile(target, process.env, { ...checks, envName: argv.env });
     for (const w of loaded.warnings) io.err(`warning: ${w}`);

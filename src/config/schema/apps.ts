@@ -1,6 +1,6 @@
 // `apps:` — one supervised program each. Defaults are chosen for an operator coming from PM2/systemd
 // (see README "Configuration defaults").
-import cron from 'node-cron';
+import { nodeCron } from '../../common/node-cron.js';
 import { z } from 'zod';
 import { duration, percent, size } from './units.js';
 import { clusterKeys } from './cluster.js';
@@ -101,7 +101,7 @@ export const appSchema = z.strictObject({
   stop: stop.prefault({}),
   health: health.prefault({}),
   limits: limits.prefault({}),
-  cron: z.string().refine((e) => cron.validate(e), {
+  cron: z.string().refine((e) => nodeCron().validate(e), {
     message: 'not a valid cron expression',
     params: { hint: 'node-cron syntax: 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; e.g. "0 4 * * *" is 04:00 every day' },
   }).optional(),
