@@ -9,19 +9,26 @@ export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=4'];
  * ~1.2 MB more off (the second arena's ~2.4 MB, half of it free); the threads that share it allocate
  * little, so the shared lock costs nothing measurable at start or idle. Set for the
  * daemon only: the marker tells it to take the variable out again before any app inherits it, and
- * a MALLOC_ARENA_MAX the user set is left alone.
+ * malloc settings the user made are left alone.
  */
 const ARENA_MARK = 'BULWARK_DAEMON_ARENA_MAX';
 
+/**
+ * The malloc settings the daemon starts with. Fixed trim and mmap thresholds (glibc's own starting
+ * values) stop glibc from raising them after the start of a thousand apps frees large blocks, so
+ * freed memory goes back to the system: ~1.5 MB less RssAnon at 1,000 apps (38-39 MB, not 40).
+ */
+const DAEMON_MALLOC = { MALLOC_ARENA_MAX: '1', MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_MMAP_THRESHOLD_: '131072' };
+
 /** The environment to start the daemon with. */
 export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (env.MALLOC_ARENA_MAX !== undefined) return env;
-  return { ...env, MALLOC_ARENA_MAX: '1', [ARENA_MARK]: '1' };
+  if (Object.keys(DAEMON_MALLOC).some((k) => env[k] !== undefined)) return env;
+  return { ...env, ...DAEMON_MALLOC, [ARENA_MARK]: '1' };
 }
 
 /** In the daemon, before the first app starts: what daemonEnv added is not the apps'. */
 export function dropDaemonOnlyEnv(env: NodeJS.ProcessEnv = process.env): void {
   if (env[ARENA_MARK] !== '1') return;
-  delete env.MALLOC_ARENA_MAX;
+  for (const k of Object.keys(DAEMON_MALLOC)) delete env[k];
   delete env[ARENA_MARK];
 }

@@ -25,5 +25,7 @@ for (const userValue of [undefined, '4']) {
     assert.equal(daemon.get('MALLOC_ARENA_MAX'), userValue ?? '1');
     assert.equal(app.get('MALLOC_ARENA_MAX'), userValue);
     assert.equal(app.has('BULWARK_DAEMON_ARENA_MAX'), false);
+    assert.equal(daemon.get('MALLOC_TRIM_THRESHOLD_'), userValue === undefined ? '131072' : undefined);
+    assert.equal(app.has('MALLOC_TRIM_THRESHOLD_'), false);
   });
 }
