@@ -226,6 +226,7 @@ export class AppProcess {
 
   /** The leader exited on its own: an exit or a crash. A reload's new instance that ended before it was ready is just dropped. */
   private runExited(inst: Instance, run: Run, exit: ExitRecord): void {
+    inst.deferEvents(); // the respawn goes first
     inst.ended(run, exit);
     const clean = exit.code === 0;
     if (!clean) inst.pushError(`crashed: ${describeExit(exit)}`);

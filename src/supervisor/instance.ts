@@ -21,7 +21,6 @@ import { RestartPolicy } from './restart-policy.js';
 import { Run, type CaptureFiles, type ExitRecord, type RunContext, type RunEvents } from './run.js';
 import { spawnCommandFor, SpawnCommandError, type SpawnCommand } from './spawn-command.js';
 import { STATE_OF, assertTransition } from './lifecycle.js';
-import { processEnvCopy } from './env-copy.js';
 import type { StallWatch } from './stall-watch.js';
 
 const MAX_ERRORS = 5;
@@ -75,6 +74,8 @@ export class Instance {
   /** The stderr of the run lastExit belongs to, or the spawn error when there was no run. */
   private lastStderr: StderrTail | string | null = null;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** Events held until the next turn of the event loop (deferEvents), in order; null: they go out at once. */
+  private held: BulwarkEvent[] | null = null;
 
   constructor(readonly index: number, private readonly host: InstanceHost, readonly generation = 0) {
     this.health = this.noHealth();
@@ -112,8 +113,9 @@ export class Instance {
     let cmd: SpawnCommand;
     try {
       // Programs are found on the PATH the app will see (the caller's, or its own env's), as the CLI
-      // checked them (runnable.ts) and as PM2 finds them: not on the daemon's own PATH.
-      cmd = spawnCommandFor(cfg, { ...processEnvCopy(), ...cfg.callerEnv, ...cfg.env });
+      // checked them (runnable.ts) and as PM2 finds them: not on the daemon's own PATH. Only PATH:
+      // a copy of process.env costs ~0.1 ms, on every restart.
+      cmd = spawnCommandFor(cfg, { PATH: cfg.env.PATH ?? cfg.callerEnv?.PATH ?? process.env.PATH });
     } catch (err) {
       if (!(err instanceof SpawnCommandError)) throw err;
       const why = `cannot start: ${err.message} (${err.hint})`;
@@ -181,6 +183,22 @@ export class Instance {
     this.retire(run);
     if (escalated) this.pushError(`${signal} not enough after ${formatDuration(graceMs)}: group SIGKILLed`);
     return exit;
+  }
+
+  /**
+   * Until the next turn of the event loop, this instance's events wait (in order, each with the time
+   * it happened): the exit path respawns first and publishes after, so the event sinks (history,
+   * alerts, the daemon's log) are not between an app's exit and its next start. A respawn that
+   * cannot happen in this turn (a backoff, a queued operation) finds its events already out.
+   */
+  deferEvents(): void {
+    if (this.held !== null) return;
+    this.held = [];
+    setImmediate(() => {
+      const held = this.held ?? [];
+      this.held = null;
+      for (const e of held) this.emit(e);
+    });
   }
 
   /** The run ended on its own: stop what lives with it, and empty its scope before any respawn. */
@@ -323,11 +341,17 @@ export class Instance {
   private publish(kind: LifecycleKind, reason: string, extra: Omit<Partial<LifecycleEvent>, 'kind'>): void {
     const now = Date.now();
     const pid = extra.pid ?? this.run?.pid;
+    const e: LifecycleEvent = {
+      id: newEventId(now), at: new Date(now).toISOString(), type: 'lifecycle', app: this.host.config.name, instance: this.index,
+      kind, reason, ...(pid !== undefined ? { pid } : {}), ...extra,
+    };
+    if (this.held !== null) this.held.push(e);
+    else this.emit(e);
+  }
+
+  private emit(e: BulwarkEvent): void {
     try {
-      this.host.emit({
-        id: newEventId(now), at: new Date(now).toISOString(), type: 'lifecycle', app: this.host.config.name, instance: this.index,
-        kind, reason, ...(pid !== undefined ? { pid } : {}), ...extra,
-      });
+      this.host.emit(e);
     } catch {
       // A failing listener must not leave the state machine half-way through a transition.
     }

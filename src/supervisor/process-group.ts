@@ -8,12 +8,19 @@ import type { ProcessScope } from './process-scope.js';
 
 /** Sends `signal` to the whole group; false when no process of the group is left. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  // ESRCH, the usual answer (every exit asks whether the group is empty before the respawn), comes
+  // as an error Node throws: without its stack trace it costs a third. Other errors keep their
+  // message ("kill EPERM"), which is all that is reported of them.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     process.kill(-pgid, signal);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
     throw err;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 

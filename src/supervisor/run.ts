@@ -81,6 +81,9 @@ export interface RunContext {
 
 export type { CaptureFiles } from './output-capture.js';
 
+/** The abort reason of every run (nothing reads it: listeners only need to know the run ended). */
+const RUN_ENDED = Object.freeze({ reason: 'the run ended' });
+
 export class Run {
   readonly pid: number;
   readonly spawnedAt = Date.now();
@@ -189,7 +192,7 @@ export class Run {
   /** Ends everything that lives as long as the run (probes, sampling, timers); not its processes. */
   abort(): void {
     this.ended = true;
-    this.controller.abort();
+    this.controller.abort(RUN_ENDED); // a reason of its own: abort() would build a DOMException on every exit
   }
 
   /** Resolves once the run is ready as `r` asks, its time ran out, or the run ended. */

@@ -5,8 +5,13 @@ import { hangVerdict, median, parseGaps, pct } from '../../bench/supervisors.js'
 
 test('a restart gap is the next start minus the previous exit, boot is start minus process origin, capped at the limit', () => {
   const text = ['start 1000 990 1', 'exit 1200 0 1', 'start 1330 1250 2', 'exit 1530 0 2', 'start 1640 1600 3', 'exit 1840 0 3', 'start 1990 1900 4', ''].join('\n');
-  assert.deepEqual(parseGaps(text, 2), { gaps: [130, 110], boots: [80, 40] });
+  assert.deepEqual(parseGaps(text, 2), { gaps: [130, 110], boots: [80, 40], supervisorCpu: [] });
   assert.deepEqual(parseGaps(text, 10).gaps, [130, 110, 150]);
+});
+
+test("the supervisor's CPU per restart is its main thread's CPU at the next start minus at the exit, where both name the same parent", () => {
+  const text = ['start 1000 990 1 50 10.000', 'exit 1200 0 1 50 11.500', 'start 1330 1250 2 50 13.750', 'exit 1530 0 2 50 14.000', 'start 1640 1600 3 60 1.000', ''].join('\n');
+  assert.deepEqual(parseGaps(text, 10).supervisorCpu, [2.25]);
 });
 
 test('a hung app counts as restarted only on a second start, timed from its last heartbeat', () => {
