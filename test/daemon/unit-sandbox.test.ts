@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BIN } from '../helpers/bulwark-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { ROOT_CAPABILITIES } from '../../src/daemon/systemd-unit.js';
@@ -109,7 +109,15 @@ function calls(trace: string): Set<string> {
   return out;
 }
 
+/** The first directory above `path` that other users cannot enter (the dedicated user could not reach bulwark). */
+function closedAncestor(path: string): string | undefined {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) if ((statSync(dir).mode & 0o001) === 0) return dir;
+  return undefined;
+}
+
 test('as the dedicated user with no capabilities: the app serves, heartbeats, runs a child and stops; every system call is one the unit allows', { skip }, async (t) => {
+  const closed = closedAncestor(BIN);
+  assert.equal(closed, undefined, `the dedicated user cannot reach ${BIN}: ${closed} is closed to other users (a checkout under a mktemp -d directory, mode 700?); run the suite from a checkout others can enter`);
   const s = sandbox(t, 'dedicated');
   await scenario(t, s, NOBODY, `apps:\n  - name: web\n    script: ${JSON.stringify(join(s.dir, 'app.js'))}\n    cwd: ${JSON.stringify(s.work)}\n    env: { PORT_FILE: ${JSON.stringify(join(s.work, 'port'))} }\n    health: { heartbeat: { timeout: 5s } }\n`);
   const allowed = filterSet(['@system-service'], ['@privileged']);
