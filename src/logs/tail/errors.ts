@@ -13,3 +13,21 @@ export class TailError extends Error {
     this.name = 'TailError';
   }
 }
+
+/** A file that cannot be read is reported once, not at every pass, until it opens again. */
+export class ReadFailures {
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly onError: (err: TailError) => void) {}
+
+  report(path: string, err: unknown): void {
+    if (this.reported.has(path)) return;
+    this.reported.add(path);
+    this.onError(new TailError('ETAIL_READ', `cannot read ${path}: ${(err as Error).message}`, path, { cause: err }));
+  }
+
+  /** path opened again: its next failure is news. */
+  cleared(path: string): void {
+    this.reported.delete(path);
+  }
+}

@@ -6,17 +6,8 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { LineSplitter, lineText } from '../../common/line-splitter.js';
 import { FINGERPRINT_BYTES, fingerprint, readHead } from './fingerprint.js';
+import type { Listed } from './file-discovery.js';
 import type { OffsetRecord } from './offset-store.js';
-
-/** A file as the directory listing saw it. */
-export interface Listed {
-  path: string;
-  size: number;
-  dev: string;
-  ino: string;
-  /** Modification time in ns (with size: "did it change since we last read it?"). */
-  mtimeNs: bigint;
-}
 
 export const CHUNK_BYTES = 64 * 1024;
 

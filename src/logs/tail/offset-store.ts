@@ -141,3 +141,8 @@ function markKey(r: OffsetRecord): string {
 function isOffset(v: unknown): v is number {
   return Number.isSafeInteger(v) && (v as number) >= 0;
 }
+
+/** Where reading resumes: after what the consumer wrote (trusted only in its boot, see above), else after what it made durable. */
+export function resumeAt(r: OffsetRecord): number {
+  return Math.max(r.offset, r.written ?? 0);
+}
