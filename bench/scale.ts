@@ -173,7 +173,7 @@ async function bareStart(ctx: Ctx, n: number): Promise<Row> {
 }
 
 /** Seconds from `since` (ms since the epoch) until the last of `apps` apps was forked, from `events --json`. */
-function lastSpawnS(eventsJson: string, since: number, apps: number): number | undefined {
+export function lastSpawnS(eventsJson: string, since: number, apps: number): number | undefined {
   const first = new Map<string, number>(); // app/instance -> its first fork in this case
   for (const line of eventsJson.split('\n')) {
     if (!line.includes('"pid"')) continue;
