@@ -27,6 +27,11 @@ const SETTLE_MS = QUICK ? 3_000 : 15_000;
 const CPU_WINDOW_MS = QUICK ? 5_000 : 30_000;
 const CLI_RUNS = QUICK ? 2 : 5;
 const HANG_WINDOW_MS = QUICK ? 6_000 : 10_000;
+/**
+ * Issue 16 point 10 (gap <= 1.05x the bare loop's) with the boot taken out: what bulwark may add to
+ * a restart's reaction (exit -> new process start), as a share of the bare loop's gap in the same run.
+ */
+const REACTION_OVER_BARE_MAX = 0.05;
 
 type Peer = 'bare' | 'bulwark' | 'pm2' | 'forever';
 
@@ -416,6 +421,13 @@ function report(ctx: Ctx, g: GapResult, r: ResourceResult, h: HangResult): strin
   const row = (name: string, value: number | undefined, text: (v: number) => string, ok: (v: number) => boolean) =>
     out.push(`| ${name} | ${value === undefined || Number.isNaN(value) ? 'n/a' : text(value)} | ${value === undefined || Number.isNaN(value) ? 'n/a' : ok(value) ? 'yes' : '**no**'} |`);
   row('restart gap: bulwark / bare spawn <= 1.05', ratio(gBw, median(g.gaps.bare)), (v) => `${v.toFixed(2)}x`, (v) => v <= 1.05);
+  // The gap is mostly the app's own boot, the same app under every peer, which swings by 100 ms
+  // and more with the host's load, so a 1.05x ratio of gaps is met or missed by the load alone.
+  // What the supervisor adds is the reaction (exit -> new process start): it may add 5 % of the bare gap.
+  const bareGap = median(g.gaps.bare);
+  const reactionOver = g.gaps.bulwark.length && g.gaps.bare.length ? reaction(g, 'bulwark') - reaction(g, 'bare') : undefined;
+  row(`restart reaction: bulwark - bare spawn <= ${REACTION_OVER_BARE_MAX * 100} % of the bare gap (${fmt(REACTION_OVER_BARE_MAX * bareGap)} ms this run)`,
+    reactionOver, (v) => `+${v.toFixed(1)} ms`, (v) => v <= REACTION_OVER_BARE_MAX * bareGap);
   // The gap's wall time stretches with the host's load (the boot part most); the CPU the supervisor
   // spends on a restart does not, and it is what bulwark adds to the gap on a quiet host.
   row(`restart gap: bulwark / PM2 <= 0.6 (floor: bare spawn / PM2 = ${ratio(median(g.gaps.bare), median(g.gaps.pm2))?.toFixed(2) ?? 'n/a'}x)`,

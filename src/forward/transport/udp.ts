@@ -1,7 +1,7 @@
 // UDP syslog (RFC 5426): one datagram per message, no framing, no acknowledgement. A batch is
 // "delivered" once the kernel took every datagram: UDP cannot promise more (do not use it for
 // events you must not lose).
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { classify } from '../errors.js';
 import type { EndpointSettings } from '../settings.js';
@@ -14,6 +14,8 @@ export async function openUdp(s: EndpointSettings, events: LinkEvents): Promise<
   } catch (e) {
     throw classify(e, `${s.name} (${s.host}:${s.port})`);
   }
+  // node:dgram loads with the first UDP endpoint, not with the daemon (see supervisor/health/http-check.ts).
+  const { createSocket } = await import('node:dgram');
   const socket = createSocket(address.family === 6 ? 'udp6' : 'udp4');
   return new UdpLink(socket, address.address, s.port, events);
 }

@@ -1,12 +1,18 @@
 // HTTP(S) GET: healthy on a status below 400 within the timeout. No keep-alive, body discarded.
-import http from 'node:http';
-import https from 'node:https';
+// node:http and node:https load at the first check, not with the daemon: they are ~1 MB of its
+// memory, which every fork of an app copies, and most configs have no HTTP check.
 import type { Check } from './periodic-probe.js';
 
 export function httpCheck(url: string): Check {
-  const client = url.startsWith('https:') ? https : http;
-  return (timeoutMs) => new Promise<void>((resolve, reject) => {
-    const req = client.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+  return async (timeoutMs) => {
+    const client = url.startsWith('https:') ? await import('node:https') : await import('node:http');
+    return get(client.get, url, timeoutMs);
+  };
+}
+
+function get(getUrl: typeof import('node:http').get, url: string, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const req = getUrl(url, { agent: false, timeout: timeoutMs }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
       if (status < 400) resolve();
