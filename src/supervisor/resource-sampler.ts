@@ -83,7 +83,7 @@ const MAX_TREE = 1024;
 export type ReadMode = 'auto' | 'full-pass' | 'tree-walk';
 
 export class ResourceSampler {
-  constructor(private readonly mode: ReadMode = 'auto') {}
+  constructor(private readonly mode: ReadMode = 'auto', private readonly childrenRecheckMs = CHILDREN_RECHECK_MS) {}
 
   private readonly tracked = new Map<string, Tracked>();
   private timer: NodeJS.Timeout | undefined;
@@ -176,7 +176,7 @@ export class ResourceSampler {
 
   /**
    * A scheduled sample of an app judged on memory alone: statm of each process in its tree. A
-   * leader seen without children has its children list read again only after CHILDREN_RECHECK_MS
+   * leader seen without children has its children list read again only after childrenRecheckMs
    * (a third of the per-app cost saved on most periods); one with children, every period.
    */
   private sampleMemory(t: Tracked, at: number): void {
@@ -186,7 +186,7 @@ export class ResourceSampler {
     if (at >= t.childrenDueAt) {
       const children = t.leader.children();
       if (children.length > 0) pages += this.descendantsRss([...children]);
-      else t.childrenDueAt = at + CHILDREN_RECHECK_MS;
+      else t.childrenDueAt = at + this.childrenRecheckMs;
     }
     const s = t.memorySample ??= { cpu: null, memoryBytes: 0, since: at, at, scheduled: true };
     s.cpu = t.lastCpu;
