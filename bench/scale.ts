@@ -3,7 +3,7 @@
 // the largest N with memory limits on every app, and with every app sending 1 s heartbeats.
 // Start is measured against a floor taken in the same run: a bare Node loop forking the same apps.
 // One command: `npm run bench -- scale` (knobs: SCALE_SIZES=20,200,1000, SCALE_WINDOW_S=60,
-// SCALE_SETTLE_S=10, SCALE_PEERS=bulwark,pm2). Method: docs/operating.md "How many apps, files and lines one daemon carries".
+// SCALE_SETTLE_S=10, SCALE_PEERS=bulwark,pm2, SCALE_CASES=plain,limits,heartbeats,tailed to run only some). Method: docs/operating.md "How many apps, files and lines one daemon carries".
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ const SIZES = (process.env.SCALE_SIZES ?? '20,200,1000').split(',').map(Number).
 const WINDOW_MS = Number(process.env.SCALE_WINDOW_S ?? 60) * 1000;
 const SETTLE_MS = Number(process.env.SCALE_SETTLE_S ?? 10) * 1000;
 const PEERS = (process.env.SCALE_PEERS ?? 'bulwark,pm2').split(',') as Peer[];
+const CASES = (process.env.SCALE_CASES ?? 'plain,limits,heartbeats,tailed').split(',') as Variant[];
 const CLI_RUNS = 5;
 /** The targets of issue 15, for the verdict column. */
 const TARGET = { idle: 0.3, limits: 1, heartbeats: 5, statusS: 0.3, startS: 4, rssAnonMb: 40 };
@@ -80,12 +81,10 @@ export async function run(): Promise<string> {
   mkdirSync(ctx.pm2Home, { recursive: true });
   const rows: Row[] = [];
   try {
-    for (const n of SIZES) rows.push(...await measure(ctx, n, 'plain', PEERS));
+    if (CASES.includes('plain')) for (const n of SIZES) rows.push(...await measure(ctx, n, 'plain', PEERS));
     const largest = Math.max(...SIZES);
     if (PEERS.includes('bulwark')) {
-      rows.push(...await measure(ctx, largest, 'limits', ['bulwark']));
-      rows.push(...await measure(ctx, largest, 'heartbeats', ['bulwark']));
-      rows.push(...await measure(ctx, largest, 'tailed', ['bulwark']));
+      for (const v of ['limits', 'heartbeats', 'tailed'] as const) if (CASES.includes(v)) rows.push(...await measure(ctx, largest, v, ['bulwark']));
     }
   } finally {
     await cleanup(ctx);

@@ -16,6 +16,10 @@
 import { existsSync } from 'node:fs';
 import { listPids, procClock, ProcHandle, readChildren, readProcStat, readRssPages, type ProcStat } from './proc-stat.js';
 
+/**
+ * One app's numbers. Scheduled memory-only samples refill one object per app: a consumer that keeps
+ * a sample sees it updated by the next one (the latest numbers, which is what status shows).
+ */
 export interface ResourceSample {
   /**
    * Percent of one core over the interval (may exceed 100 with several threads/processes); a
@@ -45,6 +49,10 @@ interface Tracked {
   sampledAt: number;
   /** The leader's /proc files, kept open once a tree walk read them (closed by untrack). */
   leader: ProcHandle | null;
+  /** Memory-only: the one sample object every scheduled sample refills (no garbage per period). */
+  memorySample: ResourceSample | null;
+  /** Memory-only: when a leader last seen without children has its children list read again. */
+  childrenDueAt: number;
   onSample(s: ResourceSample): void;
 }
 
@@ -63,6 +71,11 @@ const hasProc = existsSync('/proc/self/stat');
 const WALK_COST = 1;
 /** How long the host's process count (for the choice above) is trusted. */
 const PROC_COUNT_TTL_MS = 60_000;
+/**
+ * How long a memory-only app whose leader had no children goes without its children list being
+ * read again: a child it forks counts towards its memory limit within this time.
+ */
+const CHILDREN_RECHECK_MS = 10_000;
 /** Bound on one app's tree walk (a fork bomb must not stall the daemon). */
 const MAX_TREE = 1024;
 
@@ -70,7 +83,7 @@ const MAX_TREE = 1024;
 export type ReadMode = 'auto' | 'full-pass' | 'tree-walk';
 
 export class ResourceSampler {
-  constructor(private readonly mode: ReadMode = 'auto') {}
+  constructor(private readonly mode: ReadMode = 'auto', private readonly childrenRecheckMs = CHILDREN_RECHECK_MS) {}
 
   private readonly tracked = new Map<string, Tracked>();
   private timer: NodeJS.Timeout | undefined;
@@ -88,7 +101,8 @@ export class ResourceSampler {
     const now = Date.now();
     const { everyMs, cpuLimited } = schedule;
     const t: Tracked = {
-      pid, everyMs, cpuLimited, lastCpu: null, baseAt: now, baseTicks: new Map(), sampledAt: -Infinity, leader: null, onSample,
+      pid, everyMs, cpuLimited, lastCpu: null, baseAt: now, baseTicks: new Map(), sampledAt: -Infinity, leader: null,
+      memorySample: null, childrenDueAt: -Infinity, onSample,
       // Due times sit on a grid of everyMs, so apps with the same period are sampled in one wake-up;
       // at least half a period after the baseline, so the first CPU figure is not mostly noise.
       nextAt: everyMs === null ? Infinity : Math.ceil((now + everyMs / 2) / everyMs) * everyMs,
@@ -148,31 +162,38 @@ export class ResourceSampler {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = Date.now();
-    const full: Tracked[] = [];
-    const memoryOnly: Tracked[] = [];
+    let full: Tracked[] | undefined;
+    // Memory-only apps (nearly every limited app) are read right here: no list, no object per app.
     for (const t of this.tracked.values()) {
       if (t.nextAt > now + 5) continue;
       t.nextAt = nextSlot(now, t.everyMs!);
-      (t.cpuLimited || !hasProc ? full : memoryOnly).push(t);
+      if (t.cpuLimited || !hasProc) (full ??= []).push(t);
+      else this.sampleMemory(t, now);
     }
-    this.sampleMemory(memoryOnly);
-    await this.sample(full, new Set(full));
+    if (full !== undefined) await this.sample(full, new Set(full));
     this.arm();
   }
 
-  /** Scheduled samples of apps judged on memory alone: statm of each process in the tree. */
-  private sampleMemory(targets: Tracked[]): void {
-    if (targets.length === 0) return;
-    const { pageSize } = procClock();
-    for (const t of targets) {
-      t.leader ??= new ProcHandle(t.pid);
-      let pages = t.leader.rssPages();
-      if (pages === null) continue; // gone: the exit handler untracks it
-      const queue = t.leader.children();
-      if (queue.length > 0) pages += this.descendantsRss([...queue]);
-      const at = Date.now();
-      t.onSample({ cpu: t.lastCpu, memoryBytes: pages * pageSize, since: at, at, scheduled: true });
+  /**
+   * A scheduled sample of an app judged on memory alone: statm of each process in its tree. A
+   * leader seen without children has its children list read again only after childrenRecheckMs
+   * (a third of the per-app cost saved on most periods); one with children, every period.
+   */
+  private sampleMemory(t: Tracked, at: number): void {
+    t.leader ??= new ProcHandle(t.pid);
+    let pages = t.leader.rssPages();
+    if (pages === null) return; // gone: the exit handler untracks it
+    if (at >= t.childrenDueAt) {
+      const children = t.leader.children();
+      if (children.length > 0) pages += this.descendantsRss([...children]);
+      else t.childrenDueAt = at + this.childrenRecheckMs;
     }
+    const s = t.memorySample ??= { cpu: null, memoryBytes: 0, since: at, at, scheduled: true };
+    s.cpu = t.lastCpu;
+    s.memoryBytes = pages * procClock().pageSize;
+    s.since = at;
+    s.at = at;
+    t.onSample(s);
   }
 
   /** Resident pages of these processes and all their descendants (bounded like a tree walk). */

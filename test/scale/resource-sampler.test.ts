@@ -137,3 +137,22 @@ test('apps judged on memory alone are read from statm on their period, their who
   await waitFor('another scheduled sample', () => samples.length >= before + 2, 10_000);
   assert.equal(samples.at(-1)!.cpu, full.cpu);
 });
+
+test('a memory-only app refills one sample object, and a child its childless leader forks counts within the recheck time', async (t) => {
+  const sampler = new ResourceSampler('tree-walk', 1_000);
+  t.after(() => sampler.stop());
+  // The leader has no child for its first samples, then forks one holding 20 MB more than a bare node.
+  const child = `globalThis.b = Buffer.alloc(20 << 20, 1); setInterval(() => {}, 1000)`;
+  const leader = `setTimeout(() => require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(child)}], { stdio: 'ignore' }), 800); setInterval(() => {}, 1000)`;
+  const tree = group(t, `exec ${JSON.stringify(process.execPath)} -e ${JSON.stringify(leader)}`);
+  await waitFor('the leader runs node', () => comm(tree.pid!) === 'node');
+  const samples: ResourceSample[] = [];
+  const bytes: number[] = [];
+  sampler.track('m', tree.pid!, { everyMs: 100, cpuLimited: false }, (s) => { samples.push(s); bytes.push(s.memoryBytes); });
+  await waitFor('two samples', () => samples.length >= 2);
+  assert.equal(samples[0], samples[1], 'a memory-only sample was a new object (garbage every period)');
+  assert.equal(readChildren(tree.pid!).length, 0, 'the leader forked before its first samples');
+  const leaderOnly = bytes[0]!;
+  await waitFor('the child counted', () => (bytes.at(-1) ?? 0) > leaderOnly + (20 << 20), 10_000);
+  assert.ok(readChildren(tree.pid!).length === 1, 'the child is there');
+});
