@@ -5,9 +5,11 @@
 // run is one abort(). A run decides nothing; it tells its instance (RunEvents), which owns the
 // state machine.
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopTimeout } from '../config/schema/cluster.js';
 import type { AppConfig } from '../config/schema/index.js';
+import { AppChannel, type AppMessages } from './app-channel.js';
 import type { CgroupScope } from './cgroup.js';
 import type { PortSharing } from './cluster-mode.js';
 import { ClusterPrimary } from './cluster-primary.js';
@@ -102,6 +104,8 @@ export class Run {
   /** The run's health probes; periodic ones remember their last check (metrics). */
   readonly probes: HealthProbe[] = [];
   private heartbeat: DeadlineProbe | null = null;
+  /** The IPC channel the daemon reads as lines (outside cluster mode); null: none, or Node's own (cluster). */
+  private readonly channel: AppChannel | null = null;
   private silence: DeadlineProbe | null = null;
 
   /**
@@ -128,12 +132,12 @@ export class Run {
       });
       child.once('spawn', () => {
         spawned = true;
-        resolve(new Run(ctx, events, child));
+        resolve(new Run(ctx, events, child, plan));
       });
     });
   }
 
-  private constructor(private readonly ctx: RunContext, private readonly events: RunEvents, private readonly child: ChildProcess) {
+  private constructor(private readonly ctx: RunContext, private readonly events: RunEvents, private readonly child: ChildProcess, plan: SpawnPlan) {
     const pid = child.pid!;
     this.pid = pid;
     const { cgroup } = ctx;
@@ -151,11 +155,12 @@ export class Run {
       app: ctx.key, pgid: pid, pid, startTime: readProcStat(pid)?.startTime ?? 0, ...(cgroup !== null ? { cgroup: cgroup.path } : {}),
     }));
     this.capture(child);
-    child.on('message', (m: unknown) => {
-      const bulwark = typeof m === 'object' && m !== null ? (m as { bulwark?: unknown }).bulwark : undefined;
-      if (bulwark === 'heartbeat') this.heartbeat?.touch();
-      else if (m === 'ready' || bulwark === 'ready') this.ready.saw('message', "process.send('ready')");
-    });
+    const messages: AppMessages = {
+      heartbeat: () => this.heartbeat?.touch(),
+      ready: () => this.ready.saw('message', "process.send('ready')"),
+    };
+    if (plan.channel === 'lines') this.channel = new AppChannel(child.stdio[plan.channelFd] as Socket, messages);
+    else if (plan.channel === 'node') child.on('message', (m: unknown) => nodeMessage(m, messages));
     this.cluster = ctx.sharing === 'cluster'
       ? new ClusterPrimary(child, ctx.sockets, {
         listening: (where) => this.ready.saw('listening', `listening on ${where}`),
@@ -218,9 +223,8 @@ export class Run {
     const deadline = Date.now() + graceMs;
     let ask: (() => void) | undefined;
     if (graceful && graceMs > 0 && signal !== 'SIGKILL') {
-      const byMessage = this.ctx.cfg.shutdown_with_message === true && this.child.connected;
+      const byMessage = this.ctx.cfg.shutdown_with_message === true && this.sendShutdown();
       if (byMessage) {
-        this.child.send('shutdown', () => undefined);
         ask = () => undefined; // the message was the request: no signal, SIGKILL after the grace
       }
       if (this.cluster?.disconnect() && !byMessage) {
@@ -249,6 +253,14 @@ export class Run {
       }
     }
     this.saved(this.ctx.registry.forget(this.ctx.key, this.pid));
+  }
+
+  /** process.send('shutdown') as the app sees it; false when its channel is closed. */
+  private sendShutdown(): boolean {
+    if (this.channel !== null) return this.channel.send('shutdown');
+    if (!this.child.connected) return false;
+    this.child.send('shutdown', () => undefined);
+    return true;
   }
 
   private onAbort(fn: () => void): void {
@@ -284,6 +296,13 @@ export class Run {
       problem: (msg) => this.events.problem(msg),
     });
   }
+}
+
+/** A message on Node's own channel (cluster mode), told apart as AppChannel tells its lines. */
+function nodeMessage(m: unknown, on: AppMessages): void {
+  const bulwark = typeof m === 'object' && m !== null ? (m as { bulwark?: unknown }).bulwark : undefined;
+  if (bulwark === 'heartbeat') on.heartbeat();
+  else if (m === 'ready' || bulwark === 'ready') on.ready();
 }
 
 function spawnFailed(app: string, err: Error): SupervisorError {

@@ -11,6 +11,7 @@
 import type { StdioOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { AppConfig } from '../config/schema/index.js';
+import { channelEnv } from './app-channel.js';
 import { instanceEnv, OWN_VARIABLES, type PortSharing } from './cluster-mode.js';
 import type { NativeHandle } from './held-sockets.js';
 import { runAs } from './run-as.js';
@@ -28,8 +29,13 @@ export interface SpawnPlan {
   /** The app's user/group (`user`, `group`); undefined: the daemon's. */
   uid?: number | undefined;
   gid?: number | undefined;
-  /** The child has an IPC channel (heartbeats, readiness, shutdown message, cluster protocol). */
-  ipc: boolean;
+  /**
+   * The child's IPC channel (heartbeats, readiness, shutdown message, cluster protocol): at fd
+   * `channelFd`, Node's own in cluster mode ('node'), else a socketpair the daemon reads as lines
+   * (app-channel.ts); null: none.
+   */
+  channel: 'node' | 'lines' | null;
+  channelFd: number;
 }
 
 export interface PlanInput {
@@ -66,5 +72,9 @@ export function spawnPlan({ cfg, cmd, index, sharing, listening = [], workerId }
     env.LISTEN_FDNAMES = (cfg.listen ?? []).map((s) => s.name).join(':');
     [file, ...args] = [...DIE_WITH_DAEMON, ...LISTEN_SHIM, cmd.file, ...cmd.args];
   }
-  return { file, args, env, uid: as.uid, gid: as.gid, ipc, stdio: ['ignore', 'pipe', 'pipe', ...fds, ...(ipc ? ['ipc' as const] : [])] };
+  const channelFd = 3 + fds.length;
+  const channel = !ipc ? null : sharing === 'cluster' ? 'node' : 'lines';
+  if (channel === 'lines') Object.assign(env, channelEnv(channelFd));
+  const channelStdio = channel === 'node' ? ['ipc' as const] : channel === 'lines' ? ['pipe' as const] : [];
+  return { file, args, env, uid: as.uid, gid: as.gid, channel, channelFd, stdio: ['ignore', 'pipe', 'pipe', ...fds, ...channelStdio] };
 }

@@ -1,0 +1,77 @@
+// The daemon's end of an app's IPC channel outside cluster mode: heartbeats, readiness and the
+// shutdown message. Node's own channel (stdio 'ipc') runs every message through a generator, a
+// StringDecoder, JSON.parse and a nextTick before 'message', and holds ~18 KB per child; with a
+// thousand apps beating every second that was most of the daemon's CPU and a third of its memory
+// (bench/scale.ts). So the daemon makes the same socketpair at the same fd and tells a Node app
+// where it is the way Node does (NODE_CHANNEL_FD, json serialization: one JSON document per line),
+// so the app's process.send() works unchanged, and reads it as a plain stream: the one line
+// splitter cuts it, and a heartbeat is known by its bytes without parsing. Cluster mode keeps
+// Node's channel: its protocol passes server handles (SCM_RIGHTS), which a plain read cannot take.
+import type { Socket } from 'node:net';
+import { LineSplitter, lineText } from '../common/line-splitter.js';
+
+/** What an app says on its channel that the daemon acts on. */
+export interface AppMessages {
+  heartbeat(): void;
+  ready(): void;
+}
+
+/** JSON.stringify({ bulwark: 'heartbeat' }): what process.send writes for a beat, and the docs' line. */
+const HEARTBEAT = Buffer.from('{"bulwark":"heartbeat"}');
+/** Node's answer to a handle sent to it; without one the sender queues every later message forever. */
+const HANDLE_ACK = `${JSON.stringify({ cmd: 'NODE_HANDLE_ACK' })}\n`;
+
+/** The environment that makes a Node app's process.send() write to this channel at `fd`. */
+export function channelEnv(fd: number): Record<string, string> {
+  return { NODE_CHANNEL_FD: String(fd), NODE_CHANNEL_SERIALIZATION_MODE: 'json' };
+}
+
+export class AppChannel {
+  private readonly lines = new LineSplitter();
+  private readonly sink = (buf: Buffer, start: number, end: number, cut: boolean): void => this.line(buf, start, end, cut);
+
+  constructor(private readonly socket: Socket, private readonly on: AppMessages) {
+    socket.on('data', (chunk: Buffer) => this.lines.push(chunk, chunk.length, this.sink));
+    // EPIPE/ECONNRESET when the app exits or closes its end: the exit tells the rest.
+    socket.on('error', () => undefined);
+  }
+
+  /** Whether a message can still reach the app. */
+  get connected(): boolean {
+    return this.socket.writable && !this.socket.destroyed;
+  }
+
+  /** Sends one message the way Node's channel frames it; false when the channel is closed. */
+  send(message: unknown): boolean {
+    if (!this.connected) return false;
+    this.socket.write(`${JSON.stringify(message)}\n`);
+    return true;
+  }
+
+  private line(buf: Buffer, start: number, end: number, cut: boolean): void {
+    if (cut) return; // longer than any message the daemon acts on
+    if (isHeartbeat(buf, start, end)) {
+      this.on.heartbeat();
+      return;
+    }
+    let m: unknown;
+    try {
+      m = JSON.parse(lineText(buf, start, end, false));
+    } catch {
+      return; // not JSON: not a message for the daemon
+    }
+    const o = typeof m === 'object' && m !== null ? m as { bulwark?: unknown; cmd?: unknown } : undefined;
+    if (o?.bulwark === 'heartbeat') this.on.heartbeat();
+    else if (m === 'ready' || o?.bulwark === 'ready') this.on.ready();
+    // A handle sent to the daemon was dropped by the plain read (the kernel closes it); acknowledged
+    // all the same, or the app's later messages, its heartbeats too, would wait for the answer.
+    else if (o?.cmd === 'NODE_HANDLE' && this.connected) this.socket.write(HANDLE_ACK);
+  }
+}
+
+/** The bytes of a beat, compared in place (Buffer#compare validates five arguments per call). */
+function isHeartbeat(buf: Buffer, start: number, end: number): boolean {
+  if (end - start !== HEARTBEAT.length) return false;
+  for (let i = 0; i < HEARTBEAT.length; i++) if (buf[start + i] !== HEARTBEAT[i]) return false;
+  return true;
+}
