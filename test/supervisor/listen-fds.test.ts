@@ -66,7 +66,10 @@ test('a new version of a LISTEN_FDS server that exits at start (within restart.m
   const port = await freePort();
   const script = join(h.home, 'server.py');
   copyFileSync(join(APPS, 'fd-server.py'), script);
-  h.sup.add(app({ name: 'py', script, listen: [`127.0.0.1:${port}`], instances: 2 }));
+  // minUptime 4 s, not the default 1 s: on a loaded host Python alone may take over a second to start
+  // and exit, and a new instance that lived minUptime is ready (a listen: app's only sign), so the
+  // reload would pass.
+  h.sup.add(app({ name: 'py', script, listen: [`127.0.0.1:${port}`], instances: 2, restart: { minUptime: '4s' } }));
   await h.sup.start('py');
   // Both old processes have read the script before it changes on disk.
   for (const f of ['py.out.log', 'py@1.out.log']) {
