@@ -46,6 +46,8 @@ export function followFile(path: string, fromOffset: number, onText: (text: stri
     let st;
     try { st = statSync(path); } catch { return; } // rotated away, not recreated yet
     if (st.ino !== ino) {
+      // Lines written to the old file between the drain above and the rename are in it still.
+      drain();
       closeSync(fd);
       // Two rotations within one poll: the file now at <path>.1 was never read; read it whole first.
       const skipped = statOrNull(`${path}.1`);
