@@ -60,13 +60,20 @@ export class AppChannel {
     } catch {
       return; // not JSON: not a message for the daemon
     }
-    const o = typeof m === 'object' && m !== null ? m as { bulwark?: unknown; cmd?: unknown } : undefined;
-    if (o?.bulwark === 'heartbeat') this.on.heartbeat();
-    else if (m === 'ready' || o?.bulwark === 'ready') this.on.ready();
+    if (actOnMessage(m, this.on)) return;
     // A handle sent to the daemon was dropped by the plain read (the kernel closes it); acknowledged
     // all the same, or the app's later messages, its heartbeats too, would wait for the answer.
-    else if (o?.cmd === 'NODE_HANDLE' && this.connected) this.socket.write(HANDLE_ACK);
+    if (typeof m === 'object' && m !== null && (m as { cmd?: unknown }).cmd === 'NODE_HANDLE' && this.connected) this.socket.write(HANDLE_ACK);
   }
+}
+
+/** A parsed message from an app, on this channel or Node's own (cluster mode); false: not one the daemon acts on. */
+export function actOnMessage(m: unknown, on: AppMessages): boolean {
+  const bulwark = typeof m === 'object' && m !== null ? (m as { bulwark?: unknown }).bulwark : undefined;
+  if (bulwark === 'heartbeat') on.heartbeat();
+  else if (m === 'ready' || bulwark === 'ready') on.ready();
+  else return false;
+  return true;
 }
 
 /** The bytes of a beat, compared in place (Buffer#compare validates five arguments per call). */

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopTimeout } from '../config/schema/cluster.js';
 import type { AppConfig } from '../config/schema/index.js';
-import { AppChannel, type AppMessages } from './app-channel.js';
+import { actOnMessage, AppChannel, type AppMessages } from './app-channel.js';
 import type { CgroupScope } from './cgroup.js';
 import type { PortSharing } from './cluster-mode.js';
 import { ClusterPrimary } from './cluster-primary.js';
@@ -160,7 +160,7 @@ export class Run {
       ready: () => this.ready.saw('message', "process.send('ready')"),
     };
     if (plan.channel === 'lines') this.channel = new AppChannel(child.stdio[plan.channelFd] as Socket, messages);
-    else if (plan.channel === 'node') child.on('message', (m: unknown) => nodeMessage(m, messages));
+    else if (plan.channel === 'node') child.on('message', (m: unknown) => actOnMessage(m, messages));
     this.cluster = ctx.sharing === 'cluster'
       ? new ClusterPrimary(child, ctx.sockets, {
         listening: (where) => this.ready.saw('listening', `listening on ${where}`),
@@ -296,13 +296,6 @@ export class Run {
       problem: (msg) => this.events.problem(msg),
     });
   }
-}
-
-/** A message on Node's own channel (cluster mode), told apart as AppChannel tells its lines. */
-function nodeMessage(m: unknown, on: AppMessages): void {
-  const bulwark = typeof m === 'object' && m !== null ? (m as { bulwark?: unknown }).bulwark : undefined;
-  if (bulwark === 'heartbeat') on.heartbeat();
-  else if (m === 'ready' || bulwark === 'ready') on.ready();
 }
 
 function spawnFailed(app: string, err: Error): SupervisorError {
