@@ -65,6 +65,11 @@ export class ReadyWatch {
     if (this.awaited === source) this.settle({ outcome: 'ready', how });
   }
 
+  /** Whether `source` signalled readiness already. */
+  has(source: ReadySource): boolean {
+    return this.seen.has(source);
+  }
+
   wait(r: Readiness): Promise<ReadyOutcome> {
     if (this.signal.aborted) return Promise.resolve({ outcome: 'ended' });
     const seen = this.seen.get(r.source);

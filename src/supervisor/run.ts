@@ -106,6 +106,7 @@ export class Run {
   private heartbeat: DeadlineProbe | null = null;
   /** The IPC channel the daemon reads as lines (outside cluster mode); null: none, or Node's own (cluster). */
   private readonly channel: AppChannel | null = null;
+  private channelOnDemand = false;
   private silence: DeadlineProbe | null = null;
 
   /**
@@ -149,6 +150,7 @@ export class Run {
     child.once('exit', (code, signal) => {
       this.exit = { code, signal, at: new Date().toISOString() };
       resolveExit(this.exit);
+      this.channel?.close();
       if (!this.stopping) this.events.exited(this.exit);
     });
     this.saved(ctx.registry.record({
@@ -156,8 +158,14 @@ export class Run {
     }));
     this.capture(child);
     const messages: AppMessages = {
-      heartbeat: () => this.heartbeat?.touch(),
-      ready: () => this.ready.saw('message', "process.send('ready')"),
+      heartbeat: () => {
+        this.heartbeat?.touch();
+        this.readChannelOnDemand();
+      },
+      ready: () => {
+        this.ready.saw('message', "process.send('ready')");
+        this.readChannelOnDemand();
+      },
     };
     if (plan.channel === 'lines') this.channel = new AppChannel(child.stdio[plan.channelFd] as Socket, messages);
     else if (plan.channel === 'node') child.on('message', (m: unknown) => actOnMessage(m, messages));
@@ -261,6 +269,18 @@ export class Run {
     if (!this.child.connected) return false;
     this.child.send('shutdown', () => undefined);
     return true;
+  }
+
+  /**
+   * Once the heartbeat probe had its first beat (and a wait_ready app said it is ready), nothing
+   * the app sends is urgent: its channel is read before each heartbeat look, not on every beat.
+   */
+  private readChannelOnDemand(): void {
+    const { channel, heartbeat } = this;
+    if (this.channelOnDemand || channel === null || heartbeat === null || !heartbeat.touched || this.aborted) return;
+    if (this.ctx.cfg.wait_ready === true && !this.ready.has('message')) return;
+    this.channelOnDemand = channel.readOnDemand();
+    if (this.channelOnDemand) heartbeat.readBeforeLooks(() => channel.drain());
   }
 
   private onAbort(fn: () => void): void {

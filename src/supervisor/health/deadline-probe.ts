@@ -4,10 +4,16 @@
 // beat costs a clock read, and a thousand beating apps cost a few wake-ups a second.
 // Unless the daemon itself stalled meanwhile: then whatever the app sent is still unread in the
 // pipe, so the deadline runs again for the full T from the moment the daemon resumed.
+// A heartbeat channel read on demand (app-channel.ts) is drained before each look, and looked at
+// every T/8 (at most every second): a beat counts from when it was read, so a hang is declared
+// between T and T + T/8 after the last beat, for one synchronous read per app per look.
 import { formatDuration } from '../../common/units.js';
 import type { StallWatch } from '../stall-watch.js';
 import { sharedWheel, type TimerWheel, type WheelTimer } from '../timer-wheel.js';
 import type { HealthProbe, ProbeName, ProbeReport } from './probe.js';
+
+/** The most a beat read on demand may wait to be read. */
+const READ_EVERY_MAX_MS = 1_000;
 
 export class DeadlineProbe implements HealthProbe {
   private timer: WheelTimer;
@@ -17,6 +23,9 @@ export class DeadlineProbe implements HealthProbe {
   private notBefore = 0;
   private seen = false;
   private stopped = false;
+  /** Reads what the app sent (touching this probe) before each look; null: touches come by themselves. */
+  private read: (() => void) | null = null;
+  private readonly look = (): void => this.check();
 
   constructor(
     private readonly name: ProbeName,
@@ -26,7 +35,24 @@ export class DeadlineProbe implements HealthProbe {
     private readonly wheel: TimerWheel = sharedWheel,
   ) {
     this.lastSeen = performance.now();
-    this.timer = wheel.at(this.lastSeen + timeoutMs, () => this.check());
+    this.timer = wheel.at(this.lastSeen + timeoutMs, this.look);
+  }
+
+  /** Whether a touch came since the start. */
+  get touched(): boolean {
+    return this.seen;
+  }
+
+  /** From now on touches come only from `read`, which runs before each look, every T/8 at most 1 s. */
+  readBeforeLooks(read: () => void): void {
+    if (this.stopped) return;
+    this.read = read;
+    this.timer.cancel();
+    this.timer = this.wheel.at(performance.now() + this.readEveryMs, this.look);
+  }
+
+  private get readEveryMs(): number {
+    return Math.min(READ_EVERY_MAX_MS, this.timeoutMs / 8);
   }
 
   touch(): void {
@@ -45,16 +71,17 @@ export class DeadlineProbe implements HealthProbe {
 
   private check(): void {
     if (this.stopped) return;
+    this.read?.();
     const now = performance.now();
     const due = Math.max(this.lastSeen + this.timeoutMs, this.notBefore);
     if (due > now) {
-      this.timer = this.wheel.at(due, () => this.check());
+      this.timer = this.wheel.at(this.read === null ? due : Math.min(due, now + this.readEveryMs), this.look);
       return;
     }
     const resumedAgo = this.stall.sinceStall();
     if (resumedAgo < this.timeoutMs) {
       this.notBefore = now - resumedAgo + this.timeoutMs;
-      this.timer = this.wheel.at(this.notBefore, () => this.check());
+      this.timer = this.wheel.at(this.read === null ? this.notBefore : Math.min(this.notBefore, now + this.readEveryMs), this.look);
       return;
     }
     const what = this.name === 'heartbeat' ? 'no heartbeat' : 'no output';
