@@ -51,3 +51,40 @@ test('a non-Node app beats by writing the JSON line to the fd; other lines are n
   await waitFor('three beats (one split across two writes)', () => app.seen.beats === 3);
   assert.equal(app.seen.ready, 0);
 });
+
+// A bash app: a beat each time the daemon says 'go' (so the test knows when bytes are waiting), and
+// exits 5 on 'shutdown'.
+const ON_CUE = `while read -r line <&3; do case "$line" in *go*) printf '{"bulwark":"heartbeat"}\\n' >&3;; *shutdown*) exit 5;; esac; done`;
+
+test('read on demand: beats wait in the socket until drain(), which reads them all; messages still reach the app', async (t) => {
+  const app = start(t, 'bash', ['-c', ON_CUE]);
+  assert.equal(app.channel.send('go'), true);
+  await waitFor('the first beat, read as it came', () => app.seen.beats === 1);
+  assert.equal(app.channel.readOnDemand(), true);
+  assert.equal(app.channel.readOnDemand(), true, 'asking twice changes nothing');
+  app.channel.drain();
+  assert.equal(app.seen.beats, 1, 'nothing waiting: a drain reads nothing');
+  for (let i = 0; i < 3; i++) app.channel.send('go');
+  // Not read by itself: drain() is the only reader now, and the beats land in the socket meanwhile.
+  await waitFor('three beats read by drain()', () => { app.channel.drain(); return app.seen.beats === 4; });
+  assert.equal(app.channel.send('shutdown'), true);
+  assert.equal(await app.exited, 5);
+  app.channel.drain(); // the end of the stream: no error, nothing seen
+  app.channel.close();
+  app.channel.drain(); // closed: its fd is not read again (the number may be another file's by now)
+  assert.equal(app.channel.connected, false);
+  assert.deepEqual(app.seen, { beats: 4, ready: 0 });
+});
+
+test('read on demand: without drain() nothing is read, however long the app writes', async (t) => {
+  const app = start(t, 'bash', ['-c', ON_CUE]);
+  app.channel.send('go');
+  await waitFor('the first beat', () => app.seen.beats === 1);
+  app.channel.readOnDemand();
+  for (let i = 0; i < 5; i++) app.channel.send('go');
+  const reader = start(t, 'bash', ['-c', ON_CUE]); // a second app on the same event loop, read as it writes
+  for (let i = 0; i < 5; i++) reader.channel.send('go');
+  await waitFor('the other app\'s five beats', () => reader.seen.beats === 5);
+  assert.equal(app.seen.beats, 1, 'the on-demand channel was not read on its writes');
+  await waitFor('drain() reads the five', () => { app.channel.drain(); return app.seen.beats === 6; });
+});
