@@ -9,6 +9,11 @@ test('a restart gap is the next start minus the previous exit, boot is start min
   assert.deepEqual(parseGaps(text, 10).gaps, [130, 110, 150]);
 });
 
+test('gaps keep the microseconds of the monotonic clock', () => {
+  const text = ['start 1000.250 990.125 1', 'exit 1200.500 0 1', 'start 1330.875 1250.000 2', ''].join('\n');
+  assert.deepEqual(parseGaps(text, 10), { gaps: [130.375], boots: [80.875], supervisorCpu: [] });
+});
+
 test("the supervisor's CPU per restart is its main thread's CPU at the next start minus at the exit, where both name the same parent", () => {
   const text = ['start 1000 990 1 50 10.000', 'exit 1200 0 1 50 11.500', 'start 1330 1250 2 50 13.750', 'exit 1530 0 2 50 14.000', 'start 1640 1600 3 60 1.000', ''].join('\n');
   assert.deepEqual(parseGaps(text, 10).supervisorCpu, [2.25]);
