@@ -20,8 +20,8 @@ const BULWARK = join(ROOT, 'bin/bulwark');
 // Sizes chosen to keep the whole section near 7 minutes on 2 busy cores. BENCH_QUICK=1 shrinks
 // everything for a smoke run (numbers then mean little).
 const QUICK = process.env.BENCH_QUICK === '1';
-// The restart gap: ROUNDS paired rounds (restartGaps), 200 gaps each of the bare loop and bulwark.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 10));
+// The restart gap: ROUNDS paired rounds (restartGaps), 220 gaps each of the bare loop and bulwark.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 11));
 /** Restarts per block; a round has two blocks each of the bare loop and bulwark (restartGaps). */
 const RESTARTS_PER_RUN = Number(process.env.BENCH_RESTARTS ?? (QUICK ? 5 : 10));
 const IDLE_APPS = 20;
@@ -446,7 +446,7 @@ function gapSection(out: string[], g: GapResult, na: string): void {
 function gapTargets(row: TargetRow, g: GapResult): void {
   // The verdict is paired (restartGaps says why): the median of the per-round ratios.
   row(`restart gap: bulwark / bare spawn <= 1.05 (median of ${g.roundRatios.length} per-round ratios; pooled medians: ${ratio(median(g.gaps.bulwark), median(g.gaps.bare))?.toFixed(2) ?? 'n/a'}x)`,
-    g.roundRatios.length > 0 ? median(g.roundRatios) : undefined, (v) => `${v.toFixed(3)}x`, (v) => v <= 1.05);
+    g.roundRatios.length > 0 ? middle(g.roundRatios) : undefined, (v) => `${v.toFixed(3)}x`, (v) => v <= 1.05);
   // What the supervisor adds with the app's boot taken out (exit -> new process start), as a share
   // of the bare loop's gap: the same 5 %.
   const bareGap = median(g.gaps.bare);
@@ -637,6 +637,12 @@ function version(pkg: string): string {
 function empty(): Record<Peer, number[]> { return { bare: [], bulwark: [], pm2: [], forever: [] }; }
 function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
 export function median(xs: number[]): number { return pct(xs, 50); }
+/** The median as statistics defines it (the mean of the two middle values of an even count): nearest rank would take the lower one. */
+export function middle(xs: number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+}
 export function pct(xs: number[], p: number): number {
   if (xs.length === 0) return Number.NaN;
   const s = [...xs].sort((a, b) => a - b);
