@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SECTIONS: { name: string; title: string; timeoutMs?: number }[] = [
-  { name: 'supervisors', title: 'Supervision: bulwark vs PM2 vs forever vs a bare spawn loop' },
+  // The restart gap's 10 paired rounds are about 5 of its ~7 minutes.
+  { name: 'supervisors', title: 'Supervision: bulwark vs PM2 vs forever vs a bare spawn loop', timeoutMs: 15 * 60_000 },
   { name: 'cluster', title: 'Cluster mode: reloads, throughput and memory, bulwark vs PM2 cluster mode' },
   // Three alternating runs of bulwark and fail2ban-regex on four files: fail2ban alone takes minutes.
   { name: 'scan', title: 'Detection: offline scan throughput', timeoutMs: 20 * 60_000 },

@@ -13,6 +13,12 @@ const parentCpuMs = () => {
     return '-';
   }
 };
-fs.appendFileSync(file, `start ${Date.now()} ${Math.round(performance.timeOrigin)} ${process.pid} ${ppid} ${parentCpuMs()}\n`);
-process.on('exit', () => fs.appendFileSync(file, `exit ${Date.now()} 0 ${process.pid} ${ppid} ${parentCpuMs()}\n`));
+// Times are the system-wide monotonic clock (process.hrtime: CLOCK_MONOTONIC, the same in every
+// process) in ms to the microsecond: Date.now() has whole milliseconds (1 % of a 100 ms gap, as
+// large as the differences the bench is after) and the wall clock can be slewed or stepped.
+// The process origin (where its boot starts) is that clock less performance.now().
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const t = now();
+fs.appendFileSync(file, `start ${t.toFixed(3)} ${(t - performance.now()).toFixed(3)} ${process.pid} ${ppid} ${parentCpuMs()}\n`);
+process.on('exit', () => fs.appendFileSync(file, `exit ${now().toFixed(3)} 0 ${process.pid} ${ppid} ${parentCpuMs()}\n`));
 setTimeout(() => process.exit(1), 200);

@@ -23,8 +23,7 @@ export class RunAsError extends Error {
  * identity, the caller's shell (`start`), the daemon's.
  */
 export function runAs(app: AppConfig, interpreterEnv: Record<string, string> = {}): RunAs {
-  const inherited = { ...withoutHome(processEnvCopy()), ...withoutHome(app.callerEnv ?? {}) };
-  if (app.user === undefined && app.group === undefined) return { env: { ...inherited, ...interpreterEnv, ...app.env } };
+  if (app.user === undefined && app.group === undefined) return { env: Object.assign(inheritedEnv(app), interpreterEnv, app.env) };
   const where = `app "${app.name}"`;
   const user = app.user === undefined ? null : lookupUser(app.user);
   if (app.user !== undefined && user === null && (typeof app.user === 'string' || app.group === undefined)) {
@@ -40,10 +39,15 @@ export function runAs(app: AppConfig, interpreterEnv: Record<string, string> = {
     throw new RunAsError(`${where}: running as ${[app.user !== undefined && `user ${app.user}`, app.group !== undefined && `group ${app.group}`].filter(Boolean).join(' and ')} needs a daemon started as root (this one runs as uid ${euid}); drop user/group or run the daemon as root`);
   }
   const identity = user ? { HOME: user.home, USER: user.name, LOGNAME: user.name } : {};
-  return { uid, gid, env: { ...inherited, ...identity, ...interpreterEnv, ...app.env } };
+  return { uid, gid, env: Object.assign(inheritedEnv(app), identity, interpreterEnv, app.env) };
 }
 
-function withoutHome(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { BULWARK_HOME: _home, ...rest } = env;
-  return rest;
+/**
+ * The daemon's environment under the caller's, without BULWARK_HOME: a new object the caller may
+ * add to. Built in place (every restart builds one, between the exit and the respawn).
+ */
+function inheritedEnv(app: AppConfig): NodeJS.ProcessEnv {
+  const env = Object.assign({}, processEnvCopy(), app.callerEnv);
+  delete env.BULWARK_HOME;
+  return env;
 }

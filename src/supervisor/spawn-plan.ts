@@ -58,8 +58,9 @@ export function needsIpc(cfg: AppConfig, sharing: PortSharing): boolean {
 export function spawnPlan({ cfg, cmd, index, sharing, listening = [], workerId }: PlanInput): SpawnPlan {
   // The user and environment as any app gets them (run-as.ts), then the instance's own variables.
   const as = runAs(cfg, cmd.env);
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(as.env)) if (v !== undefined) env[k] = v;
+  // runAs's env is a new object: completed in place, not copied again (every restart builds one).
+  const env = as.env as Record<string, string>;
+  for (const k in env) if (env[k] === undefined) delete env[k];
   for (const k of OWN_VARIABLES) delete env[k];
   Object.assign(env, instanceEnv(cfg, index, env));
   const ipc = needsIpc(cfg, sharing);
