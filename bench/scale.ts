@@ -278,7 +278,8 @@ function startVerdict(rows: Row[]): string[] {
   return [
     `Start of ${largest} apps against the bare loop of this run: CPU ${x(bw?.startCpuS, bare?.startCpuS)}`
       + `${pm2 ? ` (PM2: ${x(pm2.startCpuS, bare?.startCpuS)})` : ''}; wall until survived ${x(bw?.startS, bare?.startS)}, until spawned ${x(bw?.spawnedS, bare?.spawnedS)}`
-      + `${pm2 ? ` (PM2: ${x(pm2.spawnedS, bare?.spawnedS)})` : ''}. Target: supervisor CPU ≤ ${START_CPU_VS_BARE_MAX}x the bare loop's: ${met}.`,
+      + `${pm2 ? ` (PM2: ${x(pm2.spawnedS, bare?.spawnedS)})` : ''}. Target: supervisor CPU ≤ ${START_CPU_VS_BARE_MAX}x the bare loop's: ${met}`
+      + `${cpu === undefined ? '' : ` (bulwark's CPU above the loop's: ${(((bw!.startCpuS! - bare!.startCpuS!) * 1000) / largest).toFixed(2)} ms per app, its boot included)`}.`,
   ];
 }
 

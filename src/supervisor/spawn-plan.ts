@@ -19,6 +19,7 @@ import type { SpawnCommand } from './spawn-command.js';
 
 export const LISTEN_SHIM = ['/bin/sh', '-c', 'LISTEN_PID=$$; export LISTEN_PID; exec "$@"', 'bulwark-listen'] as const;
 const SETPRIV = '/usr/bin/setpriv';
+const OWN: ReadonlySet<string> = new Set(OWN_VARIABLES);
 const DIE_WITH_DAEMON = existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'SIGTERM', '--'] as const : [];
 
 export interface SpawnPlan {
@@ -58,10 +59,12 @@ export function needsIpc(cfg: AppConfig, sharing: PortSharing): boolean {
 export function spawnPlan({ cfg, cmd, index, sharing, listening = [], workerId }: PlanInput): SpawnPlan {
   // The user and environment as any app gets them (run-as.ts), then the instance's own variables.
   const as = runAs(cfg, cmd.env);
-  // runAs's env is a new object: completed in place, not copied again (every restart builds one).
-  const env = as.env as Record<string, string>;
-  for (const k in env) if (env[k] === undefined) delete env[k];
-  for (const k of OWN_VARIABLES) delete env[k];
+  // One pass, no entries array and no delete (which leaves the object slow for spawn's own copy).
+  const env: Record<string, string> = {};
+  for (const k in as.env) {
+    const v = as.env[k];
+    if (v !== undefined && !OWN.has(k)) env[k] = v;
+  }
   Object.assign(env, instanceEnv(cfg, index, env));
   const ipc = needsIpc(cfg, sharing);
   const fds = sharing === 'listen-fds' ? listening.map((h) => h.fd) : [];
