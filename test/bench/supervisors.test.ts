@@ -1,7 +1,9 @@
 // The race's arithmetic: gaps and the hang verdict are read from the apps' own timestamp files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hangVerdict, median, middle, parseGaps, pct } from '../../bench/supervisors.js';
+import { median, middle, pct } from '../../bench/stats.js';
+import { hangVerdict } from '../../bench/supervisors/busy-hang.js';
+import { parseGaps } from '../../bench/supervisors/restart-gap.js';
 
 test('a restart gap is the next start minus the previous exit, boot is start minus process origin, capped at the limit', () => {
   const text = ['start 1000 990 1', 'exit 1200 0 1', 'start 1330 1250 2', 'exit 1530 0 2', 'start 1640 1600 3', 'exit 1840 0 3', 'start 1990 1900 4', ''].join('\n');

@@ -1,0 +1,62 @@
+// What the benches read from /proc: process trees, the processes a run tagged, memory, CPU and pid files.
+import { readdirSync, readFileSync } from 'node:fs';
+import { readProcStat } from '../src/supervisor/proc-stat.js';
+
+/** Every live pid and its parent. */
+function allProcs(): Map<number, number> {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), Number(fields[1]));
+    } catch { /* exited */ }
+  }
+  return parent;
+}
+
+/** The given pids and every descendant. */
+export function descendants(roots: number[]): number[] {
+  const parent = allProcs();
+  const out = new Set(roots.filter((p) => parent.has(p)));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of parent) if (!out.has(pid) && out.has(ppid)) { out.add(pid); grew = true; }
+  }
+  return [...out];
+}
+
+export function taggedPids(tag: string): number[] {
+  const needle = `BENCH_TAG=${tag}`;
+  const out: number[] = [];
+  for (const pid of allProcs().keys()) {
+    if (pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(needle)) out.push(pid);
+    } catch { /* exited or not ours to read */ }
+  }
+  return out;
+}
+
+export function cmdline(pid: number): string[] {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return []; }
+}
+
+export function procMem(pid: number): { rss: number; anon: number } {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { rss: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0), anon: Number(/RssAnon:\s+(\d+)/.exec(s)?.[1] ?? 0) };
+  } catch { return { rss: 0, anon: 0 }; }
+}
+
+export function cpuTicks(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) ticks += readProcStat(pid)?.cpuTicks ?? 0; // 0: exited
+  return ticks;
+}
+
+export function readPid(file: string): number | undefined {
+  try { const n = Number(readFileSync(file, 'utf8').trim()); return n > 0 ? n : undefined; } catch { return undefined; }
+}
