@@ -4,7 +4,7 @@
 // does not hold the terminal.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppState } from '../events/types.js';
-import type { ExitReport } from '../supervisor/app-process.js';
+import type { ExitReport } from '../supervisor/last-exit.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 
 /** The longest `start` waits for one app to prove itself. */

@@ -16,7 +16,8 @@ import { SupervisorError } from './errors.js';
 import { describeExit } from './exit-report.js';
 import type { ProbeResult } from './health/probe.js';
 import { HeldSockets } from './held-sockets.js';
-import { Instance, type EventExtra, type InstanceHost } from './instance.js';
+import type { InstanceHost } from './instance-host.js';
+import { Instance, type EventExtra } from './instance.js';
 import type { GroupRegistry } from './orphans.js';
 import type { ResourceSampler } from './resource-sampler.js';
 import { RestartTriggers } from './restart-triggers.js';
@@ -336,5 +337,3 @@ export class AppProcess {
     };
   }
 }
-
-export type { ExitReport } from './instance.js';

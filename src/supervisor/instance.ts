@@ -5,57 +5,29 @@
 // swaps them once the new one is ready. The app decides what to do when a run ends (the policy),
 // the instance carries it out and says so in events, each carrying its `instance` number.
 import { formatDuration } from '../common/units.js';
-import type { AppConfig } from '../config/schema/index.js';
-import { newEventId } from '../events/id.js';
-import type { AppState, BulwarkEvent, LifecycleEvent, LifecycleKind, NoteKind, SubState, TransitionKind } from '../events/types.js';
-import { leafName, type CgroupScope, type CgroupTree } from './cgroup.js';
+import type { AppState, LifecycleEvent, NoteKind, SubState, TransitionKind } from '../events/types.js';
+import { leafName, type CgroupScope } from './cgroup.js';
 import { clusterRefusal, portSharing, type PortSharing } from './cluster-mode.js';
 import { SupervisorError } from './errors.js';
-import { StderrTail, summarizeStderr, type ExitCause } from './exit-report.js';
-import type { HeldSockets, NativeHandle } from './held-sockets.js';
-import type { GroupRegistry } from './orphans.js';
+import type { NativeHandle } from './held-sockets.js';
+import { InstanceEvents } from './instance-events.js';
+import type { InstanceHost } from './instance-host.js';
+import { LastExit, type ExitReport } from './last-exit.js';
 import { firstStopPhase } from './process-scope.js';
 import { describeReadiness, readinessOf } from './readiness.js';
-import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
+import type { ResourceSample } from './resource-sampler.js';
 import { RestartPolicy } from './restart-policy.js';
-import { Run, type CaptureFiles, type ExitRecord, type RunContext, type RunEvents } from './run.js';
+import { Run, type ExitRecord, type RunContext, type RunEvents } from './run.js';
 import { spawnCommandFor, SpawnCommandError, type SpawnCommand } from './spawn-command.js';
 import { STATE_OF, assertTransition } from './lifecycle.js';
-import type { StallWatch } from './stall-watch.js';
 
 const MAX_ERRORS = 5;
 
 export type Health = 'ok' | 'failing' | 'unknown' | 'none';
 export type EventExtra = Partial<Pick<LifecycleEvent, 'pid' | 'code' | 'signal' | 'probe'>>;
 
-/** The last exit with the stderr lines that explain it (crashes and failed spawns). */
-export interface ExitReport extends ExitRecord {
-  stderr?: string[];
-}
-
 /** How a spawn ended: online (ready, or late outside a reload), not ready in time, or the run ended meanwhile. */
 export type SpawnResult = 'online' | 'not-ready' | 'ended';
-
-/** What the instances of one app share: the supervisor's services and the app they belong to. */
-export interface InstanceHost {
-  readonly config: AppConfig;
-  registry: GroupRegistry;
-  sampler: ResourceSampler;
-  stall: StallWatch;
-  cgroups: CgroupTree | null;
-  /** The app's ports, held by the daemon across all its instances and runs. */
-  sockets: HeldSockets;
-  /** How many instances the app runs now. */
-  instanceCount(): number;
-  /** NODE_UNIQUE_ID for the next cluster worker (unique per daemon, as Node's primary counts). */
-  nextWorkerId(): number;
-  captureFiles(index: number): CaptureFiles | string;
-  emit(e: BulwarkEvent): void;
-  /** The current run's leader exited on its own. */
-  runExited(inst: Instance, run: Run, exit: ExitRecord): void;
-  /** The current run is hung or over a limit. */
-  runHung(inst: Instance, run: Run, kind: 'hang' | 'cpu' | 'memory', probe: string, reason: string): void;
-}
 
 export class Instance {
   sub: SubState = 'dead';
@@ -65,21 +37,23 @@ export class Instance {
   restarts = 0;
   /** When and whether the run that ended comes back (per instance: each counts its own failed starts). */
   policy: RestartPolicy;
-  lastExit: ExitRecord | null = null;
   health: Health;
   usage: ResourceSample | null = null;
   readonly errors: string[] = [];
   /** The previous run's scope is being emptied; a respawn waits for it. */
   gone: Promise<void> = Promise.resolve();
-  /** The stderr of the run lastExit belongs to, or the spawn error when there was no run. */
-  private lastStderr: StderrTail | string | null = null;
+  private readonly exit = new LastExit();
+  private readonly events: InstanceEvents;
   private restartTimer: NodeJS.Timeout | undefined;
-  /** Events held until the next turn of the event loop (deferEvents), in order; null: they go out at once. */
-  private held: BulwarkEvent[] | null = null;
 
   constructor(readonly index: number, private readonly host: InstanceHost, readonly generation = 0) {
     this.health = this.noHealth();
     this.policy = new RestartPolicy(host.config.restart);
+    this.events = new InstanceEvents(host, index);
+  }
+
+  get lastExit(): ExitRecord | null {
+    return this.exit.record;
   }
 
   get state(): AppState {
@@ -120,7 +94,7 @@ export class Instance {
       if (!(err instanceof SpawnCommandError)) throw err;
       const why = `cannot start: ${err.message} (${err.hint})`;
       this.pushError(why);
-      this.spawnFailed(why);
+      this.exit.spawnFailed(why);
       this.transition(kind, 'failed', why, extra);
       throw new SupervisorError('ESPAWN', `cannot start "${cfg.name}": ${err.message}; hint: ${err.hint}`, { cause: err });
     }
@@ -136,7 +110,7 @@ export class Instance {
     } catch (err) {
       const why = `spawn failed: ${err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err)}`;
       this.pushError(why);
-      this.spawnFailed(why);
+      this.exit.spawnFailed(why);
       throw err;
     }
     this.run = run;
@@ -178,33 +152,20 @@ export class Instance {
     const { exit, escalated } = await run.stop(signal, graceMs, () => {
       this.transition('kill', 'stop-sigkill', `${signal} not enough after ${formatDuration(graceMs)}: SIGKILL to ${run.scope.label}`, { pid: run.pid });
     }, kind === 'stop' || kind === 'timeout');
-    this.lastExit = exitOf(run, exit, kind === 'timeout' ? 'stop' : kind);
-    this.lastStderr = run.stderr;
+    this.exit.ofRun(run, exit, kind === 'timeout' ? 'stop' : kind);
     this.retire(run);
     if (escalated) this.pushError(`${signal} not enough after ${formatDuration(graceMs)}: group SIGKILLed`);
     return exit;
   }
 
-  /**
-   * Until the next turn of the event loop, this instance's events wait (in order, each with the time
-   * it happened): the exit path respawns first and publishes after, so the event sinks (history,
-   * alerts, the daemon's log) are not between an app's exit and its next start. A respawn that
-   * cannot happen in this turn (a backoff, a queued operation) finds its events already out.
-   */
+  /** Until the next turn of the event loop, this instance's events wait (InstanceEvents.defer says why). */
   deferEvents(): void {
-    if (this.held !== null) return;
-    this.held = [];
-    setImmediate(() => {
-      const held = this.held ?? [];
-      this.held = null;
-      for (const e of held) this.emit(e);
-    });
+    this.events.defer();
   }
 
   /** The run ended on its own: stop what lives with it, and empty its scope before any respawn. */
   ended(run: Run, exit: ExitRecord): void {
-    this.lastExit = exitOf(run, exit, exit.code === 0 ? 'exit' : 'crash');
-    this.lastStderr = run.stderr;
+    this.exit.ofRun(run, exit, exit.code === 0 ? 'exit' : 'crash');
     this.retire(run);
     this.gone = run.endLeftovers();
   }
@@ -222,20 +183,12 @@ export class Instance {
   }
 
   /** The last exit, its cause and the stderr lines that explain a crash (waits briefly for the pipe to drain). */
-  async exitReport(drainMs = 300): Promise<ExitReport | null> {
-    const tail = this.lastStderr;
-    const deadline = Date.now() + drainMs;
-    while (tail instanceof StderrTail && !tail.ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    return this.lastExitReport();
+  exitReport(drainMs = 300): Promise<ExitReport | null> {
+    return this.exit.report(drainMs);
   }
 
   lastExitReport(): ExitReport | null {
-    const exit = this.lastExit;
-    if (exit === null) return null;
-    const tail = this.lastStderr;
-    if (exit.cause !== 'crash' && exit.cause !== 'exit' && exit.cause !== 'spawn-failed') return exit;
-    const stderr = typeof tail === 'string' ? [tail] : tail === null ? [] : summarizeStderr(tail.lines());
-    return stderr.length > 0 ? { ...exit, stderr } : exit;
+    return this.exit.reportNow();
   }
 
   /** The instance is gone for good (app deleted, scaled down, replaced by a reload): its cgroup goes too. */
@@ -254,21 +207,16 @@ export class Instance {
     const from = this.sub;
     assertTransition(kind, from, to);
     this.sub = to;
-    this.publish(kind, reason, { ...extra, from: STATE_OF[from], to: STATE_OF[to], substate: to });
+    this.events.publish(kind, reason, { ...extra, from: STATE_OF[from], to: STATE_OF[to], substate: to }, this.run?.pid);
   }
 
   note(kind: NoteKind, reason: string, extra: EventExtra = {}): void {
-    this.publish(kind, reason, extra);
+    this.events.publish(kind, reason, extra, this.run?.pid);
   }
 
   pushError(msg: string): void {
     this.errors.push(`${new Date().toISOString()} ${msg}`);
     if (this.errors.length > MAX_ERRORS) this.errors.shift();
-  }
-
-  private spawnFailed(why: string): void {
-    this.lastExit = { code: null, signal: null, at: new Date().toISOString(), cause: 'spawn-failed', uptimeMs: 0 };
-    this.lastStderr = why;
   }
 
   private async context(cmd: SpawnCommand, sharing: PortSharing): Promise<RunContext> {
@@ -338,32 +286,8 @@ export class Instance {
     if (!this.errors.some((e) => e.endsWith(msg))) this.pushError(msg);
   }
 
-  private publish(kind: LifecycleKind, reason: string, extra: Omit<Partial<LifecycleEvent>, 'kind'>): void {
-    const now = Date.now();
-    const pid = extra.pid ?? this.run?.pid;
-    const e: LifecycleEvent = {
-      id: newEventId(now), at: new Date(now).toISOString(), type: 'lifecycle', app: this.host.config.name, instance: this.index,
-      kind, reason, ...(pid !== undefined ? { pid } : {}), ...extra,
-    };
-    if (this.held !== null) this.held.push(e);
-    else this.emit(e);
-  }
-
-  private emit(e: BulwarkEvent): void {
-    try {
-      this.host.emit(e);
-    } catch {
-      // A failing listener must not leave the state machine half-way through a transition.
-    }
-  }
-
   private noHealth(): Health {
     const h = this.host.config.health;
     return h.heartbeat || h.http || h.tcp || h.silence !== undefined ? 'unknown' : 'none';
   }
-}
-
-/** A run's exit with what ended it and how long the run lasted. */
-function exitOf(run: Run, exit: ExitRecord, cause: ExitCause): ExitRecord {
-  return { ...exit, cause, uptimeMs: Math.max(0, Date.parse(exit.at) - run.spawnedAt) };
 }
