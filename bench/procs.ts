@@ -1,5 +1,6 @@
 // What the benches read from /proc: process trees, the processes a run tagged, memory, CPU and pid files.
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readProcStat } from '../src/supervisor/proc-stat.js';
 
 /** Every live pid and its parent. */
@@ -59,4 +60,16 @@ export function cpuTicks(pids: number[]): number {
 
 export function readPid(file: string): number | undefined {
   try { const n = Number(readFileSync(file, 'utf8').trim()); return n > 0 ? n : undefined; } catch { return undefined; }
+}
+
+/**
+ * Anything still carrying the run's tag after `graceMs` (polled every `everyMs`) was started by
+ * that run and outlived its cleanup: SIGKILLed. Returns how many.
+ */
+export async function killTaggedLeftovers(tag: string, graceMs: number, everyMs: number): Promise<number> {
+  const deadline = Date.now() + graceMs;
+  let left = taggedPids(tag);
+  while (left.length > 0 && Date.now() < deadline) { await sleep(everyMs); left = taggedPids(tag); }
+  for (const pid of left) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  return left.length;
 }

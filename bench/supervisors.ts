@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { taggedPids } from './procs.js';
+import { killTaggedLeftovers } from './procs.js';
 import { hangs } from './supervisors/busy-hang.js';
 import { resources } from './supervisors/idle-resources.js';
-import { APPS, cli, firstLine, killGroupOf, ROOT, waitFor, type Ctx } from './supervisors/peers.js';
+import { firstLine } from './exec-timed.js';
+import { APPS, cli, killGroupOf, ROOT, waitFor, type Ctx } from './supervisors/peers.js';
 import { report } from './supervisors/report.js';
 import { restartGaps } from './supervisors/restart-gap.js';
 
@@ -72,10 +72,7 @@ async function cleanup(ctx: Ctx): Promise<void> {
   for (const child of ctx.bareLoops.splice(0)) if (child.pid) killGroupOf(child.pid);
   // Anything still carrying our tag was started by this run (a daemon that ignored its kill command,
   // an app orphaned by a peer): end exactly those.
-  const deadline = Date.now() + 5_000;
-  let left = taggedPids(ctx.tag);
-  while (left.length > 0 && Date.now() < deadline) { await sleep(200); left = taggedPids(ctx.tag); }
-  for (const pid of left) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-  if (left.length > 0) ctx.notes.push(`cleanup: SIGKILLed ${left.length} leftover process(es) of this run`);
+  const left = await killTaggedLeftovers(ctx.tag, 5_000, 200);
+  if (left > 0) ctx.notes.push(`cleanup: SIGKILLed ${left} leftover process(es) of this run`);
   rmSync(ctx.dir, { recursive: true, force: true });
 }

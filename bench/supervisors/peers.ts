@@ -1,8 +1,9 @@
 // The race's peers and the run they share: where each one's CLI lives, the run's context (its
 // directory, tag and environment), and how the race drives a peer and waits on it.
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { execTimed, firstLine, type TimedRun } from '../exec-timed.js';
 import { descendants } from '../procs.js';
 import { repoRoot } from '../repo-root.js';
 
@@ -34,7 +35,7 @@ export interface Ctx {
   notes: string[];
 }
 
-export interface CliRun { code: number | null; stdout: string; stderr: string; ms: number }
+export type CliRun = TimedRun;
 
 export function cli(ctx: Ctx, tool: 'bulwark' | 'pm2' | 'forever', args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const bin = tool === 'bulwark' ? BULWARK : tool === 'pm2' ? PM2 : FOREVER;
@@ -42,13 +43,7 @@ export function cli(ctx: Ctx, tool: 'bulwark' | 'pm2' | 'forever', args: string[
 }
 
 export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr, ms: performance.now() - t0 });
-    });
-  });
+  return execTimed(cmd, args, env, 60_000, 64 * 1024 * 1024);
 }
 
 export function must(r: CliRun, what: string): void {
@@ -69,8 +64,6 @@ export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
-
-export function firstLine(s: string): string { return s.trim().split('\n')[0] ?? ''; }
 
 export async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
