@@ -27,3 +27,8 @@ export function classify(err: unknown, where: string): ForwardError {
   if (code === 'ECONNRESET' || code === 'EPIPE') return new ForwardError('EFWD_CLOSED', `${where}: connection lost (${code})`, { cause: err });
   return new ForwardError('EFWD_IO', `${where}: ${code ? `${code} ` : ''}${detail}`, { cause: err });
 }
+
+/** A wait or a call on a forwarder that was closed. */
+export function closedError(): ForwardError {
+  return new ForwardError('EFWD_CLOSED', 'the forwarder was closed (reloaded or shutting down)');
+}

@@ -14,13 +14,14 @@ import { newEventId } from '../events/id.js';
 import { join } from 'node:path';
 import type { BulwarkEvent, ForwardEvent, LogLine } from '../events/types.js';
 import { Endpoint, type EndpointStatus } from './endpoint.js';
-import { ForwardError, classify } from './errors.js';
+import { ForwardError, classify, closedError } from './errors.js';
 import { createFormatter } from './format/index.js';
 import { ForwardReporter, REPORT_WINDOW_MS } from './report.js';
 import { selectionOf } from './select.js';
-import { resolveEndpoint, type EndpointSettings } from './settings.js';
+import { resolveAll, settingsKey, type EndpointSettings } from './settings.js';
 import { Signal } from './signal.js';
 import { Spool } from './spool/spool.js';
+import { SpoolWaits } from './spool-waits.js';
 import { testEndpoint, type TestResult } from './test-endpoint.js';
 
 /** What the forwarder takes: an event of the bus, or a raw log line (only `select: [all]` endpoints want those). */
@@ -67,7 +68,7 @@ export class Forwarder {
   /** Fired on writes, syncs, deliveries, link changes and close: ready() re-checks congestion. */
   private readonly progress = new Signal();
   /** written()/durable()/enqueue() waits, settled synchronously as progress happens (see progressed()). */
-  private waits: Wait[] = [];
+  private readonly waits = new SpoolWaits();
   private flushScheduled = false;
   private pendingMessages = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -221,32 +222,17 @@ export class Forwarder {
 
   /**
    * Resolves once every endpoint's `progressOf` reaches what it had accepted when called; rejects
-   * if a spool closed (shutdown, endpoint removed) before getting there. Settled synchronously
-   * where the progress happens, so a caller's next step (a tail checkpoint) runs right after the
-   * write it depends on, before anything else can.
+   * if a spool closed before getting there (SpoolWaits).
    */
   private until(endpoints: Endpoint[], progressOf: (s: Spool) => number): Promise<void> {
-    const spools = endpoints.map((ep) => ep.spool);
-    const w: Wait = { spools, targets: spools.map((sp) => sp.accepted), progressOf, resolve: () => {}, reject: () => {} };
-    const verdict = settle(w);
-    if (verdict === 'reached') return Promise.resolve();
-    if (verdict === 'failed') return Promise.reject(closedError());
-    const p = new Promise<void>((resolve, reject) => { w.resolve = resolve; w.reject = reject; });
-    this.waits.push(w);
-    this.scheduleFlush(); // later attempts are the retry timer's job
-    return p;
+    const { done, waiting } = this.waits.add(endpoints.map((ep) => ep.spool), progressOf);
+    if (waiting) this.scheduleFlush(); // later attempts are the retry timer's job
+    return done;
   }
 
   /** Something moved: settle the waits that are done, wake ready(). */
   private progressed(): void {
-    if (this.waits.length > 0) {
-      this.waits = this.waits.filter((w) => {
-        const verdict = settle(w);
-        if (verdict === 'reached') w.resolve();
-        else if (verdict === 'failed') w.reject(closedError());
-        return verdict === 'waiting';
-      });
-    }
+    this.waits.settle();
     this.progress.fire();
   }
 
@@ -312,43 +298,4 @@ export class Forwarder {
     this.retryTimer.unref();
     this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
   }
-}
-
-interface Wait {
-  spools: Spool[];
-  /** Each spool's `accepted` when the wait began. */
-  targets: number[];
-  progressOf(s: Spool): number;
-  resolve(): void;
-  reject(e: Error): void;
-}
-
-function settle(w: Wait): 'reached' | 'waiting' | 'failed' {
-  let waiting = false;
-  for (let i = 0; i < w.spools.length; i++) {
-    const s = w.spools[i]!;
-    if (w.progressOf(s) >= w.targets[i]!) continue;
-    if (s.closed) return 'failed';
-    waiting = true;
-  }
-  return waiting ? 'waiting' : 'reached';
-}
-
-/** Settings of every endpoint, checked as a whole (names are spool directories: no two alike). */
-function resolveAll(configs: ForwardConfig[]): EndpointSettings[] {
-  const seen = new Set<string>();
-  return configs.map((c) => {
-    const s = resolveEndpoint(c);
-    if (seen.has(s.name)) throw new ForwardError('EFWD_CONFIG', `two forward endpoints are named "${s.name}"`);
-    seen.add(s.name);
-    return s;
-  });
-}
-
-function settingsKey(s: EndpointSettings): string {
-  return JSON.stringify({ ...s, select: [...s.select].sort() });
-}
-
-function closedError(): ForwardError {
-  return new ForwardError('EFWD_CLOSED', 'the forwarder was closed (reloaded or shutting down)');
 }

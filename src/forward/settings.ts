@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { ForwardConfig } from '../config/schema/forward.js';
 import { FACILITIES } from '../config/names.js';
+import { ForwardError } from './errors.js';
 
 export type Protocol = 'udp' | 'tcp' | 'tls' | 'relp';
 export type Format = 'rfc5424' | 'rfc3164' | 'json';
@@ -75,4 +76,20 @@ export function resolveEndpoint(c: ForwardConfig): EndpointSettings {
 function pem(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   return value.includes('-----BEGIN') ? value : readFileSync(value, 'utf8');
+}
+
+/** Settings of every endpoint, checked as a whole (names are spool directories: no two alike). */
+export function resolveAll(configs: ForwardConfig[]): EndpointSettings[] {
+  const seen = new Set<string>();
+  return configs.map((c) => {
+    const s = resolveEndpoint(c);
+    if (seen.has(s.name)) throw new ForwardError('EFWD_CONFIG', `two forward endpoints are named "${s.name}"`);
+    seen.add(s.name);
+    return s;
+  });
+}
+
+/** Equal for settings that need no new connection or spool (a reload keeps such an endpoint running). */
+export function settingsKey(s: EndpointSettings): string {
+  return JSON.stringify({ ...s, select: [...s.select].sort() });
 }
