@@ -7,14 +7,12 @@
 // fifth of what stat does; its CPU figure is then the one of the last full sample (status, metrics
 // and CPU limits read stat). A daemon with a memory limit on every app pays mostly this.
 //
-// One full pass serves every app due at once. With many apps it reads /proc once: every process's stat,
-// each counted for the app whose process group it is in, or whose member its parent is (which also
-// counts a child that called setsid). With few apps, reading the whole of /proc would cost more
-// than walking each app's tree (its leader, then /proc/<pid>/task/<pid>/children). RSS is summed
-// over the app's processes; CPU is the sum of each process's tick delta over the interval, as a
-// percent of one core. Without /proc it falls back to pidusage (main pid only).
+// One full pass serves every app due at once, reading its processes as process-tree-reader.ts
+// says. RSS is summed over the app's processes; CPU is the sum of each process's tick delta over
+// the interval, as a percent of one core. Without /proc it falls back to pidusage (main pid only).
 import { existsSync } from 'node:fs';
-import { listPids, procClock, ProcHandle, readChildren, readProcStat, readRssPages, type ProcStat } from './proc-stat.js';
+import { procClock, ProcHandle, readProcStat } from './proc-stat.js';
+import { descendantsRss, ProcessTreeReader, type ReadMode } from './process-tree-reader.js';
 
 /**
  * One app's numbers. Scheduled memory-only samples refill one object per app: a consumer that keeps
@@ -56,42 +54,23 @@ interface Tracked {
   onSample(s: ResourceSample): void;
 }
 
-/** Per-process totals a pass found for one app. */
-interface Usage {
-  ticks: Map<number, number>;
-  rssPages: number;
-}
-
 const hasProc = existsSync('/proc/self/stat');
-/**
- * What a tree walk costs per app, in reads of a whole stat file: the leader's two files are kept
- * open and read with one pread each (a third of an open, read and close apiece). A full pass reads
- * every process on the host once, and also lists /proc.
- */
-const WALK_COST = 1;
-/** How long the host's process count (for the choice above) is trusted. */
-const PROC_COUNT_TTL_MS = 60_000;
 /**
  * How long a memory-only app whose leader had no children goes without its children list being
  * read again: a child it forks counts towards its memory limit within this time.
  */
 const CHILDREN_RECHECK_MS = 10_000;
-/** Bound on one app's tree walk (a fork bomb must not stall the daemon). */
-const MAX_TREE = 1024;
-
-/** How a pass finds each app's processes: the cheaper way ('auto'), or one forced (tests). */
-export type ReadMode = 'auto' | 'full-pass' | 'tree-walk';
 
 export class ResourceSampler {
-  constructor(private readonly mode: ReadMode = 'auto', private readonly childrenRecheckMs = CHILDREN_RECHECK_MS) {}
+  private readonly reader: ProcessTreeReader;
+
+  constructor(mode: ReadMode = 'auto', private readonly childrenRecheckMs = CHILDREN_RECHECK_MS) {
+    this.reader = new ProcessTreeReader(mode);
+  }
 
   private readonly tracked = new Map<string, Tracked>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
-  private procCount = 0;
-  private procCountAt = -Infinity;
-  /** Start times of the processes the current pass saw (to tell a new process from an unseen one). */
-  private readonly startTimes = new Map<number, number>();
 
   /**
    * Samples `pid`'s tree every `everyMs` (null: only when sampleNow asks; `cpuLimited`: the
@@ -185,7 +164,7 @@ export class ResourceSampler {
     if (pages === null) return; // gone: the exit handler untracks it
     if (at >= t.childrenDueAt) {
       const children = t.leader.children();
-      if (children.length > 0) pages += this.descendantsRss([...children]);
+      if (children.length > 0) pages += descendantsRss([...children]);
       else t.childrenDueAt = at + this.childrenRecheckMs;
     }
     const s = t.memorySample ??= { cpu: null, memoryBytes: 0, since: at, at, scheduled: true };
@@ -196,23 +175,13 @@ export class ResourceSampler {
     t.onSample(s);
   }
 
-  /** Resident pages of these processes and all their descendants (bounded like a tree walk). */
-  private descendantsRss(queue: number[]): number {
-    let pages = 0;
-    for (let i = 0; i < queue.length && i < MAX_TREE; i++) {
-      pages += readRssPages(queue[i]!) ?? 0;
-      for (const c of readChildren(queue[i]!)) queue.push(c);
-    }
-    return pages;
-  }
-
   private async sample(targets: Tracked[], scheduled: Set<Tracked>): Promise<void> {
     if (targets.length === 0) return;
     if (!hasProc) {
       await this.samplePidusage(targets, scheduled);
       return;
     }
-    const usage = this.read(targets);
+    const usage = this.reader.read(targets);
     const at = Date.now();
     const { ticksPerSec, pageSize, bootMs } = procClock();
     for (const t of targets) {
@@ -224,7 +193,7 @@ export class ResourceSampler {
       for (const [pid, now] of u.ticks) {
         const before = t.baseTicks.get(pid);
         if (before !== undefined) ticks += Math.max(0, now - before);
-        else if ((this.startTimes.get(pid) ?? 0) >= baseTick) ticks += now;
+        else if ((this.reader.startTimes.get(pid) ?? 0) >= baseTick) ticks += now;
       }
       const since = t.baseAt;
       const isScheduled = scheduled.has(t);
@@ -239,81 +208,7 @@ export class ResourceSampler {
       t.lastCpu = (ticks / ticksPerSec / seconds) * 100;
       t.onSample({ cpu: t.lastCpu, memoryBytes: u.rssPages * pageSize, since, at, scheduled: isScheduled });
     }
-    this.startTimes.clear();
-  }
-
-  /** The processes of each target: one pass over /proc, or a walk of each tree when that is cheaper. */
-  private read(targets: Tracked[]): Map<Tracked, Usage> {
-    const now = Date.now();
-    if (now - this.procCountAt > PROC_COUNT_TTL_MS) {
-      this.procCount = listPids().length;
-      this.procCountAt = now;
-    }
-    const walk = this.mode === 'auto' ? targets.length * WALK_COST < this.procCount : this.mode === 'tree-walk';
-    return walk ? this.walkTrees(targets) : this.fullPass(targets);
-  }
-
-  private fullPass(targets: Tracked[]): Map<Tracked, Usage> {
-    const byGroup = new Map<number, Tracked>();
-    for (const t of targets) byGroup.set(t.pid, t);
-    const stats = new Map<number, ProcStat>();
-    const pids = listPids();
-    this.procCount = pids.length;
-    this.procCountAt = Date.now();
-    for (const pid of pids) {
-      const st = readProcStat(pid);
-      if (st !== null) stats.set(pid, st);
-    }
-    // Owner of each process: its group's app, else its parent's owner (memoized along the chain).
-    const owner = new Map<number, Tracked | null>();
-    const ownerOf = (pid: number): Tracked | null => {
-      const chain: number[] = [];
-      let found: Tracked | null = null;
-      for (let p = pid; ;) {
-        const known = owner.get(p);
-        if (known !== undefined) { found = known; break; }
-        const st = stats.get(p);
-        if (st === undefined) break;
-        const group = byGroup.get(st.pgrp);
-        chain.push(p);
-        if (group !== undefined) { found = group; break; }
-        if (st.ppid <= 1 || chain.length > MAX_TREE) break;
-        p = st.ppid;
-      }
-      for (const p of chain) owner.set(p, found);
-      return found;
-    };
-    const usage = new Map<Tracked, Usage>();
-    for (const [pid, st] of stats) {
-      const t = ownerOf(pid);
-      if (t === null) continue;
-      let u = usage.get(t);
-      if (u === undefined) usage.set(t, u = { ticks: new Map(), rssPages: 0 });
-      u.ticks.set(pid, st.cpuTicks);
-      u.rssPages += st.rssPages;
-      this.startTimes.set(pid, st.startTime);
-    }
-    return usage;
-  }
-
-  private walkTrees(targets: Tracked[]): Map<Tracked, Usage> {
-    const usage = new Map<Tracked, Usage>();
-    for (const t of targets) {
-      const u: Usage = { ticks: new Map(), rssPages: 0 };
-      const queue: number[] = [t.pid];
-      t.leader ??= new ProcHandle(t.pid);
-      for (let i = 0; i < queue.length && i < MAX_TREE; i++) {
-        const pid = queue[i]!;
-        const st = i === 0 ? t.leader.stat() : readProcStat(pid);
-        if (st === null) continue;
-        u.ticks.set(pid, st.cpuTicks);
-        u.rssPages += st.rssPages;
-        this.startTimes.set(pid, st.startTime);
-        for (const c of i === 0 ? t.leader.children() : readChildren(pid)) queue.push(c);
-      }
-      usage.set(t, u);
-    }
-    return usage;
+    this.reader.startTimes.clear();
   }
 
   private async samplePidusage(targets: Tracked[], scheduled: Set<Tracked>): Promise<void> {

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { procClock, readChildren, readProcStat } from '../../src/supervisor/proc-stat.js';
-import { ResourceSampler, type ReadMode, type ResourceSample } from '../../src/supervisor/resource-sampler.js';
+import type { ReadMode } from '../../src/supervisor/process-tree-reader.js';
+import { ResourceSampler, type ResourceSample } from '../../src/supervisor/resource-sampler.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { timersArmed } from '../helpers/timers-armed.js';
 
