@@ -4,12 +4,11 @@
 // replace/remove) and supervisor actions (respawn after backoff, hang kill, cron/watch restart) run
 // one at a time through `serial`, so they never interleave; the policy decides what follows the
 // end of a run, per instance.
-import { formatDuration } from '../common/units.js';
 import { stopTimeout } from '../config/schema/cluster.js';
 import type { AppConfig } from '../config/schema/index.js';
 import { newEventId } from '../events/id.js';
 import type { AppState, BulwarkEvent } from '../events/types.js';
-import { openCaptureWriters, type CaptureWriters } from './capture-writers.js';
+import { CaptureFilesOnDemand } from './capture-writers.js';
 import type { CgroupTree } from './cgroup.js';
 import { instanceCount, portSharing } from './cluster-mode.js';
 import { SupervisorError } from './errors.js';
@@ -17,12 +16,13 @@ import { describeExit } from './exit-report.js';
 import type { ProbeResult } from './health/probe.js';
 import { HeldSockets } from './held-sockets.js';
 import type { InstanceHost } from './instance-host.js';
-import { Instance, type EventExtra } from './instance.js';
+import { Instance } from './instance.js';
 import type { GroupRegistry } from './orphans.js';
 import type { ResourceSampler } from './resource-sampler.js';
 import { RestartTriggers } from './restart-triggers.js';
 import { rollingReload, type ReloadOutcome } from './rolling-reload.js';
-import type { CaptureFiles, ExitRecord, Run } from './run.js';
+import type { ExitRecord, Run } from './run.js';
+import { afterRunEnd } from './run-end-policy.js';
 import { spawnCommandFor, SpawnCommandError } from './spawn-command.js';
 import type { StallWatch } from './stall-watch.js';
 
@@ -51,13 +51,15 @@ export class AppProcess {
     (reason, probe) => void this.restart(reason, probe).catch(() => undefined),
     () => this.state,
   );
-  private files: CaptureWriters | null = null;
+  /** Capture files, shared by the app's runs, opened on first use. */
+  private readonly files: CaptureFilesOnDemand;
   private serial: Promise<unknown> = Promise.resolve();
   private removed = false;
 
   constructor(app: AppConfig, private readonly deps: AppProcessDeps) {
     this.cfg = app;
     this.sockets = new HeldSockets(app.name);
+    this.files = new CaptureFilesOnDemand(deps.logsDir);
     this.instances = Array.from({ length: instanceCount(app) }, (_, i) => new Instance(i, this.host()));
   }
 
@@ -132,7 +134,7 @@ export class AppProcess {
         await this.stopNow(inst, `scaled to ${plural(n, 'instance')}`);
         this.instances.pop();
         inst.release();
-        this.files?.closeInstance(inst.index);
+        this.files.closeInstance(inst.index);
       }
       this.appNote('scale', `scaled from ${from} to ${plural(n, 'instance')}`);
       return { from, to: n };
@@ -144,7 +146,7 @@ export class AppProcess {
       const wasStopped = this.state === 'stopped';
       this.triggers.stop();
       await this.each(this.instances, (inst) => this.stopNow(inst, 'configuration replaced'));
-      this.closeFiles();
+      this.files.close();
       // The ports stay held across a new configuration that listens on the same ones.
       if (JSON.stringify(app.listen) !== JSON.stringify(this.cfg.listen)) this.sockets.close();
       this.cfg = app;
@@ -165,7 +167,7 @@ export class AppProcess {
       await this.each(this.instances, (inst) => this.stopNow(inst, 'deleted by user'));
       this.sockets.close();
       this.removed = true;
-      this.closeFiles();
+      this.files.close();
       for (const inst of this.instances) inst.release();
       this.appNote('delete', 'removed from the supervisor');
     });
@@ -249,52 +251,14 @@ export class AppProcess {
     }).catch(() => undefined);
   }
 
-  /** After a run ended on its own or was killed as hung: backoff and respawn, or a final state. */
+  /** After a run ended on its own or was killed as hung: backoff and respawn, or a final state (run-end-policy.ts). */
   private afterEnd(inst: Instance, clean: boolean, kind: 'exit' | 'crash' | 'backoff', reason: string, exit: Pick<ExitRecord, 'code' | 'signal'>, uptimeMs: number, probe?: string): void {
-    const extra: EventExtra = { code: exit.code, signal: exit.signal, ...(inst.lastPid !== null ? { pid: inst.lastPid } : {}), ...(probe !== undefined ? { probe } : {}) };
-    const policy = inst.policy;
-    if (!policy.wants(clean)) {
-      inst.transition(kind, clean ? 'dead' : 'failed', `${reason}; restart policy "${this.cfg.restart.policy}": not restarting`, extra);
-      return;
-    }
-    const verdict = policy.next(uptimeMs);
-    if (!verdict.restart) {
-      // Errored hook: maxRestarts failed starts in a row. The transition, then the `errored` event alerts hear.
-      const why = `gave up: ${verdict.reason}; no more restarts until started again`;
-      inst.pushError(why);
-      inst.transition(kind, 'failed', `${reason}; ${why}`, extra);
-      inst.note('errored', why, extra);
-      return;
-    }
-    const failed = verdict.failedStarts > 0 ? ` (${verdict.failedStarts} failed start${verdict.failedStarts > 1 ? 's' : ''} in a row; errored at ${this.cfg.restart.maxRestarts + 1})` : '';
-    inst.transition(kind, 'auto-restart', `${reason}; restart ${verdict.attempt} in ${formatDuration(verdict.delayMs)}${failed}`, extra);
-    inst.scheduleRestart(verdict.delayMs, () => {
+    afterRunEnd(inst, this.cfg.restart, { clean, kind, reason, exit, uptimeMs, probe }, (respawnReason) => {
       void this.serialize(async () => {
         if (inst.state !== 'backoff' || !this.instances.includes(inst)) return;
-        await this.spawn(inst, 'restart', `restart ${verdict.attempt} after ${kind}`, probe);
+        await this.spawn(inst, 'restart', respawnReason, probe);
       }).catch(() => undefined);
     });
-  }
-
-  // ---- capture files (shared by the app's runs, opened on first use) ----------------------
-
-  private captureFiles(index: number): CaptureFiles | string {
-    const { logsDir } = this.deps;
-    try {
-      if (this.files === null) {
-        this.files = openCaptureWriters(this.cfg, logsDir);
-        for (const p of this.files.problems) this.instances[0]?.pushError(p);
-      }
-      const sinks = this.files.forInstance(index);
-      return { out: sinks.stdout, err: sinks.stderr };
-    } catch (e) {
-      return `cannot open capture files in ${logsDir}: ${(e as Error).message}`;
-    }
-  }
-
-  private closeFiles(): void {
-    this.files?.close();
-    this.files = null;
   }
 
   /** An event about the app as a whole (no `instance`). */
@@ -331,7 +295,7 @@ export class AppProcess {
       sockets: this.sockets,
       instanceCount: () => this.instances.length,
       nextWorkerId: () => ++workerIds,
-      captureFiles: (index) => this.captureFiles(index),
+      captureFiles: (index) => this.files.forInstance(this.cfg, index, (p) => this.instances[0]?.pushError(p)),
       runExited: (inst, run, exit) => this.runExited(inst, run, exit),
       runHung: (inst, run, kind, probe, reason) => void this.killHung(inst, run, kind, probe, reason),
     };

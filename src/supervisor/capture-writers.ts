@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { captureCopies, captureFile, type CaptureStream } from '../common/capture-files.js';
 import type { AppConfig } from '../config/schema/index.js';
+import type { CaptureFiles } from './output-capture.js';
 import { RotatingLogFile } from './rotating-log-file.js';
 
 /** Where whole lines go: buf[start, end), ending at a line boundary. */
@@ -86,5 +87,36 @@ class AppCaptureWriters implements CaptureWriters {
     }
     this.files.set(path, file);
     return file;
+  }
+}
+
+/** One app's capture writers, opened when its first run asks for them and shared by all its runs. */
+export class CaptureFilesOnDemand {
+  private writers: CaptureWriters | null = null;
+
+  constructor(private readonly logsDir: string) {}
+
+  /** The files of `index`'s runs, or why they cannot be opened; `problem` hears each copy that could not be (on open). */
+  forInstance(app: AppConfig, index: number, problem: (msg: string) => void): CaptureFiles | string {
+    const { logsDir } = this;
+    try {
+      if (this.writers === null) {
+        this.writers = openCaptureWriters(app, logsDir);
+        for (const p of this.writers.problems) problem(p);
+      }
+      const sinks = this.writers.forInstance(index);
+      return { out: sinks.stdout, err: sinks.stderr };
+    } catch (e) {
+      return `cannot open capture files in ${logsDir}: ${(e as Error).message}`;
+    }
+  }
+
+  closeInstance(index: number): void {
+    this.writers?.closeInstance(index);
+  }
+
+  close(): void {
+    this.writers?.close();
+    this.writers = null;
   }
 }
