@@ -7,7 +7,9 @@ import type { HeldSockets } from './held-sockets.js';
 import type { Instance } from './instance.js';
 import type { GroupRegistry } from './orphans.js';
 import type { ResourceSampler } from './resource-sampler.js';
-import type { CaptureFiles, ExitRecord, Run } from './run.js';
+import type { CaptureFiles } from './output-capture.js';
+import type { Run } from './run.js';
+import type { ExitRecord } from './run-context.js';
 import type { StallWatch } from './stall-watch.js';
 
 export interface InstanceHost {

@@ -17,7 +17,8 @@ import { firstStopPhase } from './process-scope.js';
 import { describeReadiness, readinessOf } from './readiness.js';
 import type { ResourceSample } from './resource-sampler.js';
 import { RestartPolicy } from './restart-policy.js';
-import { Run, type ExitRecord, type RunContext, type RunEvents } from './run.js';
+import { Run } from './run.js';
+import type { ExitRecord, RunContext, RunEvents } from './run-context.js';
 import { spawnCommandFor, SpawnCommandError, type SpawnCommand } from './spawn-command.js';
 import { STATE_OF, assertTransition } from './lifecycle.js';
 

@@ -2,7 +2,8 @@
 // how long the run lasted, and the stderr lines that explain a crash (or the spawn error when there
 // was no run).
 import { StderrTail, summarizeStderr, type ExitCause } from './exit-report.js';
-import type { ExitRecord, Run } from './run.js';
+import type { Run } from './run.js';
+import type { ExitRecord } from './run-context.js';
 
 /** The last exit with the stderr lines that explain it (crashes and failed spawns). */
 export interface ExitReport extends ExitRecord {

@@ -4,7 +4,7 @@
 import { formatDuration } from '../common/units.js';
 import type { AppConfig } from '../config/schema/index.js';
 import type { EventExtra, Instance } from './instance.js';
-import type { ExitRecord } from './run.js';
+import type { ExitRecord } from './run-context.js';
 
 /** How a run ended, as the policy sees it. */
 export interface RunEnd {

@@ -8,80 +8,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopTimeout } from '../config/schema/cluster.js';
-import type { AppConfig } from '../config/schema/index.js';
 import { actOnMessage, AppChannel, type AppMessages } from './app-channel.js';
-import type { CgroupScope } from './cgroup.js';
-import type { PortSharing } from './cluster-mode.js';
 import { ClusterPrimary } from './cluster-primary.js';
-import type { HeldSockets, NativeHandle } from './held-sockets.js';
 import { SupervisorError } from './errors.js';
-import { StderrTail, type ExitCause } from './exit-report.js';
+import { StderrTail } from './exit-report.js';
 import { DeadlineProbe } from './health/deadline-probe.js';
 import { httpCheck } from './health/http-check.js';
 import { PeriodicProbe } from './health/periodic-probe.js';
-import type { HealthProbe, ProbeName, ProbeReport } from './health/probe.js';
+import type { HealthProbe, ProbeReport } from './health/probe.js';
 import { tcpCheck } from './health/tcp-check.js';
-import type { GroupRegistry } from './orphans.js';
-import { captureOutput, type CaptureFiles } from './output-capture.js';
+import { captureOutput } from './output-capture.js';
 import { readProcStat } from './proc-stat.js';
 import { GroupScope } from './process-group.js';
 import { endScope, unionScope, type ProcessScope } from './process-scope.js';
 import { ReadyWatch, type Readiness, type ReadyOutcome } from './readiness.js';
 import { ResourceLimits } from './resource-limits.js';
-import type { ResourceSample, ResourceSampler } from './resource-sampler.js';
-import type { SpawnCommand } from './spawn-command.js';
 import { spawnGate } from './spawn-gate.js';
 import { spawnPlan, type SpawnPlan } from './spawn-plan.js';
-import type { StallWatch } from './stall-watch.js';
-
-export interface ExitRecord {
-  code: number | null;
-  signal: string | null;
-  at: string;
-  /** What ended the run (set on the instance's lastExit). */
-  cause?: ExitCause;
-  /** How long the run lasted. */
-  uptimeMs?: number;
-}
-
-/** What a run tells its instance. Nothing is reported once the run was aborted. */
-export interface RunEvents {
-  /** The leader exited while nobody was stopping the run. */
-  exited(exit: ExitRecord): void;
-  healthOk(): void;
-  healthFailing(probe: ProbeName, reason: string, consecutive: number): void;
-  /** A probe says the app is hung, or a limit is breached: the run must be killed. */
-  hung(kind: 'hang' | 'cpu' | 'memory', probe: string, reason: string): void;
-  sample(s: ResourceSample): void;
-  problem(message: string): void;
-}
-
-/** What a run needs from its instance and the supervisor. */
-export interface RunContext {
-  /** `<app>@<index>` (plus a generation during reloads): the key of its orphan record and sampler slot. */
-  key: string;
-  /** The instance's number (0-based): its capture files and NODE_APP_INSTANCE. */
-  index: number;
-  cfg: AppConfig;
-  /** What to exec (spawnCommandFor(cfg), resolved by the instance: its errors are the config's). */
-  cmd: SpawnCommand;
-  registry: GroupRegistry;
-  sampler: ResourceSampler;
-  stall: StallWatch;
-  /** The instance's cgroup, or null where none can be made (then the process group is the scope). */
-  cgroup: CgroupScope | null;
-  /** The instance's capture files (opened on first use), or why they cannot be opened. */
-  captureFiles(): CaptureFiles | string;
-  /** How the instances share the app's ports, and the sockets the daemon holds for it. */
-  sharing: PortSharing;
-  sockets: HeldSockets;
-  /** The `listen:` sockets (sharing `listen-fds`), already listening. */
-  listening?: readonly NativeHandle[];
-  /** NODE_UNIQUE_ID of a cluster worker. */
-  workerId?: number;
-}
-
-export type { CaptureFiles } from './output-capture.js';
+import type { ExitRecord, RunContext, RunEvents } from './run-context.js';
 
 /** The abort reason of every run (nothing reads it: listeners only need to know the run ended). */
 const RUN_ENDED = Object.freeze({ reason: 'the run ended' });
