@@ -73,3 +73,23 @@ test('a deadline that throws does not stop the others in its slot', async () => 
   assert.deepEqual(fired, [1, 3]);
   assert.match(String(errors[0]), /boom/);
 });
+
+test('again() moves one timer: a waiting run is replaced, not doubled; a timer moved by an earlier one in its slot runs at its new time', async () => {
+  const wheel = new TimerWheel(20);
+  const runs: { name: string; at: number }[] = [];
+  const start = performance.now();
+  const a = wheel.at(start + 40, () => runs.push({ name: 'a', at: performance.now() }));
+  a.again(start + 80); // replaces the run at 40
+  assert.equal(wheel.size, 1);
+  let b!: ReturnType<TimerWheel['at']>;
+  wheel.at(start + 120, () => { runs.push({ name: 'x', at: performance.now() }); b.again(start + 200); });
+  b = wheel.at(start + 120, () => runs.push({ name: 'b', at: performance.now() }));
+  await waitFor('b ran', () => runs.some((r) => r.name === 'b'), 5_000, 5);
+  assert.deepEqual(runs.map((r) => r.name), ['a', 'x', 'b']);
+  assert.ok(runs[0]!.at >= start + 80 - 1, 'a ran at its first time, not its moved one');
+  assert.ok(runs[2]!.at >= start + 200 - 1, 'b ran in the slot it was moved out of');
+  // After it ran, the same timer runs again when asked.
+  a.again(performance.now() + 20);
+  await waitFor('a ran twice', () => runs.filter((r) => r.name === 'a').length === 2, 5_000, 5);
+  assert.equal(wheel.size, 0);
+});

@@ -2,7 +2,7 @@
 // instances that share one port through sockets the supervisor holds, each instance its own state
 // machine, events, capture files and environment; reloads that replace them one at a time.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { httpLoad, waitForAnswer } from '../../bench/http-load.js';
@@ -170,5 +170,6 @@ test('stop frees the port; a cluster worker stops by closing its server first (n
     const s = createServer().once('error', reject).listen(port, '127.0.0.1', () => s.close(() => resolve()));
   });
   // web.mjs has no timers: once its server closed and the channel went, it exits with code 0 (or takes the signal).
-  for (const e of h.kinds('stopped')) assert.match(e.reason, /stopped \((code 0|signal SIGTERM)\)/);
+  const output = () => readdirSync(join(h.home, 'logs')).map((f) => `${f}: ${readFileSync(join(h.home, 'logs', f), 'utf8')}`).join('\n');
+  for (const e of h.kinds('stopped')) assert.match(e.reason, /stopped \((code 0|signal SIGTERM)\)/, `${e.reason}; the app's output:\n${output()}`);
 });

@@ -21,7 +21,8 @@ const READ_EVERY_MAX_MS = 1_000;
 const READ_EVERY_PART = 16;
 
 export class DeadlineProbe implements HealthProbe {
-  private timer: WheelTimer;
+  /** One wheel timer for the probe's life, moved by each look. */
+  private readonly timer: WheelTimer;
   /** performance.now() of the last touch (or of the start). */
   private lastSeen: number;
   /** Not before this (after a stall: the resume plus the timeout). */
@@ -30,17 +31,16 @@ export class DeadlineProbe implements HealthProbe {
   private stopped = false;
   /** Reads what the app sent (touching this probe) before each look; null: touches come by themselves. */
   private read: (() => void) | null = null;
-  private readonly look = (): void => this.check();
 
   constructor(
     private readonly name: ProbeName,
     private readonly timeoutMs: number,
     private readonly report: ProbeReport,
     private readonly stall: StallWatch,
-    private readonly wheel: TimerWheel = sharedWheel,
+    wheel: TimerWheel = sharedWheel,
   ) {
     this.lastSeen = performance.now();
-    this.timer = wheel.at(this.lastSeen + timeoutMs, this.look);
+    this.timer = wheel.at(this.lastSeen + timeoutMs, () => this.check());
   }
 
   /** Whether a touch came since the start. */
@@ -52,8 +52,7 @@ export class DeadlineProbe implements HealthProbe {
   readBeforeLooks(read: () => void): void {
     if (this.stopped) return;
     this.read = read;
-    this.timer.cancel();
-    this.timer = this.wheel.at(performance.now() + this.readEveryMs, this.look);
+    this.timer.again(performance.now() + this.readEveryMs);
   }
 
   private get readEveryMs(): number {
@@ -80,13 +79,13 @@ export class DeadlineProbe implements HealthProbe {
     const now = performance.now();
     const due = Math.max(this.lastSeen + this.timeoutMs, this.notBefore);
     if (due > now) {
-      this.timer = this.wheel.at(this.read === null ? due : Math.min(due, now + this.readEveryMs), this.look);
+      this.timer.again(this.read === null ? due : Math.min(due, now + this.readEveryMs));
       return;
     }
     const resumedAgo = this.stall.sinceStall();
     if (resumedAgo < this.timeoutMs) {
       this.notBefore = now - resumedAgo + this.timeoutMs;
-      this.timer = this.wheel.at(this.read === null ? this.notBefore : Math.min(this.notBefore, now + this.readEveryMs), this.look);
+      this.timer.again(this.read === null ? this.notBefore : Math.min(this.notBefore, now + this.readEveryMs));
       return;
     }
     const what = this.name === 'heartbeat' ? 'no heartbeat' : 'no output';

@@ -44,7 +44,9 @@ export class PeriodicProbe implements HealthProbe {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = this.wheel.at(performance.now() + this.opts.interval, () => void this.run());
+    const when = performance.now() + this.opts.interval;
+    if (this.timer === undefined) this.timer = this.wheel.at(when, () => void this.run());
+    else this.timer.again(when);
   }
 
   private async run(): Promise<void> {
