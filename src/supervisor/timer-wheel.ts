@@ -5,8 +5,8 @@
 // monotonic clock libuv's timers and the stall watch use.
 // A timer is one object for its owner's life (again() moves it): a heartbeat read on demand looks
 // every T/16, and a new entry per look, allocated where the start's long waits had taught V8 to
-// allocate them in the old generation, was 0.2 MB of old-space garbage a second at 1,000 apps
-// (~10 MB more RssAnon between full collections).
+// allocate them in the old generation, was ~0.2 MB a second of old-space garbage (waiting for a
+// full collection) at 1,000 apps.
 
 export interface WheelTimer {
   /** Stops the run it waits for (if any). */
