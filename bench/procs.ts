@@ -1,18 +1,14 @@
 // What the benches read from /proc: process trees, the processes a run tagged, memory, CPU and pid files.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readProcStat } from '../src/supervisor/proc-stat.js';
+import { listPids, readProcStat } from '../src/supervisor/proc-stat.js';
 
 /** Every live pid and its parent. */
 function allProcs(): Map<number, number> {
   const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(name), Number(fields[1]));
-    } catch { /* exited */ }
+  for (const pid of listPids()) {
+    const st = readProcStat(pid);
+    if (st !== null) parent.set(pid, st.ppid); // null: exited
   }
   return parent;
 }
@@ -32,7 +28,7 @@ export function descendants(roots: number[]): number[] {
 export function taggedPids(tag: string): number[] {
   const needle = `BENCH_TAG=${tag}`;
   const out: number[] = [];
-  for (const pid of allProcs().keys()) {
+  for (const pid of listPids()) {
     if (pid === process.pid) continue;
     try {
       if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(needle)) out.push(pid);

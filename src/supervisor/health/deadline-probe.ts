@@ -79,16 +79,21 @@ export class DeadlineProbe implements HealthProbe {
     const now = performance.now();
     const due = Math.max(this.lastSeen + this.timeoutMs, this.notBefore);
     if (due > now) {
-      this.timer.again(this.read === null ? due : Math.min(due, now + this.readEveryMs));
+      this.lookAt(due, now);
       return;
     }
     const resumedAgo = this.stall.sinceStall();
     if (resumedAgo < this.timeoutMs) {
       this.notBefore = now - resumedAgo + this.timeoutMs;
-      this.timer.again(this.read === null ? this.notBefore : Math.min(this.notBefore, now + this.readEveryMs));
+      this.lookAt(this.notBefore, now);
       return;
     }
     const what = this.name === 'heartbeat' ? 'no heartbeat' : 'no output';
     this.report.hung(this.name, `${what} for ${formatDuration(this.timeoutMs)}`);
+  }
+
+  /** The next look: at `due`, or sooner while the channel is read on demand (a read every readEveryMs). */
+  private lookAt(due: number, now: number): void {
+    this.timer.again(this.read === null ? due : Math.min(due, now + this.readEveryMs));
   }
 }
