@@ -7,6 +7,9 @@
 //
 // Stopping asks first (`disconnect`, as cluster.Worker#disconnect does): the worker closes its
 // servers, so it accepts nothing new while what it accepted completes, and then closes the channel.
+// No socket is sent after that request: a worker that reads the request and a socket in one chunk
+// disconnects first and then fails Node's internal assertion acknowledging the socket (exit code 1).
+// A request made while a listen is being answered waits for that answer to go first.
 // Messages are Node's internal ones (cmd NODE_CLUSTER), stable since Node 0.12.
 import type { ChildProcess } from 'node:child_process';
 import type { HeldSockets, NativeHandle, ServerQuery } from './held-sockets.js';
@@ -26,6 +29,10 @@ export interface ClusterEvents {
 
 export class ClusterPrimary {
   private seq = 0;
+  /** listen() queries being answered (the daemon opening or finding the socket). */
+  private answering = 0;
+  /** none; asked: stop requested while a listen was being answered; sent: the worker was asked. */
+  private disconnecting: 'none' | 'asked' | 'sent' = 'none';
   /** The worker listened at least once. */
   listened = false;
   /** The channel closed (the worker finished a disconnect, or exited). */
@@ -42,9 +49,19 @@ export class ClusterPrimary {
     });
   }
 
-  /** Asks the worker to close its servers and then its channel; false when the channel is gone. */
+  /** Asks the worker to close its servers and then its channel (after any listen being answered); false when the channel is gone. */
   disconnect(): boolean {
-    return this.send({ act: 'disconnect' });
+    if (!this.child.connected) return false;
+    if (this.disconnecting === 'none') {
+      this.disconnecting = 'asked';
+      if (this.answering === 0) this.sendDisconnect();
+    }
+    return true;
+  }
+
+  private sendDisconnect(): void {
+    this.disconnecting = 'sent';
+    this.send({ act: 'disconnect' });
   }
 
   private async queryServer(m: ClusterMessage): Promise<void> {
@@ -57,17 +74,23 @@ export class ClusterPrimary {
       ...(typeof m.index === 'number' ? { index: m.index } : {}),
     };
     let handle: NativeHandle | number;
+    this.answering++;
     try {
       handle = await this.sockets.forCluster(query);
     } catch (err) {
       this.events.problem(`cannot open a socket for a cluster listen: ${(err as Error).message}`);
       handle = -22; // EINVAL: the worker's listen() fails with an error it can report
+    } finally {
+      this.answering--;
     }
+    // Asked to disconnect before this query came: no answer (the worker exits when its channel closes).
+    if (this.disconnecting === 'sent') return;
     const key = `${query.address}:${query.port}:${query.addressType}:${query.index ?? 0}`;
     // TLS servers share session-ticket keys through `data` (the first worker's, as Node's primary does).
     const data = this.sockets.serverData(key, m.data ?? null);
     if (typeof handle === 'number') this.send({ ack: m.seq, errno: handle, key, data });
     else this.send({ ack: m.seq, errno: 0, key, data }, handle);
+    if (this.disconnecting === 'asked' && this.answering === 0) this.sendDisconnect();
   }
 
   private onListening(m: ClusterMessage): void {
