@@ -5,6 +5,7 @@ import { NftablesBackend } from '../../src/ban/nftables.js';
 import type { ActiveBan } from '../../src/ban/ban-store.js';
 import { securitySchema } from '../../src/config/schema/security.js';
 import { NetnsPair, netnsUnavailable } from '../helpers/netns.js';
+import { middle } from '../../bench/stats.js';
 
 const skip = netnsUnavailable();
 
@@ -16,11 +17,6 @@ function ban(target: string, now: number, ms: number, since = now): ActiveBan {
 
 /** 10.x.y.z, a distinct address per i. */
 const nth = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 describe('nftables backend', { skip, concurrency: false }, () => {
   let pair: NetnsPair;
@@ -104,7 +100,7 @@ describe('nftables backend', { skip, concurrency: false }, () => {
         out.push(performance.now() - s);
       }
     }
-    const [m0, m10k] = [median(atNone), median(atMany)];
+    const [m0, m10k] = [middle(atNone), middle(atMany)];
     t.diagnostic(`10,000 bans loaded in ${loadMs.toFixed(0)} ms; one more: ${m0.toFixed(1)} ms at none, ${m10k.toFixed(1)} ms at 10,000 (median of 15)`);
     assert.ok(m10k < m0 * 2 + 20, `one more ban: ${m0.toFixed(1)} ms with none, ${m10k.toFixed(1)} ms with 10,000 (medians of 15)`);
     await big.stop(false);
