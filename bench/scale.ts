@@ -18,7 +18,7 @@ import { hostBusy, hostShareSince } from './scale/host-load.js';
 import { cli, daemonPid, execLarge, NODE, onlineCount, ROOT, type Ctx, type Peer } from './scale/peers.js';
 import { report } from './scale/report.js';
 import type { Row, Variant } from './scale/row.js';
-import { median } from './stats.js';
+import { median, middle } from './stats.js';
 
 const BARE_START = join(ROOT, 'bench/apps/bare-start.cjs');
 const SIZES = (process.env.SCALE_SIZES ?? '20,200,1000').split(',').map(Number).filter((n) => n > 0);
@@ -26,6 +26,8 @@ const WINDOW_MS = Number(process.env.SCALE_WINDOW_S ?? 60) * 1000;
 // 30 s, not 10: V8's one large collection of the start's garbage (~0.4 s of CPU with 1,000 apps)
 // lands 10-40 s after `start` returns; idle cost is what follows it, for every peer alike.
 const SETTLE_MS = Number(process.env.SCALE_SETTLE_S ?? 30) * 1000;
+/** How often the daemons' RssAnon is read during the window. */
+const RSS_EVERY_MS = 5_000;
 const PEERS = (process.env.SCALE_PEERS ?? 'bulwark,pm2').split(',') as Peer[];
 const CASES = (process.env.SCALE_CASES ?? 'plain,limits,heartbeats,tailed').split(',') as Variant[];
 const CLI_RUNS = 5;
@@ -86,7 +88,14 @@ async function measure(ctx: Ctx, n: number, variant: Variant, peers: Peer[]): Pr
   const before = new Map(peers.map((p) => [p, ticks(pids.get(p))]));
   const hostBefore = hostBusy();
   const t0 = performance.now();
-  await sleep(WINDOW_MS);
+  // RssAnon every few seconds through the window: one reading lands anywhere between two full
+  // collections (a daemon's RssAnon moved 37 to 45 MB between runs that way); the median is the level.
+  const anon = new Map<Peer, number[]>(peers.map((p) => [p, []]));
+  for (let at = RSS_EVERY_MS; at <= WINDOW_MS; at += RSS_EVERY_MS) {
+    await sleep(Math.max(0, t0 + at - performance.now()));
+    for (const p of peers) { const pid = pids.get(p); if (pid !== undefined) anon.get(p)!.push(procMem(pid).anon / 1024); }
+  }
+  await sleep(Math.max(0, t0 + WINDOW_MS - performance.now()));
   const wall = performance.now() - t0;
   const hostShare = hostShareSince(hostBefore);
   const hz = procClock().ticksPerSec;
@@ -95,7 +104,9 @@ async function measure(ctx: Ctx, n: number, variant: Variant, peers: Peer[]): Pr
     const pid = pids.get(peer);
     if (pid === undefined) { row.note ??= 'no daemon pid'; continue; }
     row.idleCpu = ((ticks(pid) - before.get(peer)!) / hz / (wall / 1000)) * 100;
-    row.rssAnonMb = procMem(pid).anon / 1024;
+    const readings = anon.get(peer)!;
+    row.rssAnonMb = readings.length > 0 ? middle(readings) : procMem(pid).anon / 1024;
+    row.rssAnonMaxMb = readings.length > 0 ? Math.max(...readings) : row.rssAnonMb;
     row.load = `${loadavg()[0]!.toFixed(1)} / ${hostShare.toFixed(0)} %`;
   }
 

@@ -25,7 +25,8 @@ export function report(rows: Row[], notes: string[], window: { windowMs: number;
   const ok = (v: number | undefined, max: number): string => (v === undefined ? '—' : v <= max ? '' : ' ✗');
   const lines = [
     `bulwark from this tree and PM2 ${pm2}, each supervising the same \`sleep\` apps at the same time; idle CPU is the`,
-    `daemon's own utime+stime from /proc/<pid>/stat over a ${window.windowMs / 1000} s window after a ${window.settleMs / 1000} s settle. `
+    `daemon's own utime+stime from /proc/<pid>/stat over a ${window.windowMs / 1000} s window after a ${window.settleMs / 1000} s settle; `
+      + 'RssAnon is the median of readings every 5 s through the same window, with the largest in parentheses. '
       + 'Heartbeat apps are bash loops writing the IPC message to fd 3 (PM2 has no heartbeats). '
       + `✗ marks a miss of the issue-15 target (idle ≤ ${TARGET.idle} %, limits ≤ ${TARGET.limits} %, heartbeats ≤ ${TARGET.heartbeats} %, `
       + `status ≤ ${TARGET.statusS} s, start ≤ ${TARGET.startS} s, RssAnon ≤ ${TARGET.rssAnonMb} MB). `
@@ -44,7 +45,7 @@ export function report(rows: Row[], notes: string[], window: { windowMs: number;
     const isB = r.peer === 'bulwark';
     const survived = r.peer === 'pm2' ? '—' : `${s(r.startS)}${isB ? ok(r.startS, TARGET.startS) : ''}`;
     lines.push(`| ${r.apps} | ${label[r.variant]} | ${peerLabel[r.peer]} | ${r.online ?? '—'} | ${s(r.spawnedS)} / ${survived} (${s(r.startCpuS)}) `
-      + `| ${r.idleCpu?.toFixed(2) ?? '—'} %${isB ? ok(r.idleCpu, cpuTarget) : ''} | ${r.rssAnonMb?.toFixed(1) ?? '—'} MB${isB ? ok(r.rssAnonMb, TARGET.rssAnonMb) : ''} `
+      + `| ${r.idleCpu?.toFixed(2) ?? '—'} %${isB ? ok(r.idleCpu, cpuTarget) : ''} | ${r.rssAnonMb?.toFixed(1) ?? '—'} MB${isB ? ok(r.rssAnonMb, TARGET.rssAnonMb) : ''}${r.rssAnonMaxMb !== undefined ? ` (max ${r.rssAnonMaxMb.toFixed(1)})` : ''} `
       + `| ${s(r.statusS)}${isB ? ok(r.statusS, TARGET.statusS) : ''} | ${r.statusBytes !== undefined ? `${(r.statusBytes / 1024).toFixed(0)} KB` : '—'} `
       + `| ${r.statusCliMb?.toFixed(0) ?? '—'} MB | ${r.eventsCliMb !== undefined ? `${r.eventsCliMb.toFixed(0)} MB` : '—'} | ${s(r.stopS)} | ${r.load ?? '—'} |${r.note ? ` ${r.note}` : ''}`);
   }

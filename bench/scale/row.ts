@@ -15,7 +15,10 @@ export interface Row {
   startCpuS?: number;
   online?: number;
   idleCpu?: number;
+  /** The median of the readings through the idle window... */
   rssAnonMb?: number;
+  /** ... and the largest. */
+  rssAnonMaxMb?: number;
   statusS?: number;
   statusBytes?: number;
   statusCliMb?: number;
