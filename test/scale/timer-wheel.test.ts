@@ -93,3 +93,26 @@ test('again() moves one timer: a waiting run is replaced, not doubled; a timer m
   await waitFor('a ran twice', () => runs.filter((r) => r.name === 'a').length === 2, 5_000, 5);
   assert.equal(wheel.size, 0);
 });
+
+test('cancelling the last deadline of a slot takes the slot out: an emptied wheel holds no timer, and a slot emptied in the middle keeps the others in order', async () => {
+  const wheel = new TimerWheel(20);
+  const timerOf = (): unknown => (wheel as unknown as { timer: unknown }).timer;
+  const only = wheel.at(performance.now() + 10_000, () => assert.fail('cancelled'));
+  assert.notEqual(timerOf(), undefined);
+  only.cancel();
+  assert.equal(timerOf(), undefined, 'no timer for a slot that holds nothing');
+  // Three in one slot: the middle one and then the last one go; the first still runs, once.
+  const at = performance.now() + 40;
+  const fired: string[] = [];
+  wheel.at(at, () => fired.push('first'));
+  const middle = wheel.at(at, () => fired.push('middle'));
+  const last = wheel.at(at, () => fired.push('last'));
+  middle.cancel();
+  last.cancel();
+  wheel.at(at + 20, () => fired.push('later'));
+  assert.equal(wheel.size, 2);
+  await waitFor('later fired', () => fired.includes('later'), 5_000, 5);
+  assert.deepEqual(fired, ['first', 'later']);
+  assert.equal(wheel.size, 0);
+  assert.equal(timerOf(), undefined);
+});
