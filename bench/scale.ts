@@ -91,11 +91,11 @@ async function measure(ctx: Ctx, n: number, variant: Variant, peers: Peer[]): Pr
   // RssAnon every few seconds through the window: one reading lands anywhere between two full
   // collections (a daemon's RssAnon moved 37 to 45 MB between runs that way); the median is the level.
   const anon = new Map<Peer, number[]>(peers.map((p) => [p, []]));
-  for (let at = RSS_EVERY_MS; at <= WINDOW_MS; at += RSS_EVERY_MS) {
+  for (let at = Math.min(RSS_EVERY_MS, WINDOW_MS); ; at = Math.min(at + RSS_EVERY_MS, WINDOW_MS)) {
     await sleep(Math.max(0, t0 + at - performance.now()));
     for (const p of peers) { const pid = pids.get(p); if (pid !== undefined) anon.get(p)!.push(procMem(pid).anon / 1024); }
+    if (at === WINDOW_MS) break; // the last reading is at the window's end
   }
-  await sleep(Math.max(0, t0 + WINDOW_MS - performance.now()));
   const wall = performance.now() - t0;
   const hostShare = hostShareSince(hostBefore);
   const hz = procClock().ticksPerSec;
@@ -104,9 +104,9 @@ async function measure(ctx: Ctx, n: number, variant: Variant, peers: Peer[]): Pr
     const pid = pids.get(peer);
     if (pid === undefined) { row.note ??= 'no daemon pid'; continue; }
     row.idleCpu = ((ticks(pid) - before.get(peer)!) / hz / (wall / 1000)) * 100;
-    const readings = anon.get(peer)!;
-    row.rssAnonMb = readings.length > 0 ? middle(readings) : procMem(pid).anon / 1024;
-    row.rssAnonMaxMb = readings.length > 0 ? Math.max(...readings) : row.rssAnonMb;
+    const readings = anon.get(peer)!; // one at least: the window's end
+    row.rssAnonMb = middle(readings);
+    row.rssAnonMaxMb = Math.max(...readings);
     row.load = `${loadavg()[0]!.toFixed(1)} / ${hostShare.toFixed(0)} %`;
   }
 

@@ -38,7 +38,6 @@ class Entry implements WheelTimer {
 export class TimerWheel {
   /** The last entry of each slot's list (runs go in the order they were set), by slot (slot = ceil(time / resolutionMs)); only slots that hold some. */
   private readonly slots = new Map<number, Entry>();
-  private waiting = 0;
   /** The entries of the slot being fired, gathered before any runs (a run may cancel or move any of them). */
   private readonly batch: Entry[] = [];
   /** The slot numbers in `slots`, as a binary min-heap (an emptied slot is skipped when it surfaces). */
@@ -71,13 +70,14 @@ export class TimerWheel {
     if (last === undefined) this.push(slot);
     else last.next = entry;
     this.slots.set(slot, entry);
-    this.waiting++;
     if (slot < this.armedSlot && this.firing === -Infinity) this.arm();
   }
 
-  /** Deadlines waiting (for tests and the bench). */
+  /** Deadlines waiting (for tests): counted through the slots' lists. */
   get size(): number {
-    return this.waiting;
+    let n = 0;
+    for (const last of this.slots.values()) for (let e: Entry | null = last; e !== null; e = e.prev) n++;
+    return n;
   }
 
   /** Takes `entry` out of its slot, if it waits in one (Entry's use). */
@@ -85,7 +85,6 @@ export class TimerWheel {
     const slot = entry.slot;
     if (slot < 0) return;
     entry.slot = -1;
-    this.waiting--;
     const { prev, next } = entry;
     entry.prev = entry.next = null;
     if (prev !== null) prev.next = next;
@@ -130,7 +129,6 @@ export class TimerWheel {
           const e = batch[i]!;
           if (e.slot !== slot) continue; // cancelled or moved by an entry fired before it in this slot
           e.slot = -1;
-          this.waiting--;
           try {
             e.fn();
           } catch (err) {
