@@ -50,7 +50,6 @@ export class Run {
   private heartbeat: DeadlineProbe | null = null;
   /** The IPC channel the daemon reads as lines (outside cluster mode); null: none, or Node's own (cluster). */
   private readonly channel: AppChannel | null = null;
-  private channelOnDemand = false;
   private silence: DeadlineProbe | null = null;
 
   /**
@@ -102,14 +101,8 @@ export class Run {
     }));
     this.capture(child);
     const messages: AppMessages = {
-      heartbeat: () => {
-        this.heartbeat?.touch();
-        this.readChannelOnDemand();
-      },
-      ready: () => {
-        this.ready.saw('message', "process.send('ready')");
-        this.readChannelOnDemand();
-      },
+      heartbeat: () => this.heartbeat?.touch(),
+      ready: () => this.ready.saw('message', "process.send('ready')"),
     };
     if (plan.channel === 'lines') this.channel = new AppChannel(child.stdio[plan.channelFd] as Socket, messages);
     else if (plan.channel === 'node') child.on('message', (m: unknown) => actOnMessage(m, messages));
@@ -213,18 +206,6 @@ export class Run {
     if (!this.child.connected) return false;
     this.child.send('shutdown', () => undefined);
     return true;
-  }
-
-  /**
-   * Once the heartbeat probe had its first beat (and a wait_ready app said it is ready), nothing
-   * the app sends is urgent: its channel is read before each heartbeat look, not on every beat.
-   */
-  private readChannelOnDemand(): void {
-    const { channel, heartbeat } = this;
-    if (this.channelOnDemand || channel === null || heartbeat === null || !heartbeat.touched || this.aborted) return;
-    if (this.ctx.cfg.wait_ready === true && !this.ready.has('message')) return;
-    this.channelOnDemand = channel.readOnDemand();
-    if (this.channelOnDemand) heartbeat.readBeforeLooks(() => channel.drain());
   }
 
   private onAbort(fn: () => void): void {

@@ -4,17 +4,20 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { AppChannel, channelEnv } from '../../src/supervisor/app-channel.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-function start(t: TestContext, file: string, args: string[]): { channel: AppChannel; seen: { beats: number; ready: number }; exited: Promise<number | null> } {
+function start(t: TestContext, file: string, args: string[]): { channel: AppChannel; socket: Socket; seen: { beats: number; ready: number }; exited: Promise<number | null> } {
   const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit', 'pipe'], env: { ...process.env, ...channelEnv(3) } });
   t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
   const seen = { beats: 0, ready: 0 };
   const channel = new AppChannel(child.stdio[3] as Socket, { heartbeat: () => seen.beats++, ready: () => seen.ready++ });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { channel, seen, exited };
+  return { channel, socket: child.stdio[3] as Socket, seen, exited };
 }
 
 // Beats, 'ready', a message too long to matter, a handle (the daemon cannot take it: its answer must
@@ -52,39 +55,21 @@ test('a non-Node app beats by writing the JSON line to the fd; other lines are n
   assert.equal(app.seen.ready, 0);
 });
 
-// A bash app: a beat each time the daemon says 'go' (so the test knows when bytes are waiting), and
-// exits 5 on 'shutdown'.
-const ON_CUE = `while read -r line <&3; do case "$line" in *go*) printf '{"bulwark":"heartbeat"}\\n' >&3;; *shutdown*) exit 5;; esac; done`;
-
-test('read on demand: beats wait in the socket until drain(), which reads them all; messages still reach the app', async (t) => {
-  const app = start(t, 'bash', ['-c', ON_CUE]);
-  assert.equal(app.channel.send('go'), true);
-  await waitFor('the first beat, read as it came', () => app.seen.beats === 1);
-  assert.equal(app.channel.readOnDemand(), true);
-  assert.equal(app.channel.readOnDemand(), true, 'asking twice changes nothing');
-  app.channel.drain();
-  assert.equal(app.seen.beats, 1, 'nothing waiting: a drain reads nothing');
-  for (let i = 0; i < 3; i++) app.channel.send('go');
-  // Not read by itself: drain() is the only reader now, and the beats land in the socket meanwhile.
-  await waitFor('three beats read by drain()', () => { app.channel.drain(); return app.seen.beats === 4; });
-  assert.equal(app.channel.send('shutdown'), true);
-  assert.equal(await app.exited, 5);
-  app.channel.drain(); // the end of the stream: no error, nothing seen
-  app.channel.close();
-  app.channel.drain(); // closed: its fd is not read again (the number may be another file's by now)
-  assert.equal(app.channel.connected, false);
-  assert.deepEqual(app.seen, { beats: 4, ready: 0 });
-});
-
-test('read on demand: without drain() nothing is read, however long the app writes', async (t) => {
-  const app = start(t, 'bash', ['-c', ON_CUE]);
-  app.channel.send('go');
-  await waitFor('the first beat', () => app.seen.beats === 1);
-  app.channel.readOnDemand();
-  for (let i = 0; i < 5; i++) app.channel.send('go');
-  const reader = start(t, 'bash', ['-c', ON_CUE]); // a second app on the same event loop, read as it writes
-  for (let i = 0; i < 5; i++) reader.channel.send('go');
-  await waitFor('the other app\'s five beats', () => reader.seen.beats === 5);
-  assert.equal(app.seen.beats, 1, 'the on-demand channel was not read on its writes');
-  await waitFor('drain() reads the five', () => { app.channel.drain(); return app.seen.beats === 6; });
+// Every channel reads into one shared buffer, so a half line held for its newline must have been
+// copied out of it. The first app writes half a beat; the second writes a whole line after that, so
+// the loop iteration that read the second (an epoll batch holds every fd ready by then) read the
+// half before, into the same bytes; only then does the first app write the rest.
+test("channels share one read buffer: a half line survives another channel's read in between", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-channel-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const [half, go] = [join(dir, 'half'), join(dir, 'go')];
+  const first = start(t, 'bash', ['-c', `printf '{"bulwark":"he' >&3; touch ${half}; until [ -e ${go} ]; do sleep 0.01; done; printf 'artbeat"}\\n' >&3; sleep 5`]);
+  const second = start(t, 'bash', ['-c', `until [ -e ${half} ]; do sleep 0.01; done; printf '{"bulwark":"ready"}\\n' >&3; sleep 5`]);
+  // Read in onread mode, not through 'data' (the fallback where this Node's internals differ).
+  assert.deepEqual([first.socket.listenerCount('data'), second.socket.listenerCount('data')], [0, 0]);
+  await waitFor("the second app's line", () => second.seen.ready === 1);
+  assert.equal(first.seen.beats, 0);
+  writeFileSync(go, '');
+  await waitFor("the first app's beat, whole", () => first.seen.beats === 1);
+  assert.deepEqual([first.seen, second.seen], [{ beats: 1, ready: 0 }, { beats: 0, ready: 1 }]);
 });
