@@ -14,6 +14,7 @@ import { instanceCount, portSharing } from './cluster-mode.js';
 import { SupervisorError } from './errors.js';
 import { describeExit } from './exit-report.js';
 import type { ProbeResult } from './health/probe.js';
+import type { CaptureFiles } from './output-capture.js';
 import { HeldSockets } from './held-sockets.js';
 import type { InstanceHost } from './instance-host.js';
 import { Instance } from './instance.js';
@@ -43,10 +44,11 @@ let workerIds = 0;
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-export class AppProcess {
+/** An app, and the host of its instances: they call back into it (one object: a host per instance cost ~1.3 KB). */
+export class AppProcess implements InstanceHost {
   private cfg: AppConfig;
   private instances: Instance[];
-  private readonly sockets: HeldSockets;
+  readonly sockets: HeldSockets;
   private generation = 0;
   private readonly triggers = new RestartTriggers(
     (reason, probe) => void this.restart(reason, probe).catch(() => undefined),
@@ -61,11 +63,27 @@ export class AppProcess {
     this.cfg = app;
     this.sockets = new HeldSockets(app.name);
     this.files = new CaptureFilesOnDemand(deps.logsDir);
-    this.instances = Array.from({ length: instanceCount(app) }, (_, i) => new Instance(i, this.host()));
+    this.instances = Array.from({ length: instanceCount(app) }, (_, i) => new Instance(i, this));
   }
 
   get name(): string { return this.cfg.name; }
   get config(): AppConfig { return this.cfg; }
+
+  // ---- what its instances ask of it (InstanceHost) -----------------------------------------
+
+  get registry(): GroupRegistry { return this.deps.registry; }
+  get sampler(): ResourceSampler { return this.deps.sampler; }
+  get stall(): StallWatch { return this.deps.stall; }
+  get cgroups(): CgroupTree | null { return this.deps.cgroups; }
+  emit(e: BulwarkEvent): void { this.deps.emit(e); }
+  instanceCount(): number { return this.instances.length; }
+  nextWorkerId(): number { return ++workerIds; }
+  captureFiles(index: number): CaptureFiles | string {
+    return this.files.forInstance(this.cfg, index, (p) => this.instances[0]?.pushError(p));
+  }
+  runHung(inst: Instance, run: Run, kind: 'hang' | 'cpu' | 'memory', probe: string, reason: string): void {
+    void this.killHung(inst, run, kind, probe, reason);
+  }
   /** The last check of each periodic health probe of the current runs (of one instance, where given). */
   probeResults(instance?: number): ProbeResult[] {
     return this.instances.filter((i) => instance === undefined || i.index === instance).flatMap((i) => (i.run?.probes ?? []).flatMap((p) => p.last?.() ?? []));
@@ -126,7 +144,7 @@ export class AppProcess {
       this.cfg = { ...this.cfg, ...pinned, instances: n };
       const running = this.state !== 'stopped';
       for (let i = from; i < n; i++) {
-        const inst = new Instance(i, this.host());
+        const inst = new Instance(i, this);
         this.instances.push(inst);
         if (running) await this.spawn(inst, 'start', `scaled to ${plural(n, 'instance')}`, 'user').catch(() => undefined);
       }
@@ -153,7 +171,7 @@ export class AppProcess {
       this.cfg = app;
       const n = instanceCount(app);
       for (const gone of this.instances.splice(n)) gone.release();
-      for (let i = this.instances.length; i < n; i++) this.instances.push(new Instance(i, this.host()));
+      for (let i = this.instances.length; i < n; i++) this.instances.push(new Instance(i, this));
       for (const inst of this.instances) inst.reconfigured();
       if (!wasStopped) {
         await this.triggers.start(this.cfg);
@@ -229,7 +247,7 @@ export class AppProcess {
   }
 
   /** The leader exited on its own: an exit or a crash. A reload's new instance that ended before it was ready is just dropped. */
-  private runExited(inst: Instance, run: Run, exit: ExitRecord): void {
+  runExited(inst: Instance, run: Run, exit: ExitRecord): void {
     inst.deferEvents(); // the respawn goes first
     inst.ended(run, exit);
     const clean = exit.code === 0;
@@ -276,7 +294,7 @@ export class AppProcess {
     return {
       config: this.cfg,
       slots: () => this.instances,
-      candidate: (index: number) => new Instance(index, this.host(), ++this.generation),
+      candidate: (index: number) => new Instance(index, this, ++this.generation),
       swap: (index: number, next: Instance) => { this.instances[index] = next; },
       retire: async (old: Instance, reason: string) => {
         await this.stopNow(old, reason);
@@ -284,21 +302,6 @@ export class AppProcess {
       },
       restartInPlace: (inst: Instance, reason: string) => this.restartInPlace(inst, reason),
       appNote: (kind: 'reload', reason: string) => this.appNote(kind, reason),
-    };
-  }
-
-  private host(): InstanceHost {
-    const app = this;
-    const { registry, sampler, stall, cgroups, emit } = this.deps;
-    return {
-      get config() { return app.cfg; },
-      registry, sampler, stall, cgroups, emit,
-      sockets: this.sockets,
-      instanceCount: () => this.instances.length,
-      nextWorkerId: () => ++workerIds,
-      captureFiles: (index) => this.files.forInstance(this.cfg, index, (p) => this.instances[0]?.pushError(p)),
-      runExited: (inst, run, exit) => this.runExited(inst, run, exit),
-      runHung: (inst, run, kind, probe, reason) => void this.killHung(inst, run, kind, probe, reason),
     };
   }
 }

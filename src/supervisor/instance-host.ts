@@ -14,12 +14,12 @@ import type { StallWatch } from './stall-watch.js';
 
 export interface InstanceHost {
   readonly config: AppConfig;
-  registry: GroupRegistry;
-  sampler: ResourceSampler;
-  stall: StallWatch;
-  cgroups: CgroupTree | null;
+  readonly registry: GroupRegistry;
+  readonly sampler: ResourceSampler;
+  readonly stall: StallWatch;
+  readonly cgroups: CgroupTree | null;
   /** The app's ports, held by the daemon across all its instances and runs. */
-  sockets: HeldSockets;
+  readonly sockets: HeldSockets;
   /** How many instances the app runs now. */
   instanceCount(): number;
   /** NODE_UNIQUE_ID for the next cluster worker (unique per daemon, as Node's primary counts). */

@@ -31,8 +31,9 @@ export interface CaptureOptions {
 export function captureOutput(child: ChildProcess, o: CaptureOptions): void {
   const stdout = child.stdout!;
   const stderr = child.stderr!;
+  // 'end' comes once: on() spares once()'s wrapper objects (~150 bytes a listener, per app).
   stderr.on('data', (chunk: Buffer) => o.stderrTail.push(chunk));
-  stderr.once('end', () => { o.stderrTail.ended = true; });
+  stderr.on('end', () => { o.stderrTail.ended = true; });
   const files = o.files;
   if (typeof files === 'string') {
     // Without a capture file the pipes must still drain, or the app blocks on a full pipe.
@@ -60,8 +61,8 @@ export function captureOutput(child: ChildProcess, o: CaptureOptions): void {
   };
   stdout.on('data', (chunk: Buffer) => guarded('out', chunk));
   stderr.on('data', (chunk: Buffer) => guarded('err', chunk));
-  stdout.once('end', () => { if (out !== null) guarded('out', null); else o.touched(); });
-  stderr.once('end', () => { if (err !== null) guarded('err', null); else o.touched(); });
+  stdout.on('end', () => { if (out !== null) guarded('out', null); else o.touched(); });
+  stderr.on('end', () => { if (err !== null) guarded('err', null); else o.touched(); });
 }
 
 function timestamper(setting: boolean | string): (() => string) | undefined {

@@ -53,36 +53,40 @@ export function describeReadiness(r: Readiness): string {
 
 /** Collects the readiness signals of one run; `wait()` resolves on the awaited one, the timeout or the run's end. */
 export class ReadyWatch {
-  private readonly seen = new Map<ReadySource, string>();
+  /** Made at the first signal: most runs get none (an empty Map is ~220 bytes, per app). */
+  private seen: Map<ReadySource, string> | null = null;
   private waiter: ((o: ReadyOutcome) => void) | null = null;
   private awaited: ReadySource | null = null;
-
-  constructor(private readonly signal: AbortSignal) {}
+  private ended = false;
 
   /** A signal arrived (kept for a wait that starts later: an app may be ready before anyone asks). */
   saw(source: ReadySource, how: string): void {
+    this.seen ??= new Map();
     if (!this.seen.has(source)) this.seen.set(source, how);
     if (this.awaited === source) this.settle({ outcome: 'ready', how });
   }
 
   /** Whether `source` signalled readiness already. */
   has(source: ReadySource): boolean {
-    return this.seen.has(source);
+    return this.seen?.has(source) ?? false;
+  }
+
+  /** The run ended: a wait resolves `ended`, now or when it starts. */
+  end(): void {
+    this.ended = true;
+    this.settle({ outcome: 'ended' });
   }
 
   wait(r: Readiness): Promise<ReadyOutcome> {
-    if (this.signal.aborted) return Promise.resolve({ outcome: 'ended' });
-    const seen = this.seen.get(r.source);
+    if (this.ended) return Promise.resolve({ outcome: 'ended' });
+    const seen = this.seen?.get(r.source);
     if (seen !== undefined) return Promise.resolve({ outcome: 'ready', how: seen });
     return new Promise((resolve) => {
       this.awaited = r.source;
       // `uptime`: still running when the time is up is the readiness itself.
       const timer = setTimeout(() => this.settle(r.source === 'uptime' ? { outcome: 'ready', how: `up for ${r.timeoutMs} ms` } : { outcome: 'timeout' }), r.timeoutMs);
-      const ended = () => this.settle({ outcome: 'ended' });
-      this.signal.addEventListener('abort', ended, { once: true });
       this.waiter = (o) => {
         clearTimeout(timer);
-        this.signal.removeEventListener('abort', ended);
         resolve(o);
       };
       if (r.source === 'http') void this.poll(r.url!, Date.now() + r.timeoutMs);

@@ -1,8 +1,9 @@
 // One spawned process of an instance and everything that lives exactly as long as it: the child
 // and its scope (its cgroup, else its process group), its orphan record, output capture, health
 // probes, resource sampling and limits, its readiness signals and, in cluster mode, its side of
-// Node's cluster protocol. Every timer and subscription hangs off one AbortController: ending a
-// run is one abort(). A run decides nothing; it tells its instance (RunEvents), which owns the
+// Node's cluster protocol. Every timer and subscription leaves a function that ends it: ending a
+// run is one abort(). (Not an AbortController: its signal and listeners were ~1.5 KB a run, a
+// tenth of the daemon's memory per app.) A run decides nothing; it tells its instance (RunEvents), which owns the
 // state machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
@@ -25,10 +26,10 @@ import { ReadyWatch, type Readiness, type ReadyOutcome } from './readiness.js';
 import { ResourceLimits } from './resource-limits.js';
 import { spawnGate } from './spawn-gate.js';
 import { spawnPlan, type SpawnPlan } from './spawn-plan.js';
-import type { ExitRecord, RunContext, RunEvents } from './run-context.js';
 
-/** The abort reason of every run (nothing reads it: listeners only need to know the run ended). */
-const RUN_ENDED = Object.freeze({ reason: 'the run ended' });
+/** Of the spawn plan, what a run keeps: its IPC channel. */
+type ChannelPlan = Pick<SpawnPlan, 'channel' | 'channelFd'>;
+import type { ExitRecord, RunContext, RunEvents } from './run-context.js';
 
 export class Run {
   readonly pid: number;
@@ -39,9 +40,10 @@ export class Run {
   exit: ExitRecord | null = null;
   /** The last bytes of its stderr, to explain a crash. */
   readonly stderr = new StderrTail();
-  private readonly controller = new AbortController();
+  /** What ends with the run: probes, sampling, timers. */
+  private readonly endings: Array<() => void> = [];
   private ended = false;
-  private readonly ready = new ReadyWatch(this.controller.signal);
+  private readonly ready = new ReadyWatch();
   /** In cluster mode: the daemon's side of Node's cluster protocol with this process. */
   private readonly cluster: ClusterPrimary | null;
   private stopping = false;
@@ -60,11 +62,14 @@ export class Run {
     await spawnGate.turn();
     const { cmd } = ctx;
     let child: ChildProcess;
-    let plan: SpawnPlan;
+    let channel: ChannelPlan;
     try {
       // Its user/group and environment (run-as.ts), its instance's variables and shared sockets (spawn-plan.ts).
-      plan = spawnPlan({ cfg: ctx.cfg, cmd, index: ctx.index, sharing: ctx.sharing, ...(ctx.listening ? { listening: ctx.listening } : {}), ...(ctx.workerId !== undefined ? { workerId: ctx.workerId } : {}) });
+      const plan = spawnPlan({ cfg: ctx.cfg, cmd, index: ctx.index, sharing: ctx.sharing, ...(ctx.listening ? { listening: ctx.listening } : {}), ...(ctx.workerId !== undefined ? { workerId: ctx.workerId } : {}) });
       child = spawn(plan.file, plan.args, { cwd: cmd.cwd, env: plan.env, uid: plan.uid, gid: plan.gid, detached: true, stdio: plan.stdio });
+      // Only this outlives the spawn: the listeners below keep their scope, and the plan's
+      // environment (a copy per app) would stay with them.
+      channel = { channel: plan.channel, channelFd: plan.channelFd };
     } catch (err) {
       // Synchronous failures (e.g. a cwd that is not a directory in some Node versions).
       return Promise.reject(spawnFailed(ctx.cfg.name, err as Error));
@@ -76,12 +81,12 @@ export class Run {
       });
       child.once('spawn', () => {
         spawned = true;
-        resolve(new Run(ctx, events, child, plan));
+        resolve(new Run(ctx, events, child, channel));
       });
     });
   }
 
-  private constructor(private readonly ctx: RunContext, private readonly events: RunEvents, private readonly child: ChildProcess, plan: SpawnPlan) {
+  private constructor(private readonly ctx: RunContext, private readonly events: RunEvents, private readonly child: ChildProcess, plan: ChannelPlan) {
     const pid = child.pid!;
     this.pid = pid;
     const { cgroup } = ctx;
@@ -90,7 +95,7 @@ export class Run {
     if (cgroup !== null) void cgroup.adopt(pid).then((why) => { if (why !== null) this.events.problem(`${why}: contained by its process group only`); });
     let resolveExit!: (e: ExitRecord) => void;
     this.exited = new Promise((r) => { resolveExit = r; });
-    child.once('exit', (code, signal) => {
+    child.on('exit', (code, signal) => { // once: on() spares once()'s wrapper
       this.exit = { code, signal, at: new Date().toISOString() };
       resolveExit(this.exit);
       this.channel?.close();
@@ -133,16 +138,16 @@ export class Run {
     this.onAbort(() => ctx.sampler.untrack(ctx.key));
   }
 
-  // A plain flag: AbortSignal's getter validates its receiver on every read, and the sampler and
-  // heartbeats of a thousand apps ask often.
   get aborted(): boolean {
     return this.ended;
   }
 
   /** Ends everything that lives as long as the run (probes, sampling, timers); not its processes. */
   abort(): void {
+    if (this.ended) return;
     this.ended = true;
-    this.controller.abort(RUN_ENDED); // a reason of its own: abort() would build a DOMException on every exit
+    this.ready.end();
+    for (const end of this.endings.splice(0)) end();
   }
 
   /** Resolves once the run is ready as `r` asks, its time ran out, or the run ended. */
@@ -208,8 +213,10 @@ export class Run {
     return true;
   }
 
+  /** Runs `fn` when the run ends (now, if it has). */
   private onAbort(fn: () => void): void {
-    this.controller.signal.addEventListener('abort', fn, { once: true });
+    if (this.ended) fn();
+    else this.endings.push(fn);
   }
 
   private saved(problem: Promise<string | null>): void {
