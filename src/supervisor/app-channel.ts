@@ -53,7 +53,7 @@ export class AppChannel {
     }
     // EPIPE/ECONNRESET when the app exits or closes its end: the exit tells the rest.
     socket.on('error', () => undefined);
-    socket.resume(); // onread mode has no 'data' listener to start the reading
+    socket.resume(); // flowing, as a 'data' listener would make it: its end is not left waiting for a reader
   }
 
   /** Whether a message can still reach the app. */

@@ -3,8 +3,8 @@
 // probes, resource sampling and limits, its readiness signals and, in cluster mode, its side of
 // Node's cluster protocol. Every timer and subscription leaves a function that ends it: ending a
 // run is one abort(). (Not an AbortController: its signal and listeners were ~1.5 KB a run, a
-// tenth of the daemon's memory per app.) A run decides nothing; it tells its instance (RunEvents), which owns the
-// state machine.
+// tenth of the daemon's memory per app.) A run decides nothing; it tells its instance
+// (RunEvents), which owns the state machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,10 +26,10 @@ import { ReadyWatch, type Readiness, type ReadyOutcome } from './readiness.js';
 import { ResourceLimits } from './resource-limits.js';
 import { spawnGate } from './spawn-gate.js';
 import { spawnPlan, type SpawnPlan } from './spawn-plan.js';
+import type { ExitRecord, RunContext, RunEvents } from './run-context.js';
 
 /** Of the spawn plan, what a run keeps: its IPC channel. */
 type ChannelPlan = Pick<SpawnPlan, 'channel' | 'channelFd'>;
-import type { ExitRecord, RunContext, RunEvents } from './run-context.js';
 
 export class Run {
   readonly pid: number;

@@ -1,7 +1,7 @@
 // Heartbeat and output silence are both "something must happen every T". A touch (each heartbeat
 // message, each output chunk) only notes the time; one entry in the shared timer wheel looks when
 // the deadline may have passed and, if a touch came since, moves itself to the new deadline. So a
-// beat costs a clock read, and a thousand beating apps cost a few wake-ups a second.
+// beat costs a clock read, and a thousand apps' deadlines cost the wheel a few wake-ups a second.
 // Unless the daemon itself stalled meanwhile: then whatever the app sent is still unread in the
 // pipe, so the deadline runs again for the full T from the moment the daemon resumed.
 import { formatDuration } from '../../common/units.js';
@@ -28,11 +28,6 @@ export class DeadlineProbe implements HealthProbe {
   ) {
     this.lastSeen = performance.now();
     this.timer = wheel.at(this.lastSeen + timeoutMs, () => this.check());
-  }
-
-  /** Whether a touch came since the start. */
-  get touched(): boolean {
-    return this.seen;
   }
 
   touch(): void {
