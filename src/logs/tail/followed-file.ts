@@ -72,6 +72,11 @@ export class FollowedFile {
     return l === undefined || l.size !== this.seenSize || l.mtimeNs !== this.seenMtimeNs || this.readPos > l.size;
   }
 
+  /** The modification time the last read to the end saw (-1: none yet). */
+  get seenMtime(): bigint {
+    return this.seenMtimeNs;
+  }
+
   /** The listing's view after a read to the end: unchanged files are then not read again. */
   noteSeen(l: Listed | undefined): void {
     if (l) { this.seenSize = l.size; this.seenMtimeNs = l.mtimeNs; }
