@@ -4,9 +4,10 @@
 // thousand timers (and a deadline is at most one slot late). Times are performance.now(): the
 // monotonic clock libuv's timers and the stall watch use.
 // A timer is one object for its owner's life (again() moves it): a new entry per look, allocated
-// where the start's long waits had taught V8 to allocate them in the old generation, was ~0.2 MB a
-// second of old-space garbage (waiting for a full collection) at 1,000 apps looking every 312 ms. A slot is a list through its entries, not a Set: filling a Set
-// per slot allocated as it grew, 15 % of what the daemon allocated with 1,000 apps beating.
+// where the start's long waits had taught V8 to allocate them in the old generation, was ~0.2 MB
+// a second of old-space garbage at 1,000 apps looking every 312 ms. A slot is a list through its
+// entries, not a Set: filling a Set per slot allocated as it grew (15 % of the daemon's garbage
+// with 1,000 apps beating).
 
 export interface WheelTimer {
   /** Stops the run it waits for (if any). */

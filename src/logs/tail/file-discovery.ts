@@ -9,6 +9,8 @@ import { listMatches, matchesPattern, mayContainMatches, type FilePattern } from
 
 /** A file as the directory listing saw it. */
 export interface Listed {
+  /** `dev:ino`: its identity, the listing's key and its followed file's. */
+  key: string;
   path: string;
   size: number;
   dev: string;
@@ -45,7 +47,7 @@ export class FileDiscovery {
       if (!st.isFile()) continue;
       const dev = String(st.dev), ino = String(st.ino);
       const key = `${dev}:${ino}`;
-      if (!listing.has(key)) listing.set(key, { path, size: Number(st.size), dev, ino, mtimeNs: st.mtimeNs });
+      if (!listing.has(key)) listing.set(key, { key, path, size: Number(st.size), dev, ino, mtimeNs: st.mtimeNs });
     }
     return listing;
   }

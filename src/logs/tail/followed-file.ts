@@ -41,7 +41,7 @@ export class FollowedFile {
     /** The record changed (fingerprint grew): the source saves its state. */
     private readonly recordChanged: () => void,
   ) {
-    this.key = `${l.dev}:${l.ino}`;
+    this.key = l.key;
     this.path = l.path;
     this.fd = fd;
     this.record = record;

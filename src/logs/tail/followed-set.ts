@@ -127,8 +127,7 @@ export class FollowedSet {
    */
   consider(l: Listed, fromEnd: boolean): FollowedFile | undefined {
     if (l.size === 0) return undefined; // nothing to read; decide once it has bytes
-    const key = `${l.dev}:${l.ino}`;
-    if (this.stillACopy(key, l)) return undefined;
+    if (this.stillACopy(l)) return undefined;
     const fd = this.open(l);
     if (fd === undefined) return undefined;
     const head = Buffer.allocUnsafe(FINGERPRINT_BYTES);
@@ -142,7 +141,7 @@ export class FollowedSet {
       // (every byte of it is also in the original, which we read), or a file that merely starts alike.
       if (f.reopen() && f.tailsAgree(fd, l.size)) {
         closeQuietly(fd);
-        this.copies.set(key, { size: l.size, mtimeNs: l.mtimeNs, original: f, originalMtimeNs: f.seenMtime, rotations: this.rotations });
+        this.copies.set(l.key, { size: l.size, mtimeNs: l.mtimeNs, original: f, originalMtimeNs: f.seenMtime, rotations: this.rotations });
         return undefined;
       }
       // Not a prefix of the original now. If the original was truncated meanwhile, this is its copy.
@@ -220,11 +219,11 @@ export class FollowedSet {
     this.rotations++;
   }
 
-  private stillACopy(key: string, l: Listed): boolean {
-    const j = this.copies.get(key);
+  private stillACopy(l: Listed): boolean {
+    const j = this.copies.get(l.key);
     if (j === undefined) return false;
     if (j.size === l.size && j.mtimeNs === l.mtimeNs && j.rotations === this.rotations && this.has(j.original) && j.original.seenMtime === j.originalMtimeNs) return true;
-    this.copies.delete(key);
+    this.copies.delete(l.key);
     return false;
   }
 

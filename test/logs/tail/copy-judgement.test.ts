@@ -19,7 +19,8 @@ function replace(path: string, text: string): void {
 
 function listed(path: string): Listed {
   const st = statSync(path, { bigint: true });
-  return { path, size: Number(st.size), dev: String(st.dev), ino: String(st.ino), mtimeNs: st.mtimeNs };
+  const [dev, ino] = [String(st.dev), String(st.ino)];
+  return { key: `${dev}:${ino}`, path, size: Number(st.size), dev, ino, mtimeNs: st.mtimeNs };
 }
 
 test('a copy is judged once: not reopened until it, its original or a rotation says otherwise', (t) => {
