@@ -29,7 +29,7 @@ export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000, onSpawn
       if (!(err instanceof DaemonUnreachableError)) throw err;
       if (exited !== null) throw new DaemonUnreachableError(`the daemon exited at start (code ${exited}); see ${paths.daemonLog}${lastLogLines(paths.daemonLog)}`);
       if (Date.now() > deadline) throw new DaemonUnreachableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${paths.daemonLog}${lastLogLines(paths.daemonLog)}`);
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 10)); // a failed connect costs microseconds; the daemon boots in ~0.5 s
     }
   }
 }

@@ -9,15 +9,19 @@
 // A child is moved into its cgroup right after the spawn, from the thread pool: a move waits for an
 // RCU grace period (10-15 ms on a busy 2-core host unless cgroup2 is mounted with favordynmods),
 // and neither the event loop nor the app's start may wait for that (Node cannot clone3 straight
-// into a cgroup). Whatever the app forked before its move is moved after it, as long as it is
-// still its descendant. So a process that daemonizes (forks twice, the middle one exits) in the
-// first milliseconds of the app's life, before the move, escapes; the process group still holds it
-// unless it also called setsid.
+// into a cgroup). During a burst of spawns (the spawn gate has callers waiting: `start` of many
+// apps) the moves wait until the burst is over: a move holds the lock every fork takes, so moves
+// beside forks made each spawn slower (1,000 apps: ~0.5 s of a 5 s start). Whatever the app forked
+// before its move is moved after it, as long as it is still its descendant. So a process that
+// daemonizes (forks twice, the middle one exits) before the move, in the first milliseconds of
+// the app's life or while a burst lasts, escapes; the process group still holds it unless it also
+// called setsid.
 import { createHash } from 'node:crypto';
 import { accessSync, close, closeSync, constants, existsSync, mkdirSync, open, openSync, readdirSync, readFileSync, readSync, rmdirSync, write, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readChildren } from './proc-stat.js';
 import type { ProcessScope } from './process-scope.js';
+import { spawnGate } from './spawn-gate.js';
 
 /** Where the unified hierarchy is mounted and which cgroup this process is in, or why unknown. */
 function ownCgroupDir(): string {
@@ -78,12 +82,12 @@ export class CgroupTree {
     let scope = this.mine.get(leaf);
     if (scope === undefined) {
       const path = join(this.base, leaf);
-      mkdirSync(path, { recursive: true });
+      // Made now (mkdir names what it created): nothing can be inside, so nothing to ask or kill.
+      const made = mkdirSync(path, { recursive: true }) !== undefined;
       this.canKill ??= existsSync(join(path, 'cgroup.kill'));
-      scope = new CgroupScope(path, this.canKill);
-      scope.keepEventsOpen();
+      scope = new CgroupScope(path, this.canKill, true);
       this.mine.set(leaf, scope);
-      if (scope.alive()) scope.kill();
+      if (!made && scope.alive()) scope.kill();
     }
     return scope;
   }
@@ -136,11 +140,17 @@ const eventsBuffer = Buffer.alloc(256);
 /** A cgroup as a run's process scope. */
 export class CgroupScope implements ProcessScope {
   readonly label: string;
-  /** cgroup.events, open for the life of a leaf this daemon owns (keepEventsOpen), else null. */
+  /** cgroup.events of a leaf this daemon owns, open from its first alive() until release(), else null. */
   private eventsFd: number | null = null;
 
-  /** `canKill`: cgroup.kill exists (Linux 5.14+); otherwise kill() freezes and kills pid by pid. */
-  constructor(readonly path: string, private readonly canKill = existsSync(join(path, 'cgroup.kill'))) {
+  /**
+   * `canKill`: cgroup.kill exists (Linux 5.14+); otherwise kill() freezes and kills pid by pid.
+   * `owned`: a leaf this daemon made or adopted, asked often (every respawn and stop asks whether
+   * anything is left): its cgroup.events stays open once asked, so alive() is one pread. Opening a
+   * cgroupfs file costs 0.1-0.2 ms, reading an open one microseconds; not opened before the first
+   * ask, since every open descriptor is one more the kernel closes in each child's exec.
+   */
+  constructor(readonly path: string, private readonly canKill = existsSync(join(path, 'cgroup.kill')), private owned = false) {
     this.label = `cgroup ${path}`;
   }
 
@@ -149,6 +159,7 @@ export class CgroupScope implements ProcessScope {
    * loop). Resolves with why the process could not be moved, or null.
    */
   async adopt(pid: number): Promise<string | null> {
+    await spawnGate.idle(); // after a burst of spawns (see the header)
     const procs = join(this.path, 'cgroup.procs');
     try {
       await writeSmall(procs, String(pid));
@@ -188,21 +199,9 @@ export class CgroupScope implements ProcessScope {
     if (frozen) this.write('cgroup.freeze', '0');
   }
 
-  /**
-   * Keeps cgroup.events open, so alive() is one pread: every respawn asks first whether the last
-   * run left anything behind, and opening a cgroupfs file costs 0.1-0.2 ms, reading an open one
-   * microseconds. Closed by release().
-   */
-  keepEventsOpen(): void {
-    try {
-      this.eventsFd ??= openSync(join(this.path, 'cgroup.events'), 'r');
-    } catch {
-      // alive() opens it each time
-    }
-  }
-
   alive(): boolean {
     try {
+      if (this.eventsFd === null && this.owned) this.eventsFd = openSync(join(this.path, 'cgroup.events'), 'r');
       if (this.eventsFd === null) return POPULATED.test(readFileSync(join(this.path, 'cgroup.events'), 'latin1'));
       const n = readSync(this.eventsFd, eventsBuffer, 0, eventsBuffer.length, 0);
       return POPULATED.test(eventsBuffer.toString('latin1', 0, n));
@@ -213,6 +212,7 @@ export class CgroupScope implements ProcessScope {
 
   /** rmdir; fails quietly while a process is still inside. */
   release(): void {
+    this.owned = false;
     if (this.eventsFd !== null) {
       closeSync(this.eventsFd);
       this.eventsFd = null;

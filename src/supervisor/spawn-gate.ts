@@ -8,6 +8,8 @@
 
 export class SpawnGate {
   private readonly queue: (() => void)[] = [];
+  /** Callers of idle(), released when the queue is empty. */
+  private readonly idleWaiters: (() => void)[] = [];
   private inTurn = 0;
   private turnStart = 0;
   private yielding = false;
@@ -29,6 +31,12 @@ export class SpawnGate {
   /** Callers waiting for a later turn. */
   get waiting(): number {
     return this.queue.length;
+  }
+
+  /** Resolves once no caller waits for a turn (at once when none does): after a burst of spawns. */
+  idle(): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private hasRoom(): boolean {
@@ -54,6 +62,7 @@ export class SpawnGate {
         this.take();
         this.queue.shift()!();
       }
+      if (this.queue.length === 0) for (const release of this.idleWaiters.splice(0)) release();
     });
   }
 }

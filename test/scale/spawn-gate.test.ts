@@ -42,3 +42,17 @@ test('a lone caller passes at once (no wait for a turn)', async () => {
   await gate.turn();
   assert.ok(sameTurn);
 });
+
+test('idle() resolves at once with nobody waiting, else when the last waiting caller got its turn', async () => {
+  const gate = new SpawnGate(2, 1_000);
+  let early = false;
+  await gate.idle().then(() => { early = true; });
+  assert.ok(early);
+  const released: number[] = [];
+  const callers = Array.from({ length: 7 }, (_, i) => gate.turn().then(() => { released.push(i); }));
+  assert.equal(gate.waiting, 5);
+  await gate.idle();
+  assert.equal(gate.waiting, 0);
+  await Promise.all(callers);
+  assert.equal(released.length, 7);
+});

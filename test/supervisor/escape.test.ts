@@ -3,12 +3,13 @@
 // runs in its own cgroup v2 and ending a run empties its cgroup (issue 16, break 7).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CgroupScope, CgroupTree } from '../../src/supervisor/cgroup.js';
 import { Supervisor } from '../../src/supervisor/index.js';
+import { spawnGate } from '../../src/supervisor/spawn-gate.js';
 import { APPS, app, harness, hostSupervisor, isDead } from './harness.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -119,6 +120,64 @@ test('without cgroup.kill (Linux before 5.14) a cgroup is frozen and emptied pid
   await waitFor('cgroup empty', () => !scope.alive(), 5_000);
   assert.ok(pids.every(isDead));
   assert.equal(readFileSync(join(path, 'cgroup.freeze'), 'utf8').trim(), '0', 'thawed again');
+});
+
+test('a leaf that already exists is asked and emptied when taken; one made now is not asked', { skip }, async (t) => {
+  const home = tempHome(t);
+  const stateDir = join(home, 'state');
+  const previous = CgroupTree.open(stateDir) as CgroupTree;
+  const sleeper = spawn('sleep', ['1000'], { stdio: 'ignore', detached: true });
+  t.after(() => { try { process.kill(sleeper.pid!, 'SIGKILL'); } catch { /* gone */ } });
+  assert.equal(await previous.scope('left@0').adopt(sleeper.pid!), null);
+  // The next daemon (same state dir) takes the same leaf: what the previous one left there is killed.
+  const next = CgroupTree.open(stateDir) as CgroupTree;
+  t.after(() => next.close());
+  next.scope('left@0');
+  await waitFor('the leftover killed', () => isDead(sleeper.pid!), 5_000);
+  await waitFor('its cgroup empty', () => !next.scope('left@0').alive(), 5_000);
+});
+
+test('a leaf\'s cgroup.events is opened at its first ask, kept while asked, closed on release', { skip }, async (t) => {
+  const home = tempHome(t);
+  const tree = CgroupTree.open(join(home, 'state')) as CgroupTree;
+  t.after(() => tree.close());
+  const scope = tree.scope('ask@0');
+  // Every descriptor the daemon holds is one more each child's exec closes: none before it is needed.
+  const eventsFds = (): number => readdirSync('/proc/self/fd').filter((fd) => {
+    try { return readlinkSync(`/proc/self/fd/${fd}`) === join(scope.path, 'cgroup.events'); } catch { return false; }
+  }).length;
+  assert.equal(eventsFds(), 0, 'opened before the first ask');
+  assert.equal(scope.alive(), false);
+  assert.equal(scope.alive(), false);
+  assert.equal(eventsFds(), 1, 'one descriptor, kept');
+  tree.release('ask@0');
+  assert.equal(eventsFds(), 0, 'closed on release');
+});
+
+test('while a burst of spawns lasts, moves into cgroups wait for its end (a move beside forks slows every spawn)', { skip }, async (t) => {
+  const home = tempHome(t);
+  const tree = CgroupTree.open(join(home, 'state')) as CgroupTree;
+  t.after(() => tree.close());
+  const scope = tree.scope('burst@0');
+  const sleeper = spawn('sleep', ['1000'], { stdio: 'ignore', detached: true });
+  const pid = sleeper.pid!;
+  t.after(() => { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } });
+  let movedDuringBurst = false;
+  // 200 callers through the daemon's gate, 8 a turn, each holding the thread 1 ms as a fork does:
+  // ~25 turns, 200 ms. A move made at once lands in a few milliseconds, within the burst.
+  const burst = Promise.all(Array.from({ length: 200 }, async () => {
+    await spawnGate.turn();
+    const until = performance.now() + 1;
+    while (performance.now() < until) { /* a fork */ }
+    if (spawnGate.waiting > 0 && scope.pids().includes(pid)) movedDuringBurst = true;
+  }));
+  assert.ok(spawnGate.waiting > 0, 'the burst is queued');
+  assert.equal(await scope.adopt(pid), null);
+  await burst;
+  assert.equal(movedDuringBurst, false, 'moved while spawns were still waiting for their turn');
+  assert.ok(scope.pids().includes(pid), 'moved once the burst was over');
+  scope.kill();
+  await waitFor('cgroup empty', () => !scope.alive(), 5_000);
 });
 
 test('with cgroups off, a stop still ends the whole process group (the documented fallback)', async (t) => {
