@@ -160,6 +160,10 @@ export class CgroupScope implements ProcessScope {
    */
   async adopt(pid: number): Promise<string | null> {
     await spawnGate.idle(); // after a burst of spawns (see the header)
+    return inMoveSlot(() => this.move(pid));
+  }
+
+  private async move(pid: number): Promise<string | null> {
     const procs = join(this.path, 'cgroup.procs');
     try {
       await writeSmall(procs, String(pid));
@@ -247,6 +251,26 @@ export function recordedScope(path: string): CgroupScope | null {
  */
 export function leafName(app: string, index: number, generation = 0): string {
   return `${app}@${index}${generation === 0 ? '' : `~${generation}`}`;
+}
+
+/**
+ * Moves in flight at once: the thread pool's size. After a burst of 1,000 spawns the moves queue
+ * here, not as 3,000 requests at once in the pool (whose peak stayed in the daemon's memory).
+ */
+const MOVES_AT_ONCE = 4;
+let moving = 0;
+const movesWaiting: (() => void)[] = [];
+
+async function inMoveSlot<T>(move: () => Promise<T>): Promise<T> {
+  if (moving < MOVES_AT_ONCE) moving++;
+  else await new Promise<void>((resolve) => movesWaiting.push(resolve)); // handed a slot
+  try {
+    return await move();
+  } finally {
+    const next = movesWaiting.shift();
+    if (next !== undefined) next(); // the slot passes on
+    else moving--;
+  }
 }
 
 /**

@@ -158,10 +158,10 @@ test('while a burst of spawns lasts, moves into cgroups wait for its end (a move
   const home = tempHome(t);
   const tree = CgroupTree.open(join(home, 'state')) as CgroupTree;
   t.after(() => tree.close());
-  const scope = tree.scope('burst@0');
-  const sleeper = spawn('sleep', ['1000'], { stdio: 'ignore', detached: true });
-  const pid = sleeper.pid!;
-  t.after(() => { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } });
+  // More apps than moves in flight at once (4): every one is moved, none is left waiting for a slot.
+  const apps = Array.from({ length: 10 }, (_, i) => ({ scope: tree.scope(`burst${i}@0`), pid: spawn('sleep', ['1000'], { stdio: 'ignore', detached: true }).pid! }));
+  t.after(() => { for (const { pid } of apps) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } } });
+  const movedYet = (): boolean => apps.some(({ scope, pid }) => scope.pids().includes(pid));
   let movedDuringBurst = false;
   // 200 callers through the daemon's gate, 8 a turn, each holding the thread 1 ms as a fork does:
   // ~25 turns, 200 ms. A move made at once lands in a few milliseconds, within the burst.
@@ -169,15 +169,15 @@ test('while a burst of spawns lasts, moves into cgroups wait for its end (a move
     await spawnGate.turn();
     const until = performance.now() + 1;
     while (performance.now() < until) { /* a fork */ }
-    if (spawnGate.waiting > 0 && scope.pids().includes(pid)) movedDuringBurst = true;
+    if (spawnGate.waiting > 0 && movedYet()) movedDuringBurst = true;
   }));
   assert.ok(spawnGate.waiting > 0, 'the burst is queued');
-  assert.equal(await scope.adopt(pid), null);
+  assert.deepEqual(await Promise.all(apps.map(({ scope, pid }) => scope.adopt(pid))), apps.map(() => null));
   await burst;
   assert.equal(movedDuringBurst, false, 'moved while spawns were still waiting for their turn');
-  assert.ok(scope.pids().includes(pid), 'moved once the burst was over');
-  scope.kill();
-  await waitFor('cgroup empty', () => !scope.alive(), 5_000);
+  for (const { scope, pid } of apps) assert.deepEqual(scope.pids(), [pid], `${scope.path} holds its app once the burst is over`);
+  for (const { scope } of apps) scope.kill();
+  await waitFor('cgroups empty', () => apps.every(({ scope }) => !scope.alive()), 5_000);
 });
 
 test('with cgroups off, a stop still ends the whole process group (the documented fallback)', async (t) => {
