@@ -12,7 +12,7 @@ import { RemoteError, type DaemonClient } from '../client/client.js';
 import { callerEnvironment } from './caller-env.js';
 import { EXIT, type CliIO } from './command.js';
 import { reportRemoteError } from './daemon-connection.js';
-import { ensureDaemon } from './daemon-launcher.js';
+import { ensureDaemon, type EarlyDaemon } from './daemon-launcher.js';
 import { renderStatusTable } from './status-table.js';
 
 export interface ApplyRequest {
@@ -30,19 +30,17 @@ export interface ApplyRequest {
 }
 
 /** Applies, reports, settles; the exit code (1 for a clash or an app that failed to start). */
-export async function applyConfig(req: ApplyRequest, io: CliIO, opts: { json?: boolean; clashHint: string }): Promise<number> {
+export async function applyConfig(req: ApplyRequest, io: CliIO, opts: { json?: boolean; clashHint: string; daemon?: EarlyDaemon }): Promise<number> {
   let client: DaemonClient;
   try {
-    client = await ensureDaemon(homePaths());
+    client = await (opts.daemon?.go() ?? ensureDaemon(homePaths()));
   } catch (err) {
     return reportRemoteError(io, err);
   }
   try {
     const { security, alerts } = configSchema.parse({});
-    // The caller's environment goes with each app (config env over it, it over the daemon's).
-    const callerEnv = callerEnvironment();
-    for (const app of req.config.apps) app.callerEnv = callerEnv;
-    const { changes, apps } = await client.request<{ changes: Change[]; apps: string[] }>('apply', { ...req, defaults: { security, alerts } });
+    // The caller's environment goes with each app (config env over it, it over the daemon's), sent once.
+    const { changes, apps } = await client.request<{ changes: Change[]; apps: string[] }>('apply', { ...req, callerEnv: callerEnvironment(), defaults: { security, alerts } });
     if (!opts.json || req.dryRun) io.out(renderChanges(changes, req.dryRun === true));
     if (req.dryRun) return EXIT.OK;
     return await settleAndReport(client, apps, io, opts.json === true);

@@ -1,6 +1,7 @@
 // Starting the daemon on demand (`start`, `resurrect`, `daemon`): spawn it detached, wait for its socket.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DaemonClient, DaemonUnreachableError } from '../client/client.js';
 import { daemonHostname } from '../daemon/host-name.js';
@@ -18,9 +19,61 @@ export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000, onSpawn
     if (!(err instanceof DaemonUnreachableError)) throw err;
   }
   const daemon = spawnDaemon(paths);
-  let exited: number | null = null;
-  daemon.once('exit', (code) => { exited = code ?? 1; });
   if (daemon.pid !== undefined) onSpawn?.(daemon.pid);
+  return connectWhenUp(paths, daemon, timeoutMs);
+}
+
+/** The flag of a daemon booted early: it loads its code, then waits for "go" on its stdin. */
+export const AWAIT_GO = '--await-go';
+
+/**
+ * A daemon booted before the CLI knows it needs one (`start`, while it reads and checks the file):
+ * it loads its code, the slow part of its start (~0.3 s), then waits on its stdin. go() tells it
+ * to start as `daemon --foreground` does and connects to it; cancel(), or this CLI's exit, closes
+ * its stdin and it exits having touched nothing (no home, no lock, no event).
+ */
+export interface EarlyDaemon {
+  go(): Promise<DaemonClient>;
+  cancel(): void;
+}
+
+/** The running daemon (connected now), or one booting early; never throws (go() then reports). */
+export async function bootDaemonEarly(paths: HomePaths, timeoutMs = 15_000): Promise<EarlyDaemon> {
+  try {
+    const client = await DaemonClient.connect(paths.socket);
+    return { go: () => Promise.resolve(client), cancel: () => client.close() };
+  } catch (err) {
+    // Anything but "not running" (a home that is not a directory, say) is for go() to report, in turn.
+    if (!(err instanceof DaemonUnreachableError)) return { go: () => ensureDaemon(paths, timeoutMs), cancel: () => undefined };
+  }
+  const daemon = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground', AWAIT_GO], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env: daemonEnv({ ...process.env, BULWARK_HOME: paths.home }),
+  });
+  daemon.unref();
+  const stdin = daemon.stdin as Socket;
+  stdin.unref(); // the CLI may exit without a word: the daemon then reads the end of its stdin
+  stdin.on('error', () => undefined); // it exited early (EPIPE): connectWhenUp says so
+  return {
+    go: () => {
+      try {
+        checkBeforeStart(paths);
+      } catch (err) {
+        stdin.destroy();
+        return Promise.reject(err);
+      }
+      stdin.end('go\n');
+      return connectWhenUp(paths, daemon, timeoutMs);
+    },
+    cancel: () => stdin.destroy(),
+  };
+}
+
+/** Waits until the daemon just spawned answers on its socket, or says why it never will. */
+async function connectWhenUp(paths: HomePaths, daemon: ChildProcess, timeoutMs: number): Promise<DaemonClient> {
+  let exited: number | null = daemon.exitCode;
+  daemon.once('exit', (code) => { exited = code ?? 1; });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -34,11 +87,15 @@ export async function ensureDaemon(paths: HomePaths, timeoutMs = 15_000, onSpawn
   }
 }
 
-export function spawnDaemon(paths: HomePaths): ChildProcess {
-  // The daemon checks again; checking here too reports a refused home on this terminal.
-  daemonHostname(); // a bad BULWARK_HOSTNAME is told here: the detached daemon's stderr goes nowhere
+/** What the daemon checks at its start, checked here first: its stderr goes nowhere, this terminal is read. */
+function checkBeforeStart(paths: HomePaths): void {
+  daemonHostname(); // a bad BULWARK_HOSTNAME
   ensureHome(paths);
-  checkHomeTree(paths.home);
+  checkHomeTree(paths.home); // a refused home
+}
+
+export function spawnDaemon(paths: HomePaths): ChildProcess {
+  checkBeforeStart(paths);
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground'], {
     detached: true,
     stdio: 'ignore',

@@ -103,11 +103,12 @@ async function fastStatus(argv: string[]): Promise<number | undefined> {
   return status.run({ name: names[0], json: rest.includes('--json') }, io);
 }
 
-/** `daemon --foreground` without yargs: the daemon lives for months; it should not carry the CLI parser. */
+/** `daemon --foreground [--await-go]` without yargs: the daemon lives for months; it should not carry the CLI parser. */
 async function fastDaemon(argv: string[]): Promise<number | undefined> {
-  if (argv.length !== 2 || argv[0] !== 'daemon' || argv[1] !== '--foreground') return undefined;
-  const { default: daemon } = await import('./commands/daemon.js');
-  return daemon.run({ foreground: true }, io);
+  if (argv.length < 2 || argv.length > 3 || argv[0] !== 'daemon' || argv[1] !== '--foreground') return undefined;
+  const { default: daemon, AWAIT_GO } = await import('./commands/daemon.js');
+  if (argv.length === 3 && argv[2] !== AWAIT_GO) return undefined;
+  return daemon.run({ foreground: true, awaitGo: argv.length === 3 }, io);
 }
 
 /** `completion zsh|bash` picks the script by name (yargs otherwise goes by $SHELL). */

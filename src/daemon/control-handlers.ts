@@ -49,7 +49,8 @@ export function controlHandlers(d: ControlDeps): Map<string, Handler> {
   h.set('apply', async (args) => {
     // Validated whole at the socket (requests.ts). `source` names the file (or `cli:<app>`);
     // `declared` what it wrote itself (absent: everything).
-    const { config, source, origin, declared, defaults: given, force, replace, create, dryRun } = args as RequestArgs<'apply'>;
+    const { config, source, origin, declared, callerEnv, defaults: given, force, replace, create, dryRun } = args as RequestArgs<'apply'>;
+    if (callerEnv !== undefined) for (const app of config.apps) app.callerEnv ??= callerEnv; // one object, shared
     const id = source?.id ?? 'unnamed';
     const incoming = sourceOf(id, source?.label ?? id, config, declared ?? ['*']);
     if (origin !== undefined) incoming.origin = { ...origin, known: config.apps.map((a) => a.name) }; // for SIGHUP

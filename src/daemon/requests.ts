@@ -86,6 +86,8 @@ export const REQUEST_ARGS = {
       cwd: z.string().refine(isAbsolute, 'an absolute path').optional(),
       envName: z.string().max(64).optional(),
     }).optional(),
+    /** The caller's environment, once for every app of the request (one copy per app made a start of 1,000 apps a 3 MB request). */
+    callerEnv: callerEnv.optional(),
     /** The schema's defaults for settings no file declares. */
     defaults: validatedForm(z.strictObject({ security: securitySchema, alerts: alertsSchema })).optional(),
     force: z.boolean().optional(),

@@ -3,18 +3,23 @@
 import type { BulwarkCommand } from '../command.js';
 import { homePaths } from '../../daemon/paths.js';
 import { reportRemoteError } from '../daemon-connection.js';
-import { ensureDaemon } from '../daemon-launcher.js';
+import { AWAIT_GO, ensureDaemon } from '../daemon-launcher.js';
 
-interface Args { foreground?: boolean }
+export { AWAIT_GO };
+
+interface Args { foreground?: boolean; awaitGo?: boolean }
 
 const daemon: BulwarkCommand<Args> = {
   command: 'daemon',
   describe: 'run the daemon (systemd uses --foreground)',
-  builder: (y) => y.option('foreground', { type: 'boolean', describe: 'stay in this process (logs also go to stdout)' }),
+  builder: (y) => y
+    .option('foreground', { type: 'boolean', describe: 'stay in this process (logs also go to stdout)' })
+    .option(AWAIT_GO.slice(2), { type: 'boolean', hidden: true }), // bootDaemonEarly's daemon
   run: async (argv, io) => {
     const paths = homePaths();
     if (argv.foreground) {
       const { runDaemon } = await import('../../daemon/daemon.js');
+      if (argv.awaitGo === true && !(await toldToGo())) return 0;
       try {
         await runDaemon(paths, true);
       } catch (err) {
@@ -35,3 +40,23 @@ const daemon: BulwarkCommand<Args> = {
   },
 };
 export default daemon;
+
+/**
+ * A daemon booted early (daemon-launcher.ts) has loaded its code: true once its stdin says "go",
+ * false when stdin ends first (the CLI needed no daemon, or exited).
+ */
+function toldToGo(): Promise<boolean> {
+  return new Promise((resolve) => {
+    let said = '';
+    const { stdin } = process;
+    const answer = (go: boolean): void => {
+      stdin.removeAllListeners();
+      stdin.destroy();
+      resolve(go);
+    };
+    stdin.setEncoding('latin1');
+    stdin.on('data', (chunk: string) => { said += chunk; if (said.includes('go\n')) answer(true); });
+    stdin.on('end', () => answer(false));
+    stdin.on('error', () => answer(false));
+  });
+}

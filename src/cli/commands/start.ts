@@ -1,5 +1,6 @@
 // `bulwark start [config|script|name] [--name N] [-f] [-- args]`: loads and validates here (so config
-// errors are located and exit 78), starts the daemon if needed, and hands it the validated config as
+// errors are located and exit 78; a daemon that has to be started loads meanwhile, and is told to
+// start only once the config is good), and hands it the validated config as
 // the share of one owner (the file, or the command line for a script). It answers once every app it
 // started survived restart.minUptime or failed (exit 1, with the exit code or signal and the error).
 import { existsSync, statSync } from 'node:fs';
@@ -13,6 +14,8 @@ import type { StartOutcome } from '../../daemon/start-settle.js';
 import { runnableChecker } from '../../supervisor/runnable.js';
 import { applyConfig, reportOutcomes, type ApplyRequest } from '../apply-config.js';
 import { withDaemon } from '../daemon-connection.js';
+import { bootDaemonEarly } from '../daemon-launcher.js';
+import { homePaths } from '../../daemon/paths.js';
 
 /** What a bare `bulwark start` starts: bulwark.yml, else PM2's default file (as `pm2 start` does). */
 const DEFAULT_FILES = ['bulwark.yml', 'ecosystem.config.js'];
@@ -39,10 +42,13 @@ const start: BulwarkCommand<Args> = {
       if (isConfigFileName(target) || target.includes('/')) { io.err(`bulwark start: ${target}: no such file`); return EXIT.USAGE; }
       return startByName(target, io);
     }
+    // A daemon that has to be started boots while the file is read and checked (bootDaemonEarly).
+    const daemon = await bootDaemonEarly(homePaths());
     let req: ApplyRequest;
     try {
       req = await loadTarget(target, argv, io);
     } catch (err) {
+      daemon.cancel();
       if (!(err instanceof ConfigError)) throw err;
       for (const issue of err.issues) io.err(formatIssue(issue));
       io.err(`${err.issues.length} error(s); nothing was started`);
@@ -50,6 +56,7 @@ const start: BulwarkCommand<Args> = {
     }
     const name = req.create ? req.config.apps[0]!.name : '';
     return applyConfig(req, io, {
+      daemon,
       json: argv.json,
       clashHint: req.create
         ? `\`bulwark restart ${name}\` restarts it, \`bulwark start ${name}\` starts it if stopped; add --force (-f) to replace it with this script and these arguments`
