@@ -3,7 +3,7 @@
 // a CLI that dies, leaves no daemon, no home and no event behind (daemon-launcher.ts).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { BIN, TestHome } from '../helpers/bulwark-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -33,9 +33,12 @@ test('the daemon boots while `start` reads the file, touching nothing, and is th
   const started = h.run(['start', file]);
   const [early] = await waitFor('a daemon booting while the file loads', () => earlyDaemons(h.home).length === 1 && earlyDaemons(h.home), 10_000);
   assert.equal(existsSync(h.home), false, 'the home is made only once the file is good');
+  const stdin = readlinkSync(`/proc/${early}/fd/0`); // the CLI's end of it, a socket
   const r = await started;
   assert.equal(r.code, 0, r.stderr);
   assert.equal(h.daemonPid(), early, 'the daemon booted early is the daemon');
+  // Its stdin stays open once told: nothing it opens later becomes its fd 0.
+  assert.equal(readlinkSync(`/proc/${early}/fd/0`), stdin);
   const [web] = await h.json<{ name: string; state: string }[]>(['status']);
   assert.equal(web?.state, 'online');
 });
