@@ -1,5 +1,5 @@
 // Starting the daemon on demand (`start`, `resurrect`, `daemon`): spawn it detached, wait for its socket.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -46,12 +46,7 @@ export async function bootDaemonEarly(paths: HomePaths, timeoutMs = 15_000): Pro
     // Anything but "not running" (a home that is not a directory, say) is for go() to report, in turn.
     if (!(err instanceof DaemonUnreachableError)) return { go: () => ensureDaemon(paths, timeoutMs), cancel: () => undefined };
   }
-  const daemon = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground', AWAIT_GO], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-    env: daemonEnv({ ...process.env, BULWARK_HOME: paths.home }),
-  });
-  daemon.unref();
+  const daemon = launch(paths, [AWAIT_GO], ['pipe', 'ignore', 'ignore']);
   const stdin = daemon.stdin as Socket;
   stdin.unref(); // the CLI may exit without a word: the daemon then reads the end of its stdin
   stdin.on('error', () => undefined); // it exited early (EPIPE): connectWhenUp says so
@@ -94,11 +89,16 @@ function checkBeforeStart(paths: HomePaths): void {
   checkHomeTree(paths.home); // a refused home
 }
 
-export function spawnDaemon(paths: HomePaths): ChildProcess {
+function spawnDaemon(paths: HomePaths): ChildProcess {
   checkBeforeStart(paths);
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground'], {
+  return launch(paths, [], 'ignore');
+}
+
+/** `bulwark daemon --foreground [flags]`, detached, with the daemon's V8 flags and malloc settings. */
+function launch(paths: HomePaths, flags: string[], stdio: StdioOptions): ChildProcess {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground', ...flags], {
     detached: true,
-    stdio: 'ignore',
+    stdio,
     env: daemonEnv({ ...process.env, BULWARK_HOME: paths.home }),
   });
   child.unref();
