@@ -17,7 +17,7 @@
 // the app's life or while a burst lasts, escapes; the process group still holds it unless it also
 // called setsid.
 import { createHash } from 'node:crypto';
-import { accessSync, close, closeSync, constants, existsSync, mkdirSync, open, openSync, readdirSync, readFileSync, readSync, rmdirSync, write, writeFileSync } from 'node:fs';
+import { accessSync, close, closeSync, constants, existsSync, mkdir, open, openSync, readdirSync, readFileSync, readSync, rmdirSync, write, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readChildren } from './proc-stat.js';
 import type { ProcessScope } from './process-scope.js';
@@ -55,8 +55,6 @@ const BULWARK_LEAF = /\/bulwark-[0-9a-f]{12}\/[A-Za-z0-9._-]{1,64}@\d+(?:~\d+)?$
 export class CgroupTree {
   /** Leaves created or adopted by this process: anything else under `base` is a previous daemon's. */
   private readonly mine = new Map<string, CgroupScope>();
-  /** Whether cgroup.kill exists: one kernel for all leaves, so asked once (a stat per leaf was ~0.05 ms). */
-  private canKill: boolean | undefined;
 
   private constructor(readonly base: string) {}
 
@@ -77,17 +75,19 @@ export class CgroupTree {
     }
   }
 
-  /** The cgroup of one instance (`<app>@<index>`); processes a previous daemon left in it are killed. */
+  /**
+   * The cgroup of one instance (`<app>@<index>`); processes a previous daemon left in it are killed.
+   * A leaf that does not exist yet is made by its first adopt(), off the event loop: a mkdir in
+   * cgroupfs costs ~0.07 ms, and a start of 1,000 apps made them all before its first spawn.
+   */
   scope(leaf: string): CgroupScope {
     let scope = this.mine.get(leaf);
     if (scope === undefined) {
       const path = join(this.base, leaf);
-      // Made now (mkdir names what it created): nothing can be inside, so nothing to ask or kill.
-      const made = mkdirSync(path, { recursive: true }) !== undefined;
-      this.canKill ??= existsSync(join(path, 'cgroup.kill'));
-      scope = new CgroupScope(path, this.canKill, true);
+      const exists = existsSync(path);
+      scope = new CgroupScope(path, { owned: true, exists });
       this.mine.set(leaf, scope);
-      if (!made && scope.alive()) scope.kill();
+      if (exists && scope.alive()) scope.kill();
     }
     return scope;
   }
@@ -142,16 +142,25 @@ export class CgroupScope implements ProcessScope {
   readonly label: string;
   /** cgroup.events of a leaf this daemon owns, open from its first alive() until release(), else null. */
   private eventsFd: number | null = null;
+  private owned: boolean;
+  private exists: boolean;
+  /** Whether cgroup.kill exists (Linux 5.14+; otherwise kill() freezes and kills pid by pid): asked at the first kill. */
+  private canKill: boolean | undefined;
+  /** Released: a late adopt() must not make the directory again. */
+  private released = false;
 
   /**
-   * `canKill`: cgroup.kill exists (Linux 5.14+); otherwise kill() freezes and kills pid by pid.
    * `owned`: a leaf this daemon made or adopted, asked often (every respawn and stop asks whether
    * anything is left): its cgroup.events stays open once asked, so alive() is one pread. Opening a
    * cgroupfs file costs 0.1-0.2 ms, reading an open one microseconds; not opened before the first
    * ask, since every open descriptor is one more the kernel closes in each child's exec.
+   * `exists`: false for a leaf the first adopt() makes (until then it holds nothing: alive() is false).
    */
-  constructor(readonly path: string, private readonly canKill = existsSync(join(path, 'cgroup.kill')), private owned = false) {
+  constructor(readonly path: string, opts: { owned?: boolean; exists?: boolean; canKill?: boolean } = {}) {
     this.label = `cgroup ${path}`;
+    this.owned = opts.owned ?? false;
+    this.exists = opts.exists ?? true;
+    this.canKill = opts.canKill;
   }
 
   /**
@@ -165,7 +174,12 @@ export class CgroupScope implements ProcessScope {
 
   private async move(pid: number): Promise<string | null> {
     const procs = join(this.path, 'cgroup.procs');
+    if (this.released) return null; // its app is gone, and so is the leaf
     try {
+      if (!this.exists) {
+        await mkdirAsync(this.path);
+        this.exists = true;
+      }
       await writeSmall(procs, String(pid));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -189,6 +203,7 @@ export class CgroupScope implements ProcessScope {
   }
 
   kill(): void {
+    this.canKill ??= existsSync(join(this.path, 'cgroup.kill'));
     if (this.canKill) {
       writeFileSync(join(this.path, 'cgroup.kill'), '1');
       return;
@@ -217,6 +232,7 @@ export class CgroupScope implements ProcessScope {
   /** rmdir; fails quietly while a process is still inside. */
   release(): void {
     this.owned = false;
+    this.released = true;
     if (this.eventsFd !== null) {
       closeSync(this.eventsFd);
       this.eventsFd = null;
@@ -285,6 +301,10 @@ function writeSmall(path: string, data: string): Promise<void> {
       write(fd, data, (werr) => close(fd, (cerr) => (werr ?? cerr ? reject(werr ?? cerr) : resolve())));
     });
   });
+}
+
+function mkdirAsync(path: string): Promise<void> {
+  return new Promise((resolve, reject) => mkdir(path, { recursive: true }, (err) => (err ? reject(err) : resolve())));
 }
 
 /** Every descendant of `pid` (children of its main thread, recursively; bounded). */

@@ -111,7 +111,7 @@ test('without cgroup.kill (Linux before 5.14) a cgroup is frozen and emptied pid
   const tree = CgroupTree.open(join(home, 'state')) as CgroupTree;
   t.after(() => tree.close());
   const path = tree.scope('freeze@0').path;
-  const scope = new CgroupScope(path, false);
+  const scope = new CgroupScope(path, { exists: false, canKill: false });
   const sh = spawn('/bin/sh', ['-c', 'for i in 1 2 3; do setsid sleep 1000 & done; exec sleep 1000'], { stdio: 'ignore', detached: true });
   assert.equal(await scope.adopt(sh.pid!), null);
   const pids = await waitFor('4 processes in the cgroup', () => scope.pids().length === 4 && scope.pids());
@@ -137,21 +137,33 @@ test('a leaf that already exists is asked and emptied when taken', { skip }, asy
   await waitFor('its cgroup empty', () => !next.scope('left@0').alive(), 5_000);
 });
 
-test('a leaf\'s cgroup.events is opened at its first ask, kept while asked, closed on release', { skip }, async (t) => {
+test('a leaf is made by its first adopt; its cgroup.events is opened at the first ask, kept, closed on release', { skip }, async (t) => {
   const home = tempHome(t);
   const tree = CgroupTree.open(join(home, 'state')) as CgroupTree;
   t.after(() => tree.close());
   const scope = tree.scope('ask@0');
+  // A start of 1,000 apps made every leaf before its first spawn: the mkdir goes with the move now.
+  assert.equal(existsSync(scope.path), false, 'made before the app is moved into it');
+  assert.equal(scope.alive(), false, 'a leaf not made yet holds nothing');
+  const sleeper = spawn('sleep', ['1000'], { stdio: 'ignore', detached: true });
+  t.after(() => { try { process.kill(sleeper.pid!, 'SIGKILL'); } catch { /* gone */ } });
+  assert.equal(await scope.adopt(sleeper.pid!), null);
+  assert.deepEqual(scope.pids(), [sleeper.pid]);
   // Every descriptor the daemon holds is one more each child's exec closes: none before it is needed.
   const eventsFds = (): number => readdirSync('/proc/self/fd').filter((fd) => {
     try { return readlinkSync(`/proc/self/fd/${fd}`) === join(scope.path, 'cgroup.events'); } catch { return false; }
   }).length;
   assert.equal(eventsFds(), 0, 'opened before the first ask (a leaf made now is not asked)');
-  assert.equal(scope.alive(), false);
-  assert.equal(scope.alive(), false);
+  assert.equal(scope.alive(), true);
+  assert.equal(scope.alive(), true);
   assert.equal(eventsFds(), 1, 'one descriptor, kept');
+  scope.kill();
+  await waitFor('its cgroup empty', () => !scope.alive(), 5_000);
   tree.release('ask@0');
   assert.equal(eventsFds(), 0, 'closed on release');
+  assert.equal(existsSync(scope.path), false, 'removed on release');
+  assert.equal(await scope.adopt(sleeper.pid!), null, 'a late move into a released leaf is no error');
+  assert.equal(existsSync(scope.path), false, 'and does not make it again');
 });
 
 test('while a burst of spawns lasts, moves into cgroups wait for its end (a move beside forks slows every spawn)', { skip }, async (t) => {

@@ -14,7 +14,7 @@ import type { StartOutcome } from '../../daemon/start-settle.js';
 import { runnableChecker } from '../../supervisor/runnable.js';
 import { applyConfig, reportOutcomes, type ApplyRequest } from '../apply-config.js';
 import { withDaemon } from '../daemon-connection.js';
-import { bootDaemonEarly } from '../daemon-launcher.js';
+import { bootDaemonEarly, type EarlyDaemon } from '../daemon-launcher.js';
 import { homePaths } from '../../daemon/paths.js';
 
 /** What a bare `bulwark start` starts: bulwark.yml, else PM2's default file (as `pm2 start` does). */
@@ -37,33 +37,44 @@ const start: BulwarkCommand<Args> = {
   run: async (argv, io) => {
     const target = argv.target ?? DEFAULT_FILES.find((f) => existsSync(f));
     if (!target) { io.err(`bulwark start: name a config file, a script or an app (no ${DEFAULT_FILES.join(' or ')} here)`); return EXIT.USAGE; }
-    const isFile = existsSync(target) && statSync(target).isFile();
-    if (!isFile) {
+    if (!isFileTarget(target)) {
       if (isConfigFileName(target) || target.includes('/')) { io.err(`bulwark start: ${target}: no such file`); return EXIT.USAGE; }
       return startByName(target, io);
     }
-    // A daemon that has to be started boots while the file is read and checked (bootDaemonEarly).
-    const daemon = await bootDaemonEarly(homePaths());
-    let req: ApplyRequest;
-    try {
-      req = await loadTarget(target, argv, io);
-    } catch (err) {
-      daemon.cancel();
-      if (!(err instanceof ConfigError)) throw err;
-      for (const issue of err.issues) io.err(formatIssue(issue));
-      io.err(`${err.issues.length} error(s); nothing was started`);
-      return EXIT.CONFIG;
-    }
-    const name = req.create ? req.config.apps[0]!.name : '';
-    return applyConfig(req, io, {
-      daemon,
-      json: argv.json,
-      clashHint: req.create
-        ? `\`bulwark restart ${name}\` restarts it, \`bulwark start ${name}\` starts it if stopped; add --force (-f) to replace it with this script and these arguments`
-        : `rename it in one file, \`bulwark delete <name>\` first, add --force (-f) to move it to ${target}, or \`bulwark apply ${target} --replace\` to run only this file`,
-    });
+    return startFile(target, argv, io, bootDaemonEarly(homePaths()));
   },
 };
+
+/** Whether `start TARGET` names a file (a config or a script), not an app. */
+function isFileTarget(target: string): boolean {
+  return existsSync(target) && statSync(target).isFile();
+}
+
+/**
+ * `start FILE`: reads and checks it while `booting` (a daemon that has to be started boots
+ * meanwhile: bootDaemonEarly), then applies it. main.ts's fast path boots before this module loads.
+ */
+export async function startFile(target: string, argv: Args, io: CliIO, booting: Promise<EarlyDaemon>): Promise<number> {
+  const daemon = await booting;
+  let req: ApplyRequest;
+  try {
+    req = await loadTarget(target, argv, io);
+  } catch (err) {
+    daemon.cancel();
+    if (!(err instanceof ConfigError)) throw err;
+    for (const issue of err.issues) io.err(formatIssue(issue));
+    io.err(`${err.issues.length} error(s); nothing was started`);
+    return EXIT.CONFIG;
+  }
+  const name = req.create ? req.config.apps[0]!.name : '';
+  return applyConfig(req, io, {
+    daemon,
+    json: argv.json,
+    clashHint: req.create
+      ? `\`bulwark restart ${name}\` restarts it, \`bulwark start ${name}\` starts it if stopped; add --force (-f) to replace it with this script and these arguments`
+      : `rename it in one file, \`bulwark delete <name>\` first, add --force (-f) to move it to ${target}, or \`bulwark apply ${target} --replace\` to run only this file`,
+  });
+}
 
 /** `start NAME`: a stopped or errored app starts; an online one is left alone (exit 0). */
 function startByName(name: string, io: CliIO): Promise<number> {
