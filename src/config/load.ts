@@ -263,9 +263,12 @@ function expandEnv(v: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[], miss
       return value;
     });
   }
-  if (Array.isArray(v)) return v.map((x, i) => expandEnv(x, env, [...path, i], missing));
+  // A path is built only for what may hold a reference: most values of a thousand apps hold none.
+  const child = (x: unknown, key: PropertyKey): unknown => (typeof x === 'string' ? !x.includes('${') : (x === null || typeof x !== 'object'))
+    ? x : expandEnv(x, env, [...path, key], missing);
+  if (Array.isArray(v)) return v.map((x, i) => child(x, i));
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expandEnv(x, env, [...path, k], missing)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, child(x, k)]));
   }
   return v;
 }
