@@ -4,6 +4,9 @@
 // Measured and not taken (daemon CPU while it starts 300 apps, 3 runs each, 2026-12-02):
 // --single-threaded-gc 4.5 ms per app against 4.3; --optimize-for-size and --lite-mode keep 4-6 MB
 // less RssAnon but cost 4.6-4.8 ms per app (slower JS outweighs the cheaper forks).
+// --max-semi-space-size=2 (2026-12-03, interleaved): ~1 MB less RssAnon with 1,000 beating apps
+// (37-38 MB against 38-39) and 4-5 MB less RSS in bench/tail.ts, but `start` of 1,000 apps took
+// ~0.2 s longer (median of 5: 4.17 s against 3.89 s; daemon CPU +0.12 s) and tailing ~5 % more CPU.
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 /**
