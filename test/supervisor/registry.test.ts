@@ -3,11 +3,13 @@
 // loop does no synchronous write of it at all (issue 16, break 10; the gap itself is measured in
 // the supervisors bench).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { GroupRegistry, type GroupRecord } from '../../src/supervisor/orphans.js';
+import { readProcStat } from '../../src/supervisor/proc-stat.js';
+import { spawnGate } from '../../src/supervisor/spawn-gate.js';
 import { APPS, app, harness } from './harness.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -68,4 +70,41 @@ test('changes made while a write is in flight go out together, and every caller 
   assert.equal(table.length, 199);
   assert.ok(writes <= 2, `201 changes in one tick took ${writes} writes`);
   assert.ok(!table.some((g) => g.app === 'a0@0'));
+});
+
+test('a run spawned while a burst of spawns lasts is recorded once the burst is over, with its start time', async (t) => {
+  const h = harness(t);
+  const file = join(h.home, 'state', 'process-groups.json');
+  const recorded = (): GroupRecord | undefined => (existsSync(file) ? readTable(file).find((g) => g.app === 'calm@0') : undefined);
+  h.sup.add(app({ name: 'calm', cmd: ['sleep', '1000'] }));
+  // A burst through the daemon's gate that keeps coming while the app starts and 300 ms after:
+  // 16 callers a turn, 8 let through, each holding the thread 1 ms as a fork does.
+  const callers: Promise<void>[] = [];
+  const holdTurn = async (): Promise<void> => {
+    await spawnGate.turn();
+    const end = performance.now() + 1;
+    while (performance.now() < end) { /* a fork */ }
+  };
+  let feeding = true;
+  const feed = (): void => {
+    if (!feeding) return;
+    for (let i = 0; i < 16; i++) callers.push(holdTurn());
+    setImmediate(feed);
+  };
+  feed();
+  await h.sup.start('calm');
+  const pid = h.sup.status('calm')[0]!.pid!;
+  assert.ok(spawnGate.waiting > 0, 'the app was spawned while the burst lasted');
+  let early = false;
+  const feedUntil = performance.now() + 300;
+  while (spawnGate.waiting > 0) {
+    await new Promise((r) => setImmediate(r));
+    if (performance.now() > feedUntil) feeding = false;
+    if (recorded() !== undefined) early = true;
+  }
+  await Promise.all(callers);
+  assert.equal(early, false, 'recorded while spawns still waited for their turn (a /proc read and a rewrite beside each fork)');
+  const record = await waitFor('the app recorded after the burst', () => recorded());
+  assert.equal(record.pid, pid);
+  assert.equal(record.startTime, readProcStat(pid)!.startTime, 'with the start time that tells a recycled pid apart');
 });
