@@ -17,7 +17,8 @@
 // the app's life or while a burst lasts, escapes; the process group still holds it unless it also
 // called setsid.
 import { createHash } from 'node:crypto';
-import { accessSync, close, closeSync, constants, existsSync, mkdir, open, openSync, readdirSync, readFileSync, readSync, rmdirSync, write, writeFileSync } from 'node:fs';
+import { accessSync, close, closeSync, constants, existsSync, open, openSync, readdirSync, readFileSync, readSync, rmdirSync, write, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readChildren } from './proc-stat.js';
 import type { ProcessScope } from './process-scope.js';
@@ -177,7 +178,7 @@ export class CgroupScope implements ProcessScope {
     if (this.released) return null; // its app is gone, and so is the leaf
     try {
       if (!this.exists) {
-        await mkdirAsync(this.path);
+        await mkdir(this.path, { recursive: true });
         this.exists = true;
       }
       await writeSmall(procs, String(pid));
@@ -301,10 +302,6 @@ function writeSmall(path: string, data: string): Promise<void> {
       write(fd, data, (werr) => close(fd, (cerr) => (werr ?? cerr ? reject(werr ?? cerr) : resolve())));
     });
   });
-}
-
-function mkdirAsync(path: string): Promise<void> {
-  return new Promise((resolve, reject) => mkdir(path, { recursive: true }, (err) => (err ? reject(err) : resolve())));
 }
 
 /** Every descendant of `pid` (children of its main thread, recursively; bounded). */
