@@ -17,8 +17,7 @@
 // the app's life or while a burst lasts, escapes; the process group still holds it unless it also
 // called setsid.
 import { createHash } from 'node:crypto';
-import { accessSync, close, closeSync, constants, existsSync, open, openSync, readdirSync, readFileSync, readSync, rmdirSync, write, writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { accessSync, close, closeSync, constants, existsSync, mkdirSync, open, openSync, readdirSync, readFileSync, readSync, rmdirSync, write, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readChildren } from './proc-stat.js';
 import type { ProcessScope } from './process-scope.js';
@@ -78,7 +77,7 @@ export class CgroupTree {
 
   /**
    * The cgroup of one instance (`<app>@<index>`); processes a previous daemon left in it are killed.
-   * A leaf that does not exist yet is made by its first adopt(), off the event loop: a mkdir in
+   * A leaf that does not exist yet is made by its first adopt(), after a burst of spawns: a mkdir in
    * cgroupfs costs ~0.07 ms, and a start of 1,000 apps made them all before its first spawn.
    */
   scope(leaf: string): CgroupScope {
@@ -178,7 +177,7 @@ export class CgroupScope implements ProcessScope {
     if (this.released) return null; // its app is gone, and so is the leaf
     try {
       if (!this.exists) {
-        await mkdir(this.path, { recursive: true });
+        mkdirSync(this.path, { recursive: true }); // in the same turn as the spawn when no burst waits: the move must not lag
         this.exists = true;
       }
       await writeSmall(procs, String(pid));
