@@ -60,7 +60,7 @@ test('the user unit passes systemd-analyze --user verify', { skip: skipVerify },
 test('the unit runs the daemon in the foreground with mixed kill, restart always and the asked hardening', (t) => {
   const dir = tmp(t);
   const unit = renderSystemdUnit(base(dir));
-  assert.match(unit, new RegExp(`^ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --max-semi-space-size=4 \\S+/bin/bulwark daemon --foreground$`, 'm'));
+  assert.match(unit, new RegExp(`^ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --max-semi-space-size=4 --flush-baseline-code --bytecode-old-age=2 \\S+/bin/bulwark daemon --foreground$`, 'm'));
   assert.match(unit, /^Environment="BULWARK_HOME=.*bulwark state 100%%"$/m); // quoted, % escaped
   for (const line of ['ExecReload=/bin/kill -HUP \\$MAINPID', 'KillMode=mixed', 'Restart=always', 'User=daemon', 'NoNewPrivileges=yes', 'PrivateTmp=yes',
     'ProtectSystem=strict', 'ProtectHome=read-only', 'LimitNOFILE=65536', 'StartLimitIntervalSec=0']) {
