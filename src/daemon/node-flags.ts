@@ -9,13 +9,14 @@
 // ~0.2 s longer (median of 5: 4.17 s against 3.89 s; daemon CPU +0.12 s) and tailing ~5 % more CPU.
 //
 // --flush-baseline-code --bytecode-old-age=2: the start of a thousand apps leaves ~1 MB of
-// Sparkplug code and the bytecode of functions only the start runs (config validation, spawn
-// plans), which V8 kept for good: it flushes baseline code only when asked, and bytecode after five
+// Sparkplug code, and the bytecode of what only the start runs (the apply's validation, the table's
+// setup), which V8 kept for good: it flushes baseline code only when asked, and bytecode after five
 // full collections without a call, which an idle daemon takes a long time to reach. With both, what
-// has not run for two full collections goes, and is compiled again if it is ever called (a function
-// at a time, microseconds each). 1,000 beating apps, 60 s windows after a 30 s settle, interleaved
-// (2026-12-04): RssAnon 36.4 and 37.4 MB against 39.4 and 40.6 MB, idle CPU unchanged (3.3-3.8 %);
-// either flag alone kept 38.7-39.1 MB.
+// has not run for two full collections goes, and is compiled again, lazily, if it ever runs again.
+// Interleaved, 2026-12-04, 1,000 beating apps, 60 s windows after a 30 s settle: RssAnon 36.4 and
+// 37.4 MB against 39.4 and 40.6 (either flag alone: 38.7-39.1), idle CPU 3.3-3.8 % either way; a
+// memory limit on every app: 0.47-0.50 % against 0.50-0.90 %; `start` of the beating apps, median
+// of 5: 4.10 s against 4.05 s (runs of both spread over 3.94-4.14 s).
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=4', '--flush-baseline-code', '--bytecode-old-age=2'];
 
 /**
