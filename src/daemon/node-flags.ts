@@ -16,7 +16,8 @@
 // Interleaved, 2026-12-04, 1,000 beating apps, 60 s windows after a 30 s settle: RssAnon 36.4 and
 // 37.4 MB against 39.4 and 40.6 (either flag alone: 38.7-39.1), idle CPU 3.3-3.8 % either way; a
 // memory limit on every app: 0.47-0.50 % against 0.50-0.90 %; `start` of the beating apps, median
-// of 5: 4.10 s against 4.05 s (runs of both spread over 3.94-4.14 s).
+// of 5: 4.10 s against 4.05 s (runs of both spread over 3.94-4.14 s); bench/tail.ts, 10,000
+// lines/s: 13.4-14.1 % CPU against 14.2-14.9 %, VmRSS max 89.5-94.1 MB against 88.6-88.9.
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=4', '--flush-baseline-code', '--bytecode-old-age=2'];
 
 /**
