@@ -1,7 +1,8 @@
 // Scale: bulwark and PM2 supervising the same N `sleep` apps at once, so only the supervisors' own
 // cost shows, measured over the same window (machine noise hits both alike). Then bulwark alone at
 // the largest N with memory limits on every app, and with every app sending 1 s heartbeats.
-// Start is measured against a floor taken in the same run: a bare Node loop forking the same apps.
+// Start is measured against a floor taken in the same run: a bare Node loop forking the same apps
+// (the plain case's `sleep`s, and the heartbeat case's bash loops with their channel).
 // One command: `npm run bench -- scale` (knobs: SCALE_SIZES=20,200,1000, SCALE_WINDOW_S=60,
 // SCALE_SETTLE_S=30, SCALE_PEERS=bulwark,pm2, SCALE_CASES=plain,limits,heartbeats,tailed to run only some). Method: docs/operating.md "How many apps, files and lines one daemon carries".
 // Its parts live in bench/scale/: the peers' CLIs, the apps' configurations, the row and the report.
@@ -13,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { procClock, readProcStat } from '../src/supervisor/proc-stat.js';
 import { firstLine } from './exec-timed.js';
 import { killTaggedLeftovers, procMem } from './procs.js';
-import { bulwarkConfig, pm2Config } from './scale/app-configs.js';
+import { appCommand, bulwarkConfig, pm2Config } from './scale/app-configs.js';
 import { hostBusy, hostShareSince } from './scale/host-load.js';
 import { cli, daemonPid, execLarge, NODE, onlineCount, ROOT, type Ctx, type Peer } from './scale/peers.js';
 import { report } from './scale/report.js';
@@ -68,7 +69,7 @@ async function measure(ctx: Ctx, n: number, variant: Variant, peers: Peer[]): Pr
     mkdirSync(logs, { recursive: true });
     for (let i = 0; i < n; i++) writeFileSync(join(logs, `f${i}.log`), '203.0.113.9 - - [02/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "x"\n');
   }
-  const bare = variant === 'plain' ? await bareStart(ctx, n) : undefined;
+  const bare = variant === 'plain' || variant === 'heartbeats' ? await bareStart(ctx, n, variant) : undefined;
   const startedAt = new Map<Peer, number>();
   for (const peer of peers) {
     const row = rows.get(peer)!;
@@ -138,11 +139,12 @@ async function measure(ctx: Ctx, n: number, variant: Variant, peers: Peer[]): Pr
   return [...(bare ? [bare] : []), ...rows.values()];
 }
 
-/** The floor for `start`: bench/apps/bare-start.cjs forking the same n `sleep`s, timed like the CLIs. */
-async function bareStart(ctx: Ctx, n: number): Promise<Row> {
-  const row: Row = { peer: 'bare', variant: 'plain', apps: n };
+/** The floor for `start`: bench/apps/bare-start.cjs forking the case's n apps, timed like the CLIs. */
+async function bareStart(ctx: Ctx, n: number, variant: 'plain' | 'heartbeats'): Promise<Row> {
+  const row: Row = { peer: 'bare', variant, apps: n };
   const t0 = Date.now();
-  const r = await execLarge(NODE, [BARE_START, String(n), String(MIN_UPTIME_MS), 'sleep', '100000'], ctx.env, 300_000);
+  const env = variant === 'heartbeats' ? { ...ctx.env, BARE_START_CHANNEL: '1' } : ctx.env;
+  const r = await execLarge(NODE, [BARE_START, String(n), String(MIN_UPTIME_MS), ...appCommand(variant)], env, 300_000);
   try {
     const out = JSON.parse(r.stdout) as { spawnedAt: number; survivedAt: number; survived: number; cpuMs: number };
     Object.assign(row, { spawnedS: (out.spawnedAt - t0) / 1000, startS: (out.survivedAt - t0) / 1000, online: out.survived, startCpuS: out.cpuMs / 1000 });

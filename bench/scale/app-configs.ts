@@ -8,11 +8,16 @@ import type { Variant } from './row.js';
 /** A heartbeat app without a fork per beat: bash writes the IPC message to fd 3 and waits 1 s on it. */
 const HEARTBEAT_SCRIPT = 'while :; do printf \'{"bulwark":"heartbeat"}\\n\' >&3 || exit 1; read -t 1 -u 3; done';
 
+/** The command every app of a case runs (argv); the heartbeat apps also need the IPC channel at fd 3. */
+export function appCommand(variant: Variant): string[] {
+  return variant === 'heartbeats' ? ['bash', '-c', HEARTBEAT_SCRIPT] : ['sleep', '100000'];
+}
+
 export function bulwarkConfig(ctx: Ctx, names: string[], variant: Variant): string {
   const extra = variant === 'limits' ? '    limits: { memory: { max: 512MB, for: 3 } }\n'
     : variant === 'heartbeats' ? '    health: { heartbeat: { timeout: 5s } }\n'
     : variant === 'tailed' ? `    logs: { tail: ["${join(ctx.dir, 'tailed')}/*.log"], format: clf }\n` : '';
-  const cmd = variant === 'heartbeats' ? JSON.stringify(['bash', '-c', HEARTBEAT_SCRIPT]) : '["sleep", "100000"]';
+  const cmd = JSON.stringify(appCommand(variant));
   const file = join(ctx.dir, `scale-${variant}-${names.length}.yml`);
   writeFileSync(file, `apps:\n${names.map((n) => `  - name: ${n}\n    cmd: ${cmd}\n${extra}`).join('')}`);
   return file;

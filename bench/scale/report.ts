@@ -33,7 +33,7 @@ export function report(rows: Row[], notes: string[], window: { windowMs: number;
       + '`start` is wall time from launching the CLI: *spawned* when the last app was forked (bulwark: its last `online` event), '
       + '*survived* when the CLI returned, bulwark\'s after every app has survived `restart.minUptime` (1 s by default); PM2\'s CLI returns once '
       + 'the apps are spawned. The bare loop (bench/apps/bare-start.cjs) is the floor, run just before the supervisors: a tiny Node '
-      + 'script forking the same `sleep`s with the daemon\'s stdio (stdout and stderr piped) and waiting the same minUptime.',
+      + 'script forking the same apps with the daemon\'s stdio (stdout and stderr piped; the heartbeat apps\' channel at fd 3) and waiting the same minUptime.',
     '',
     '| apps | case | supervisor | online (heartbeats: and health ok) | start: spawned / survived (supervisor CPU) | idle CPU (% of a core) | daemon RssAnon | `status --json` / `jlist` | output | CLI peak RSS | `events -n 100000 --json` CLI peak RSS | stop all | load 1 min / host busy |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -49,7 +49,7 @@ export function report(rows: Row[], notes: string[], window: { windowMs: number;
       + `| ${s(r.statusS)}${isB ? ok(r.statusS, TARGET.statusS) : ''} | ${r.statusBytes !== undefined ? `${(r.statusBytes / 1024).toFixed(0)} KB` : '—'} `
       + `| ${r.statusCliMb?.toFixed(0) ?? '—'} MB | ${r.eventsCliMb !== undefined ? `${r.eventsCliMb.toFixed(0)} MB` : '—'} | ${s(r.stopS)} | ${r.load ?? '—'} |${r.note ? ` ${r.note}` : ''}`);
   }
-  lines.push('', ...startVerdict(rows));
+  lines.push('', ...startVerdict(rows), ...heartbeatsAgainstFloor(rows));
   if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
   return lines.join('\n');
 }
@@ -67,6 +67,22 @@ function startVerdict(rows: Row[]): string[] {
       + `${pm2 ? ` (PM2: ${x(pm2.startCpuS, bare?.startCpuS)})` : ''}; wall until survived ${x(bw?.startS, bare?.startS)}, until spawned ${x(bw?.spawnedS, bare?.spawnedS)}`
       + `${pm2 ? ` (PM2: ${x(pm2.spawnedS, bare?.spawnedS)})` : ''}. Target: supervisor CPU ≤ ${START_CPU_VS_BARE_MAX}x the bare loop's: ${met}`
       + `${cpu === undefined ? '' : ` (bulwark's CPU above the loop's: ${(((bw!.startCpuS! - bare!.startCpuS!) * 1000) / largest).toFixed(2)} ms per app, its boot included)`}.`,
+  ];
+}
+
+/**
+ * The heartbeat case against the bare loop forking the same bash loops (informational): the start
+ * of those apps costs the host more than `sleep`s (a bash boot each, a channel), whoever forks them.
+ */
+function heartbeatsAgainstFloor(rows: Row[]): string[] {
+  const bw = rows.find((r) => r.peer === 'bulwark' && r.variant === 'heartbeats');
+  const bare = rows.find((r) => r.peer === 'bare' && r.variant === 'heartbeats');
+  if (bw?.startS === undefined || bare?.startS === undefined) return [];
+  const x = (a?: number, b?: number) => (a !== undefined && b ? `${(a / b).toFixed(2)}x` : 'n/a');
+  return [
+    '',
+    `Start of the ${bw.apps} heartbeat apps against the bare loop forking the same apps: wall until survived ${x(bw.startS, bare.startS)} `
+      + `(${s(bw.startS)} against ${s(bare.startS)}), until spawned ${x(bw.spawnedS, bare.spawnedS)}, CPU ${x(bw.startCpuS, bare.startCpuS)}.`,
   ];
 }
 
