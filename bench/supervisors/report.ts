@@ -5,7 +5,7 @@ import { median, middle, pct, ratio } from '../stats.js';
 import { appsAloneOf, CLI_RUNS, CPU_WINDOW_MS, IDLE_APPS, SETTLE_MS, type ResourceResult, type Usage } from './idle-resources.js';
 import type { HangResult } from './busy-hang.js';
 import { ROOT, type Ctx, type Peer } from './peers.js';
-import { reaction, RESTARTS_PER_RUN, ROUNDS, type GapResult } from './restart-gap.js';
+import { reaction, RESTARTS_PER_RUN, ROUNDS, type GapPeer, type GapResult } from './restart-gap.js';
 
 /**
  * Issue 16 point 10 (gap <= 1.05x the bare loop's) with the boot taken out: what bulwark may add to
@@ -13,8 +13,11 @@ import { reaction, RESTARTS_PER_RUN, ROUNDS, type GapResult } from './restart-ga
  */
 const REACTION_OVER_BARE_MAX = 0.05;
 
-const LABEL: Record<Peer, string> = { bare: 'bare `spawn` loop (floor)', bulwark: 'bulwark', pm2: 'PM2', forever: 'forever' };
+const LABEL: Record<GapPeer, string> = {
+  bare: 'bare `spawn` loop (floor)', capture: 'bare loop capturing output (pipes, own group)', bulwark: 'bulwark', pm2: 'PM2', forever: 'forever',
+};
 const PEERS: Peer[] = ['bare', 'bulwark', 'pm2', 'forever'];
+const GAP_PEERS: GapPeer[] = ['bare', 'capture', 'bulwark', 'pm2', 'forever'];
 
 /** One row of the targets table: the value, and whether it meets the target. */
 type TargetRow = (name: string, value: number | undefined, text: (v: number) => string, ok: (v: number) => boolean) => void;
@@ -53,11 +56,11 @@ export function report(ctx: Ctx, g: GapResult | undefined, r: ResourceResult | u
 }
 
 function gapSection(out: string[], g: GapResult, na: string): void {
-  out.push(`### Restart gap (app exit -> the new app's first line), ms: ${ROUNDS} rounds, each bare loop and bulwark as A B B A blocks of ${RESTARTS_PER_RUN} restarts, then PM2 and forever`);
+  out.push(`### Restart gap (app exit -> the new app's first line), ms: ${ROUNDS} rounds, each the bare loop, the bare loop capturing output and bulwark as A C B B C A blocks of ${RESTARTS_PER_RUN} restarts, then PM2 and forever`);
   out.push('');
   out.push('| supervisor | n | median | p95 | reaction median (exit -> new process start) | boot median (process start -> first line) | supervisor CPU per restart, median (its main thread, exit -> first line) | per-round medians |');
   out.push('|---|---|---|---|---|---|---|---|');
-  for (const p of PEERS) {
+  for (const p of GAP_PEERS) {
     if (g.gaps[p].length === 0) { out.push(`| ${LABEL[p]} | 0 | — | — | — | — | — | ${p === 'bulwark' ? `not available${na}` : 'no data'} |`); continue; }
     out.push(`| ${LABEL[p]} | ${g.gaps[p].length} | ${fmt(median(g.gaps[p]))} | ${fmt(pct(g.gaps[p], 95))} | ${fmt(reaction(g, p))} | ${fmt(median(g.bootMs[p]))} | ${cpuMs(median(g.supervisorCpuMs[p]))} | ${g.roundMedians[p].map(fmt).join(', ')} |`);
   }
@@ -65,6 +68,11 @@ function gapSection(out: string[], g: GapResult, na: string): void {
     out.push('');
     out.push(`Per-round ratio, bulwark / bare loop (medians of the round's paired blocks): ${g.roundRatios.map((x) => x.toFixed(3)).join(', ')}.`);
     out.push('The verdict is their median: within a round both meet the same load, which swings the boot (most of the gap) from one minute to the next (docs/operating.md, "The race").');
+  }
+  if (g.captureRatios.length > 0) {
+    out.push('');
+    out.push(`Against the loop capturing output (what every supervisor that keeps the app's output pays: the pipes' ends close before the exit is heard, and the app boots with sockets for stdout and stderr), per round: ${g.captureRatios.map((x) => x.toFixed(3)).join(', ')}; `
+      + `median ${middle(g.captureRatios).toFixed(3)}x; reaction ${signed(reaction(g, 'bulwark') - reaction(g, 'capture'))} ms (the capturing loop's own over the floor's: ${signed(reaction(g, 'capture') - reaction(g, 'bare'))} ms). Not a target: the issue's floor is the bare loop.`);
   }
   out.push('');
 }
@@ -137,6 +145,7 @@ function version(pkg: string): string {
   try { return (JSON.parse(readFileSync(join(ROOT, 'bench/node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version; } catch { return '?'; }
 }
 
+function signed(n: number): string { return Number.isNaN(n) ? '—' : `${n >= 0 ? '+' : ''}${n.toFixed(1)}`; }
 function fmt(n: number): string { return Number.isNaN(n) ? '—' : String(Math.round(n)); }
 function cpuMs(n: number): string { return Number.isNaN(n) ? '—' : n.toFixed(2); }
 function mb(kb: number): string { return `${(kb / 1024).toFixed(1)} MB`; }

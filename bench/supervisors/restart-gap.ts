@@ -6,15 +6,25 @@ import { join } from 'node:path';
 import { median, ratio } from '../stats.js';
 import { activePeers, APPS, cli, exited, killGroupOf, must, NODE, QUICK, waitFor, type Ctx, type Peer } from './peers.js';
 
-// The restart gap: ROUNDS paired rounds (restartGaps), 220 gaps each of the bare loop and bulwark.
+// The restart gap: ROUNDS paired rounds (restartGaps), 220 gaps each of the bare loop, the bare
+// loop capturing output, and bulwark.
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 11));
 /** Restarts per block; a round has two blocks each of the bare loop and bulwark (restartGaps). */
 export const RESTARTS_PER_RUN = Number(process.env.BENCH_RESTARTS ?? (QUICK ? 5 : 10));
 
+/**
+ * The race's peers, and a second floor: the bare loop giving each run what a supervisor that keeps
+ * the app's output gives it (bench/apps/bare-loop.cjs, BARE_LOOP_CAPTURE): capture pipes, whose
+ * ends the app's exit closes before its parent hears of the exit, and its own process group.
+ */
+export type GapPeer = Peer | 'capture';
+
 export interface GapResult {
-  gaps: Record<Peer, number[]>; roundMedians: Record<Peer, number[]>; bootMs: Record<Peer, number[]>; supervisorCpuMs: Record<Peer, number[]>;
+  gaps: Record<GapPeer, number[]>; roundMedians: Record<GapPeer, number[]>; bootMs: Record<GapPeer, number[]>; supervisorCpuMs: Record<GapPeer, number[]>;
   /** Per round: bulwark's median gap / the bare loop's, both from the same round's paired blocks. */
   roundRatios: number[];
+  /** Per round: bulwark's median gap / the capturing loop's (informational). */
+  captureRatios: number[];
 }
 
 /**
@@ -24,13 +34,16 @@ export interface GapResult {
  * round runs the bare loop and bulwark as A B B A blocks of RESTARTS_PER_RUN restarts, back to back
  * (a drift of the load within the round hits both alike), and takes the ratio of their medians in
  * that round; the verdict is the median of the rounds' ratios, so one noisy round cannot decide it.
- * PM2 and forever run once per round after the pair.
+ * The capturing loop runs inside the pair (A C B B C A) for a second, informational ratio. PM2 and
+ * forever run once per round after them.
  */
 export async function restartGaps(ctx: Ctx): Promise<GapResult> {
   const peers = activePeers(ctx);
-  const paired: Peer[] = peers.includes('bulwark') && peers.includes('bare') ? ['bare', 'bulwark', 'bulwark', 'bare'] : peers.filter((p) => p === 'bare' || p === 'bulwark');
+  const paired: GapPeer[] = peers.includes('bulwark') && peers.includes('bare')
+    ? ['bare', 'capture', 'bulwark', 'bulwark', 'capture', 'bare'] : peers.filter((p) => p === 'bare' || p === 'bulwark');
   const order = [...paired, ...peers.filter((p) => p !== 'bare' && p !== 'bulwark')];
-  const r: GapResult = { gaps: empty(), roundMedians: empty(), bootMs: empty(), supervisorCpuMs: empty(), roundRatios: [] };
+  const inRace = [...new Set(order)];
+  const r: GapResult = { gaps: empty(), roundMedians: empty(), bootMs: empty(), supervisorCpuMs: empty(), roundRatios: [], captureRatios: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const inRound = empty();
     for (const [block, peer] of order.entries()) {
@@ -51,19 +64,22 @@ export async function restartGaps(ctx: Ctx): Promise<GapResult> {
       r.bootMs[peer].push(...boots);
       r.supervisorCpuMs[peer].push(...supervisorCpu);
     }
-    for (const peer of peers) r.roundMedians[peer].push(median(inRound[peer]));
+    for (const peer of inRace) r.roundMedians[peer].push(median(inRound[peer]));
     const ratioOfRound = ratio(median(inRound.bulwark), median(inRound.bare));
     if (ratioOfRound !== undefined) r.roundRatios.push(ratioOfRound);
+    const toCapture = ratio(median(inRound.bulwark), median(inRound.capture));
+    if (toCapture !== undefined) r.captureRatios.push(toCapture);
   }
   return r;
 }
 
-async function startCrashApp(ctx: Ctx, peer: Peer, name: string, file: string): Promise<void> {
+async function startCrashApp(ctx: Ctx, peer: GapPeer, name: string, file: string): Promise<void> {
   const env = { ...ctx.env, TS_FILE: file };
   const script = join(APPS, 'crash.cjs');
   switch (peer) {
-    case 'bare': {
-      const child = spawn(NODE, [join(APPS, 'bare-loop.cjs'), script], { env, stdio: 'ignore' });
+    case 'bare':
+    case 'capture': {
+      const child = spawn(NODE, [join(APPS, 'bare-loop.cjs'), script], { env: peer === 'capture' ? { ...env, BARE_LOOP_CAPTURE: '1' } : env, stdio: 'ignore' });
       ctx.bareLoops.push(child);
       return;
     }
@@ -88,9 +104,10 @@ async function startCrashApp(ctx: Ctx, peer: Peer, name: string, file: string): 
   }
 }
 
-async function stopCrashApp(ctx: Ctx, peer: Peer, name: string): Promise<void> {
+async function stopCrashApp(ctx: Ctx, peer: GapPeer, name: string): Promise<void> {
   switch (peer) {
-    case 'bare': {
+    case 'bare':
+    case 'capture': {
       const child = ctx.bareLoops.pop();
       if (child?.pid) { killGroupOf(child.pid); await exited(child); }
       return;
@@ -134,6 +151,6 @@ export function parseGaps(text: string, limit: number): { gaps: number[]; boots:
 }
 
 /** Median exit -> new process start (the gap without the app's own boot). */
-export function reaction(g: GapResult, p: Peer): number { return median(g.gaps[p].map((gap, i) => gap - g.bootMs[p][i]!)); }
+export function reaction(g: GapResult, p: GapPeer): number { return median(g.gaps[p].map((gap, i) => gap - g.bootMs[p][i]!)); }
 
-function empty(): Record<Peer, number[]> { return { bare: [], bulwark: [], pm2: [], forever: [] }; }
+function empty(): Record<GapPeer, number[]> { return { bare: [], capture: [], bulwark: [], pm2: [], forever: [] }; }
