@@ -71,7 +71,7 @@ function gapSection(out: string[], g: GapResult, na: string): void {
   }
   if (g.captureRatios.length > 0) {
     out.push('');
-    out.push(`Against the loop capturing output (what every supervisor that keeps the app's output pays: the pipes' ends close before the exit is heard, and the app boots with sockets for stdout and stderr), per round: ${g.captureRatios.map((x) => x.toFixed(3)).join(', ')}; `
+    out.push(`Against the loop capturing output (what every supervisor that keeps the app's output pays: the pipes' ends close before the exit is heard, and each spawn makes their sockets), per round: ${g.captureRatios.map((x) => x.toFixed(3)).join(', ')}; `
       + `median ${middle(g.captureRatios).toFixed(3)}x; reaction ${signed(reaction(g, 'bulwark') - reaction(g, 'capture'))} ms (the capturing loop's own over the floor's: ${signed(reaction(g, 'capture') - reaction(g, 'bare'))} ms). Not a target: the issue's floor is the bare loop.`);
   }
   out.push('');

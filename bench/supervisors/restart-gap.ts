@@ -9,7 +9,7 @@ import { activePeers, APPS, cli, exited, killGroupOf, must, NODE, QUICK, waitFor
 // The restart gap: ROUNDS paired rounds (restartGaps), 220 gaps each of the bare loop, the bare
 // loop capturing output, and bulwark.
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 11));
-/** Restarts per block; a round has two blocks each of the bare loop and bulwark (restartGaps). */
+/** Restarts per block; a round has two blocks each of the bare loop, the capturing loop and bulwark (restartGaps). */
 export const RESTARTS_PER_RUN = Number(process.env.BENCH_RESTARTS ?? (QUICK ? 5 : 10));
 
 /**
