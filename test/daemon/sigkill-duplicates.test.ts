@@ -67,6 +67,11 @@ test(`${KILLS} daemon SIGKILLs while forwarding ${LINES} lines at ${RATE}/s over
   const audit = done.audit(LINES);
   const ratio = audit.duplicates / LINES;
   t.diagnostic(`${LINES} lines, ${KILLS} SIGKILLs: ${audit.duplicates} duplicates (${(ratio * 100).toFixed(2)} %), resent runs: ${duplicateRuns(done, LINES).join(' ')}`);
+  // What else the receiver got (the daemon's events: restarts, links up and down), in order, with
+  // how many lines had arrived before each: a resent run is then placed against them.
+  const lines = rx.lines();
+  const others = lines.flatMap((l, i) => (l.startsWith('seq=') ? [] : [`@${i}: ${l.slice(0, 100)}`]));
+  t.diagnostic(`other lines (${others.length}): ${others.slice(0, 40).join(' | ')}`);
   assert.equal(audit.beyond, 0);
   assert.ok(ratio <= 0.01, `duplicates ${(ratio * 100).toFixed(2)} % of ${LINES} lines`);
 });
