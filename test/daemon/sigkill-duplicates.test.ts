@@ -72,6 +72,9 @@ test(`${KILLS} daemon SIGKILLs while forwarding ${LINES} lines at ${RATE}/s over
   const lines = rx.lines();
   const others = lines.flatMap((l, i) => (l.startsWith('seq=') ? [] : [`@${i}: ${l.slice(0, 100)}`]));
   t.diagnostic(`other lines (${others.length}): ${others.slice(0, 40).join(' | ')}`);
+  // The last daemon's link: a reconnect resends what was not yet confirmed, and reports no event.
+  const fwd = await h.run(['forward', 'status', '--json']);
+  t.diagnostic(`last daemon's endpoint: ${fwd.stdout.trim().slice(0, 400)}`);
   assert.equal(audit.beyond, 0);
   assert.ok(ratio <= 0.01, `duplicates ${(ratio * 100).toFixed(2)} % of ${LINES} lines`);
 });
