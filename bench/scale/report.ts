@@ -59,7 +59,6 @@ function startVerdict(rows: Row[]): string[] {
   const largest = Math.max(...rows.map((r) => r.apps));
   const at = (peer: Peer) => rows.find((r) => r.peer === peer && r.variant === 'plain' && r.apps === largest);
   const bw = at('bulwark'), bare = at('bare'), pm2 = at('pm2');
-  const x = (a?: number, b?: number) => (a !== undefined && b ? `${(a / b).toFixed(2)}x` : 'n/a');
   const cpu = bw?.startCpuS !== undefined && bare?.startCpuS ? bw.startCpuS / bare.startCpuS : undefined;
   const met = cpu === undefined ? 'n/a' : cpu <= START_CPU_VS_BARE_MAX ? 'yes' : '**no**';
   return [
@@ -78,12 +77,14 @@ function heartbeatsAgainstFloor(rows: Row[]): string[] {
   const bw = rows.find((r) => r.peer === 'bulwark' && r.variant === 'heartbeats');
   const bare = rows.find((r) => r.peer === 'bare' && r.variant === 'heartbeats');
   if (bw?.startS === undefined || bare?.startS === undefined) return [];
-  const x = (a?: number, b?: number) => (a !== undefined && b ? `${(a / b).toFixed(2)}x` : 'n/a');
   return [
     '',
     `Start of the ${bw.apps} heartbeat apps against the bare loop forking the same apps: wall until survived ${x(bw.startS, bare.startS)} `
       + `(${s(bw.startS)} against ${s(bare.startS)}), until spawned ${x(bw.spawnedS, bare.spawnedS)}, CPU ${x(bw.startCpuS, bare.startCpuS)}.`,
   ];
 }
+
+/** a / b as `1.23x`, or n/a. */
+function x(a?: number, b?: number): string { return a !== undefined && b ? `${(a / b).toFixed(2)}x` : 'n/a'; }
 
 function s(v: number | undefined): string { return v === undefined ? '—' : `${v.toFixed(2)} s`; }

@@ -86,7 +86,7 @@ function gapTargets(row: TargetRow, g: GapResult): void {
   const bareGap = median(g.gaps.bare);
   const reactionOver = g.gaps.bulwark.length && g.gaps.bare.length ? reaction(g, 'bulwark') - reaction(g, 'bare') : undefined;
   row(`restart reaction: bulwark - bare spawn <= ${REACTION_OVER_BARE_MAX * 100} % of the bare gap (${fmt(REACTION_OVER_BARE_MAX * bareGap)} ms this run)`,
-    reactionOver, (v) => `${v >= 0 ? '+' : ''}${v.toFixed(1)} ms`, (v) => v <= REACTION_OVER_BARE_MAX * bareGap);
+    reactionOver, (v) => `${signed(v)} ms`, (v) => v <= REACTION_OVER_BARE_MAX * bareGap);
   row(`restart gap: bulwark / PM2 <= 0.6 (floor: bare spawn / PM2 = ${ratio(bareGap, median(g.gaps.pm2))?.toFixed(2) ?? 'n/a'}x)`,
     ratio(median(g.gaps.bulwark), median(g.gaps.pm2)), (v) => `${v.toFixed(2)}x`, (v) => v <= 0.6);
 }
