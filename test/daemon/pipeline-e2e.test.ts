@@ -87,16 +87,20 @@ test('alerts through the daemon: a crash reaches the webhook within 1 s of the e
   t.after(() => { h.cleanup(); hook.close(); });
   const url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`;
   const exitFile = join(h.dir, 'exit-at');
+  const trigger = join(h.dir, 'crash-now');
   const log = join(h.dir, 'auth.log');
   writeFileSync(log, '');
-  // Crashes once, 1 s after its first start; later runs stay up.
-  const crashOnce = `const fs=require('fs');if(!fs.existsSync(process.env.EXIT_AT)){setTimeout(()=>{fs.writeFileSync(process.env.EXIT_AT,String(Date.now()));process.exit(3)},1000)}setInterval(()=>{},1000)`;
+  // Crashes once, when the test asks (after `start` returned: a crash while `start` waits out
+  // minUptime is a failed start); later runs stay up.
+  const crashOnce = `const fs=require('fs');setInterval(()=>{if(fs.existsSync(process.env.CRASH_NOW)&&!fs.existsSync(process.env.EXIT_AT)){fs.writeFileSync(process.env.EXIT_AT,String(Date.now()));process.exit(3)}},10)`;
   const cfg = h.write('b.yml', [
-    'apps:', '  - name: shop', `    cmd: [${JSON.stringify(NODE)}, "-e", ${JSON.stringify(crashOnce)}]`, `    env: { EXIT_AT: ${JSON.stringify(exitFile)} }`,
+    'apps:', '  - name: shop', `    cmd: [${JSON.stringify(NODE)}, "-e", ${JSON.stringify(crashOnce)}]`,
+    `    env: { EXIT_AT: ${JSON.stringify(exitFile)}, CRASH_NOW: ${JSON.stringify(trigger)} }`,
     `    logs: { tail: [${JSON.stringify(log)}], format: json }`,
     'alerts:', `  channels: [{ type: webhook, url: ${JSON.stringify(url)} }]`, '  on: [crash, security]', '',
   ].join('\n'));
   assert.equal((await h.run(['start', cfg])).code, 0);
+  writeFileSync(trigger, '');
   const crash = await waitFor('crash alert', () => received.find((r) => r.body.bulwark.kind === 'crash'), 20_000);
   const exitedAt = Number(readFileSync(exitFile, 'utf8'));
   t.diagnostic(`crash alert ${crash.at - exitedAt} ms after the exit`);
