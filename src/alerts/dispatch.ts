@@ -102,8 +102,8 @@ export class AlertDispatcher {
     this.queue.save(p).then(admit, admit);
   }
 
-  /** Resolves once every alert queued so far is on disk (or the disk refused it). */
-  saved(): Promise<void> {
+  /** Resolves once every alert queued so far is on disk (or the disk refused it); undefined when none is being saved. */
+  saved(): Promise<void> | undefined {
     return this.queue.idle();
   }
 

@@ -71,8 +71,8 @@ export class AlertManager {
     return this.policy.counters();
   }
 
-  /** Resolves once every alert made so far is in the queue on disk (or the disk refused it). */
-  saved(): Promise<void> {
+  /** Resolves once every alert made so far is in the queue on disk (or the disk refused it); undefined when none is being saved. */
+  saved(): Promise<void> | undefined {
     return this.dispatch.saved();
   }
 

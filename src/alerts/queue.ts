@@ -70,9 +70,10 @@ export class AlertQueue {
     return run;
   }
 
-  /** Resolves once every save asked for so far has finished (whatever its outcome). */
-  async idle(): Promise<void> {
+  /** Resolves once every save asked for so far has finished (whatever its outcome); undefined when none is running. */
+  idle(): Promise<void> | undefined {
+    if (this.writes.size === 0) return undefined;
     // The latest write of an alert runs after its earlier ones: waiting on the latest covers them.
-    await Promise.allSettled([...this.writes.values()]);
+    return Promise.allSettled([...this.writes.values()]).then(() => {});
   }
 }

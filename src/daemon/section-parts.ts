@@ -126,10 +126,13 @@ export class SectionParts {
         publish: (e) => this.d.publish(e),
         forward: (l) => forwarder.accept(l),
         // A batch counts as written once its lines and detections are in the spools, its
-        // detections in the history file (page cache) and its alerts in the queue.
-        written: () => {
+        // detections in the history file (page cache) and its alerts in the queue. Usually no
+        // alert is being saved: then the checkpoint follows the spool write at once.
+        afterWritten: (done) => {
           events.writePending();
-          return Promise.all([forwarder.written(), this.alertManager?.saved()]).then(() => {});
+          const alerts = this.alertManager?.saved();
+          if (alerts === undefined) forwarder.afterWritten(done);
+          else Promise.all([forwarder.written(), alerts]).then(done, () => { /* closed: read again after the restart */ });
         },
         durable: () => forwarder.durable(),
         ready: () => forwarder.ready(),

@@ -1,8 +1,10 @@
-// The forwarder's waits on its spools (written(), durable(), enqueue()): each resolves once every
-// spool it names reaches what that spool had accepted when the wait began, and rejects if a spool
-// closed (shutdown, endpoint removed) before getting there. Settled synchronously where the
-// progress happens, so a caller's next step (a tail checkpoint) runs right after the write it
-// depends on, before anything else can.
+// The forwarder's waits on its spools (written(), durable(), enqueue(), afterWritten()): each is
+// done once every spool it names reaches what that spool had accepted when the wait began, and
+// fails if a spool closed (shutdown, endpoint removed) before getting there. Settled where the
+// progress happens: a callback wait runs inside settle(), so a caller's next step (a tail
+// checkpoint) runs right after the write it depends on, before anything else (the write's
+// fdatasync) starts; a promise wait resolves there and runs its reactions at the next microtask
+// checkpoint.
 import { closedError } from './errors.js';
 import type { Spool } from './spool/spool.js';
 
@@ -11,33 +13,50 @@ interface Wait {
   /** Each spool's `accepted` when the wait began. */
   targets: number[];
   progressOf(s: Spool): number;
-  resolve(): void;
-  reject(e: Error): void;
+  reached(): void;
+  failed(e: Error): void;
 }
 
 export class SpoolWaits {
   private waits: Wait[] = [];
 
-  /** A wait for `spools` to reach, by `progressOf`, what they accepted so far; `waiting`: it is not settled yet. */
-  add(spools: Spool[], progressOf: (s: Spool) => number): { done: Promise<void>; waiting: boolean } {
-    const w: Wait = { spools, targets: spools.map((sp) => sp.accepted), progressOf, resolve: () => {}, reject: () => {} };
+  /**
+   * Calls `reached` once `spools` reach, by `progressOf`, what they accepted so far (now, if they
+   * have), or `failed` if one closes first. True while it waits.
+   */
+  on(spools: Spool[], progressOf: (s: Spool) => number, reached: () => void, failed: (e: Error) => void): boolean {
+    const w: Wait = { spools, targets: spools.map((sp) => sp.accepted), progressOf, reached, failed };
     const verdict = settle(w);
-    if (verdict === 'reached') return { done: Promise.resolve(), waiting: false };
-    if (verdict === 'failed') return { done: Promise.reject(closedError()), waiting: false };
-    const done = new Promise<void>((resolve, reject) => { w.resolve = resolve; w.reject = reject; });
-    this.waits.push(w);
-    return { done, waiting: true };
+    if (verdict === 'reached') reached();
+    else if (verdict === 'failed') failed(closedError());
+    else this.waits.push(w);
+    return verdict === 'waiting';
   }
 
-  /** Something moved: settle the waits that are done. */
+  /** on() as a promise; `waiting`: it is not settled yet. */
+  add(spools: Spool[], progressOf: (s: Spool) => number): { done: Promise<void>; waiting: boolean } {
+    let waiting = false;
+    const done = new Promise<void>((resolve, reject) => { waiting = this.on(spools, progressOf, resolve, reject); });
+    return { done, waiting };
+  }
+
+  /** Something moved: settle the waits that are done (their callbacks run now, in order). */
   settle(): void {
     if (this.waits.length === 0) return;
+    const done: [Wait, 'reached' | 'failed'][] = [];
     this.waits = this.waits.filter((w) => {
       const verdict = settle(w);
-      if (verdict === 'reached') w.resolve();
-      else if (verdict === 'failed') w.reject(closedError());
+      if (verdict !== 'waiting') done.push([w, verdict]);
       return verdict === 'waiting';
     });
+    for (const [w, verdict] of done) {
+      try {
+        if (verdict === 'reached') w.reached();
+        else w.failed(closedError());
+      } catch (err) {
+        queueMicrotask(() => { throw err; }); // reported as uncaught, after the other waits settled
+      }
+    }
   }
 }
 

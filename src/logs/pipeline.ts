@@ -23,8 +23,11 @@ export interface PipelineSinks {
   publish(e: BulwarkEvent): void;
   /** A raw line (forwarded by endpoints with `select: [all]`). */
   forward(l: LogLine): void;
-  /** Resolves once everything handed on so far survives a crash of the daemon; rejects if it never will (closed). */
-  written(): Promise<void>;
+  /**
+   * Calls `done` once everything handed on so far survives a crash of the daemon, as soon as it
+   * does (right after the write it waited for); never if it never will (closed).
+   */
+  afterWritten(done: () => void): void;
   /** Resolves once everything handed on so far survives a power loss; rejects if it never will (closed). */
   durable(): Promise<void>;
   /** undefined when the sinks keep up; else resolves once they have room again, or close (reading waits). */
@@ -239,7 +242,7 @@ export class LogPipeline {
     if (read === undefined) this.perSource.set(key, { lines: b.lines.length, bytes: b.bytes });
     else { read.lines += b.lines.length; read.bytes += b.bytes; }
     const { app: sourceApp, path, commit, written } = b; // not `b`: the window would keep every line alive
-    sinks.written().then(written, () => { /* closed: the batch is read again after the restart */ });
+    sinks.afterWritten(written); // never, if the sinks close first: the batch is read again after the restart
     const durable = sinks.durable().then(() => this.commitSoon(sourceApp, path, commit));
     durable.catch(() => { /* closed: the batch stays uncommitted and is read again */ });
     window.push(durable);
