@@ -35,15 +35,21 @@ export class LineSplitter {
     return this.partial === null ? 0 : this.partial.length;
   }
 
-  /** Splits bytes [0, end) of chunk, handing each complete line to sink. */
-  push(chunk: Buffer, end: number, sink: LineSink): void {
+  /**
+   * Splits bytes [0, end) of chunk, handing each complete line to sink. With `maxLines`, stops
+   * after that many lines, at the line boundary it returns (bytes taken: end when it did not stop;
+   * nothing is held then, the caller offers the rest again).
+   */
+  push(chunk: Buffer, end: number, sink: LineSink, maxLines = Infinity): number {
     let start = 0;
+    let lines = 0;
     while (start < end) {
+      if (lines >= maxLines) return start;
       let nl = chunk.indexOf(LF, start);
       if (nl >= end) nl = -1;
       if (nl === -1) {
         if (!this.skipping) this.hold(chunk, start, end, sink);
-        return;
+        return end;
       }
       if (this.skipping) {
         this.skipping = false;
@@ -51,11 +57,14 @@ export class LineSplitter {
         const line = Buffer.concat([this.partial, chunk.subarray(start, nl)]);
         this.partial = null;
         this.emit(line, 0, line.length, sink);
+        lines++;
       } else {
         this.emit(chunk, start, nl, sink);
+        lines++;
       }
       start = nl + 1;
     }
+    return end;
   }
 
   /** Hands on a held unfinished line as a line of its own (the stream ended; the file will not grow). */

@@ -40,3 +40,21 @@ test('splitting is independent of how the input is chunked', () => {
     }
   }), { numRuns: 500 });
 });
+
+test('with maxLines, a reader that offers the untaken rest again gets the same lines, at most maxLines per push', () => {
+  fc.assert(fc.property(bytes, fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 5 }), (input, readSize, maxLines) => {
+    const s = new LineSplitter(MAX);
+    const got: string[] = [];
+    for (let pos = 0; pos < input.length;) {
+      const chunk = Buffer.from(input.subarray(pos, pos + readSize)); // a file read at pos
+      const before = got.length;
+      const took = s.push(chunk, chunk.length, (b, a, e, cut) => got.push(lineText(b, a, e, cut)), maxLines);
+      assert.ok(got.length - before <= maxLines, `${got.length - before} lines in one push`);
+      assert.ok(took > 0 && took <= chunk.length);
+      if (took < chunk.length) assert.equal(s.pendingBytes, 0, 'stopped at a line boundary: nothing held');
+      chunk.fill(0);
+      pos += took; // the next read starts where the splitter stopped
+    }
+    assert.deepEqual(got, reference(input));
+  }), { numRuns: 500 });
+});

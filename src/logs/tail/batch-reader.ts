@@ -29,6 +29,11 @@ export interface BatchReaderOptions {
   app: string;
   /** A file that failed (read error, refused batch) is not read again for this long. */
   retryMs: number;
+  /**
+   * Lines per batch at most. A daemon SIGKILLed between a batch's spool write and its checkpoint
+   * sends that batch again after its restart: 512 bounds that to ~50 ms of a 10,000 lines/s stream.
+   */
+  maxBatchLines: number;
   onBatch(b: TailBatch): void | Promise<void>;
   onError(err: TailError): void;
   /** Aborted when the source stops: reading ends after the batch in hand. */
@@ -56,7 +61,7 @@ export class BatchReader {
       const from = f.emittedPos;
       const cut = f.truncatedLines;
       try {
-        const outcome = f.read(lines);
+        const outcome = f.read(lines, this.o.maxBatchLines);
         if (outcome === 'truncated') { this.o.truncated(f); continue; }
         if (outcome === 'eof') return true;
       } catch (err) {

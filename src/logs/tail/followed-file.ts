@@ -83,19 +83,19 @@ export class FollowedFile {
   }
 
   /**
-   * Reads the next chunk and appends its complete lines to `lines`. 'truncated': the first bytes
-   * changed or the file shrank below what was read (the caller restarts it at 0); 'eof': nothing new.
+   * Reads the next chunk and appends its complete lines to `lines`, at most `maxLines` of them (the
+   * rest is read again next time). 'truncated': the first bytes changed or the file shrank below
+   * what was read (the caller restarts it at 0); 'eof': nothing new.
    */
-  read(lines: string[]): ReadOutcome {
+  read(lines: string[], maxLines = Infinity): ReadOutcome {
     this.chunk ??= Buffer.allocUnsafe(CHUNK_BYTES);
     const n = readSync(this.fd, this.chunk, 0, CHUNK_BYTES, this.readPos);
     // Verified after the read: if the first bytes changed, the file was truncated (and maybe
     // refilled) in place, so what we just read may be new content at an old offset. Drop it.
     if (!this.headStillMatches()) return 'truncated';
     if (n === 0) return fstatSync(this.fd).size < this.readPos ? 'truncated' : 'eof';
-    this.readPos += n;
     this.lastActivity = Date.now();
-    this.splitter.push(this.chunk, n, (buf, start, end, cut) => { lines.push(lineText(buf, start, end, cut)); });
+    this.readPos += this.splitter.push(this.chunk, n, (buf, start, end, cut) => { lines.push(lineText(buf, start, end, cut)); }, maxLines);
     this.emittedPos = this.readPos - this.splitter.pendingBytes;
     return 'read';
   }

@@ -12,7 +12,7 @@ export interface TailSourceOptions {
   cwd: string;
   /** Where tail-<app>.json (the committed offsets) lives. */
   stateDir: string;
-  /** Called per read chunk; a returned Promise holds further reading until it settles. */
+  /** Called per batch (the lines of one read, at most maxBatchLines); a returned Promise holds further reading until it settles. */
   onBatch(b: TailBatch): void | Promise<void>;
   /** Fallback poll, for events that never come (default 250 ms; it slows to 8x while nothing changes). */
   pollMs?: number;
@@ -20,6 +20,11 @@ export interface TailSourceOptions {
   watch?: boolean;
   /** Longer lines are cut to this many bytes, marked and counted (default 64 KB). */
   maxLine?: number;
+  /**
+   * Lines per batch at most (default 512; a 64 KB read of short lines holds thousands). A batch is
+   * what a crash between its write and its checkpoint makes the consumer see again.
+   */
+  maxBatchLines?: number;
   /** Files found at the very first start (no saved state yet): read from their start (default) or end. */
   startAt?: 'start' | 'end';
   /** A file that left the patterns (renamed away, deleted) is still read until idle this long (default 5 s). */
@@ -39,6 +44,7 @@ export interface TailSettings {
   pollMs: number;
   watch: boolean;
   maxLine: number;
+  maxBatchLines: number;
   startAt: 'start' | 'end';
   rotateWaitMs: number;
   idleCloseMs: number;
@@ -54,6 +60,7 @@ export function resolveTailOptions(opts: TailSourceOptions): TailSettings {
   if (typeof opts.onBatch !== 'function') throw new TailError('ETAIL_OPTIONS', 'onBatch must be a function');
   const pollMs = positiveInt('pollMs', opts.pollMs, 250);
   const maxLine = positiveInt('maxLine', opts.maxLine, MAX_LINE_BYTES);
+  const maxBatchLines = positiveInt('maxBatchLines', opts.maxBatchLines, 512);
   const rotateWaitMs = positiveInt('rotateWaitMs', opts.rotateWaitMs, 5000);
   const idleCloseMs = positiveInt('idleCloseMs', opts.idleCloseMs, 60_000);
   if (opts.startAt !== undefined && opts.startAt !== 'start' && opts.startAt !== 'end') {
@@ -68,6 +75,7 @@ export function resolveTailOptions(opts: TailSourceOptions): TailSettings {
     pollMs,
     watch: opts.watch ?? true,
     maxLine,
+    maxBatchLines,
     startAt: opts.startAt ?? 'start',
     rotateWaitMs,
     idleCloseMs,

@@ -68,7 +68,7 @@ export class TailSource {
       onChange: (change) => this.passes.event(this.writtenFile(change)),
     });
     this.reader = new BatchReader({
-      app: s.app, retryMs: s.pollMs, onBatch: s.onBatch, onError: s.onError,
+      app: s.app, retryMs: s.pollMs, maxBatchLines: s.maxBatchLines, onBatch: s.onBatch, onError: s.onError,
       stopping: this.stopping.signal, readFailures, checkpointer: this.checkpointer,
       truncated: (f) => this.files.truncated(f),
     });
