@@ -175,7 +175,7 @@ export class Forwarder {
    * writes for a SIGKILL to land in (one landing there resends the whole batch).
    */
   afterWritten(done: () => void): void {
-    if (this.waits.on(this.endpoints.map((ep) => ep.spool), (s) => s.writtenSeq, done, () => {})) this.scheduleFlush();
+    this.wait(this.endpoints, (s) => s.writtenSeq, done, () => {});
   }
 
   /** Resolves once everything accepted so far is durable (fdatasync'd). Waits through disk errors; rejects on close. */
@@ -235,9 +235,13 @@ export class Forwarder {
    * if a spool closed before getting there (SpoolWaits).
    */
   private until(endpoints: Endpoint[], progressOf: (s: Spool) => number): Promise<void> {
-    const { done, waiting } = this.waits.add(endpoints.map((ep) => ep.spool), progressOf);
+    return new Promise((resolve, reject) => this.wait(endpoints, progressOf, resolve, reject));
+  }
+
+  /** A SpoolWaits wait on the endpoints' spools; one that has to wait asks for a flush. */
+  private wait(endpoints: Endpoint[], progressOf: (s: Spool) => number, reached: () => void, failed: (e: Error) => void): void {
+    const waiting = this.waits.on(endpoints.map((ep) => ep.spool), progressOf, reached, failed);
     if (waiting) this.scheduleFlush(); // later attempts are the retry timer's job
-    return done;
   }
 
   /** Something moved: settle the waits that are done, wake ready(). */

@@ -33,13 +33,6 @@ export class SpoolWaits {
     return verdict === 'waiting';
   }
 
-  /** on() as a promise; `waiting`: it is not settled yet. */
-  add(spools: Spool[], progressOf: (s: Spool) => number): { done: Promise<void>; waiting: boolean } {
-    let waiting = false;
-    const done = new Promise<void>((resolve, reject) => { waiting = this.on(spools, progressOf, resolve, reject); });
-    return { done, waiting };
-  }
-
   /** Something moved: settle the waits that are done (their callbacks run now, in order). */
   settle(): void {
     if (this.waits.length === 0) return;

@@ -29,9 +29,9 @@ test('afterWritten: the checkpoint follows the spool write, before its fdatasync
 
   fwd.accept(line('one'));
   fwd.afterWritten(() => calls.push('checkpoint 1'));
-  assert.deepEqual(calls, [], 'not written yet: the spool write comes on the next turn');
+  assert.deepEqual([...calls], [], 'not written yet: the spool write comes on the next turn');
   await waitFor('the first checkpoint and its fdatasync', () => calls.length >= 2, 5_000, 5);
-  assert.deepEqual(calls, ['checkpoint 1', 'fdatasync']);
+  assert.deepEqual([...calls], ['checkpoint 1', 'fdatasync']);
 
   // Everything accepted is written: the callback runs at once, inside the call.
   fwd.afterWritten(() => calls.push('checkpoint now'));
@@ -45,5 +45,5 @@ test('afterWritten: the checkpoint follows the spool write, before its fdatasync
   fwd.accept(line('three'));
   fwd.afterWritten(() => calls.push('checkpoint 3'));
   await waitFor('the third checkpoint and both fdatasyncs', () => calls.filter((c) => c === 'fdatasync').length >= 2 && calls.includes('checkpoint 3'), 5_000, 5);
-  assert.deepEqual(calls, ['checkpoint 2', 'fdatasync', 'checkpoint 3', 'fdatasync']);
+  assert.deepEqual([...calls], ['checkpoint 2', 'fdatasync', 'checkpoint 3', 'fdatasync']);
 });
