@@ -62,7 +62,8 @@ test(`${KILLS} daemon SIGKILLs while forwarding ${LINES} lines at ${RATE}/s over
     process.kill(pid, 'SIGKILL');
     await waitFor('daemon gone', () => !isAlive(pid), 10_000, 10);
     const restarted = await h.run(['daemon']);
-    // Its stderr says why not (the daemon's exit code and the last lines of its log): seen once, as 69, on a loaded host.
+    // Its stderr says why not (the daemon's exit code, the last lines of its log): a loaded host saw
+    // one exit 69 here.
     assert.equal(restarted.code, 0, `\`bulwark daemon\` after kill ${k}: ${restarted.stderr}`);
   }
   const written = await writer.done;
