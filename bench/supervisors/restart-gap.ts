@@ -9,7 +9,7 @@ import { activePeers, APPS, cli, exited, killGroupOf, must, NODE, QUICK, waitFor
 // The restart gap: ROUNDS paired rounds (restartGaps), 420 gaps each of the bare loop, the bare
 // loop capturing output, and bulwark. 21 rounds, not 11: per-round ratios spread ±0.026, so the
 // verdict (their median) moved ~±0.007 between runs, as much as its distance to the 1.05 line;
-// 21 nearly halve that variance (it is the measurement's, not bulwark's) for ~5 more minutes.
+// 21 nearly halve that variance (it is the measurement's, not bulwark's) for ~4 more minutes.
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 21));
 /** Restarts per block; a round has two blocks each of the bare loop, the capturing loop and bulwark (restartGaps). */
 export const RESTARTS_PER_RUN = Number(process.env.BENCH_RESTARTS ?? (QUICK ? 5 : 10));
