@@ -88,10 +88,16 @@ export class RsyslogReceiver {
     this.child = spawn('rsyslogd', ['-n', '-f', this.conf, '-i', this.pidFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     this.child.stderr!.on('data', (d) => (stderr += d));
+    // Every stream port, not the probe alone: rsyslogd opens its listeners one by one, in no fixed
+    // order (up to ~2 ms apart on a quiet host, more under load), and a test that reaches another
+    // port in that window is refused (behind tls-verify's relay, a refusal reads as a reset).
     const deadline = Date.now() + 15_000;
-    while (!(await canConnect(this.ports.probe))) {
-      if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`rsyslogd did not start: ${stderr}`);
-      await delay(50);
+    for (const port of [this.ports.probe, this.ports.tcp, this.ports.tls, this.ports.relp]) {
+      if (port === undefined) continue;
+      while (!(await canConnect(port))) {
+        if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`rsyslogd did not start: ${stderr}`);
+        await delay(50);
+      }
     }
   }
 
