@@ -91,13 +91,12 @@ export class RsyslogReceiver {
     // Every stream port, not the probe alone: rsyslogd opens its listeners one by one, in no fixed
     // order (up to ~2 ms apart on a quiet host, more under load), and a test that reaches another
     // port in that window is refused (behind tls-verify's relay, a refusal reads as a reset).
+    const { probe, tcp, tls, relp } = this.ports;
+    const streamPorts = [probe, tcp, tls, relp].filter((p): p is number => p !== undefined);
     const deadline = Date.now() + 15_000;
-    for (const port of [this.ports.probe, this.ports.tcp, this.ports.tls, this.ports.relp]) {
-      if (port === undefined) continue;
-      while (!(await canConnect(port))) {
-        if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`rsyslogd did not start: ${stderr}`);
-        await delay(50);
-      }
+    while (!(await Promise.all(streamPorts.map(canConnect))).every(Boolean)) {
+      if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`rsyslogd did not start: ${stderr}`);
+      await delay(50);
     }
   }
 
