@@ -78,10 +78,9 @@ interface Row { input: string; lines: number; bulwark: Timed & { events: number 
 
 /** `bulwark scan --json FILE > /dev/null`, timed (or the same scan in-process before the CLI existed). */
 async function scanWithBulwark(file: string, lines: number): Promise<Timed & { events: number }> {
-  const main = join(repo, 'dist/src/cli/main.js');
-  if (existsSync(main)) {
+  if (existsSync(join(repo, 'dist/src/bundle/main.js'))) { // bin/bulwark, as users run it
     const outFile = `${file}.scan.out`;
-    const r = await timeCommand(`"${process.execPath}" "${main}" scan --json "${file}" > "${outFile}"`);
+    const r = await timeCommand(`"${process.execPath}" "${join(repo, 'bin/bulwark')}" scan --json "${file}" > "${outFile}"`);
     if (r.code !== 0) throw new Error(`bulwark scan failed (${r.code}): ${r.stderr}`);
     const summary = (JSON.parse(spawnSync('tail', ['-n', '1', outFile], { encoding: 'utf8' }).stdout) as { summary: { events: number; lines: number } }).summary;
     if (summary.lines !== lines) throw new Error(`bulwark read ${summary.lines} of ${lines} lines of ${file}`);

@@ -63,6 +63,9 @@ async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const y = yargs(hideBin(['node', 'bulwark', ...argv]))
     .scriptName('bulwark')
+    // Every word of bulwark's is English: yargs's own ("Options", "Show help") follow, not the
+    // user's LANG, which gave a help half in one language. (The bundle carries no yargs locales.)
+    .locale('en')
     .usage('bulwark <command> [options]\n\nKeeps apps alive through crashes and hangs, detects attacks in their logs, ships events to syslog.')
     .strict()
     .demandCommand(1, 'name a command (bulwark --help lists them)')

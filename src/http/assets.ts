@@ -20,12 +20,13 @@ function asset(type: string, text: string): Asset {
 }
 
 /**
- * The compiled client: beside this module in dist/. When this module runs from src/ (tsx, tests
+ * The compiled client in dist/src/http/dashboard/: found from this module in dist/src/http/ or from the
+ * CLI's bundle in dist/src/bundle/ (hence `../http/`). When this module runs from src/ (tsx, tests
  * in-process), the build's copy in dist/ (npm run build first).
  */
 function clientScript(): string {
   const candidates = [
-    new URL('./dashboard/client.js', import.meta.url),
+    new URL('../http/dashboard/client.js', import.meta.url),
     new URL('../../dist/src/http/dashboard/client.js', import.meta.url),
   ].map((u) => fileURLToPath(u));
   const found = candidates.find((p) => existsSync(p));

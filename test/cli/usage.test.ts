@@ -16,4 +16,8 @@ test('usage errors exit 2 with one message and never reach (or start) the daemon
   const help = await h.run(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /bulwark status/);
+  // All English whatever the user's language: yargs's own words too, not a help half in French.
+  const french = await h.run(['--help'], { env: { LC_ALL: 'fr_FR.UTF-8', LANG: 'fr_FR.UTF-8' } });
+  assert.equal(french.stdout, help.stdout);
+  assert.match(french.stdout, /Show help/);
 });

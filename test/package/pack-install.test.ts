@@ -16,7 +16,7 @@ const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as
 test('the tarball ships the build, docs, examples and LICENSE, and no tests, benches, scripts or CI files', async () => {
   const pkg = await installedPackage();
   const files = spawnSync('tar', ['-tzf', pkg.tarball], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-  for (const f of ['bin/bulwark', 'dist/src/cli/main.js', 'dist/src/api/index.js', 'dist/src/api/index.d.ts', 'LICENSE', 'README.md', 'package.json', 'docs/api.md', 'docs/reference.md', 'examples/bulwark.yml',
+  for (const f of ['bin/bulwark', 'dist/src/bundle/main.js', 'dist/src/cli/main.js', 'dist/src/api/index.js', 'dist/src/api/index.d.ts', 'LICENSE', 'README.md', 'package.json', 'docs/api.md', 'docs/reference.md', 'examples/bulwark.yml',
     // Third-party data ships with its licence (fail2ban's bad-bot list, GPL-2.0-or-later).
     'THIRD-PARTY-NOTICES.md', 'licenses/fail2ban-COPYING.txt', 'dist/src/logs/detect/bad-bots.js', 'data/fail2ban-bad-bots.json']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
@@ -88,6 +88,32 @@ test("the README's quick start works with the installed bin: start a script with
   assert.match(await run('status', 'api'), /^api\s+\d+\s+online/m);
   assert.match(await run('startup', 'systemd'), /ExecStart=.*bulwark daemon --foreground/);
   assert.match(await run('kill'), /stopped/);
+});
+
+test('the installed bin is the bundle, and it finds what it reads beside itself: the bad-bot list and the PM2 reader', async (t) => {
+  const pkg = await installedPackage();
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-bundle-paths-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const home = join(dir, 'home');
+  // bin/bulwark loads dist/src/bundle/: a launcher pointed back at the per-module build would pass the rest too.
+  assert.match(readFileSync(pkg.bin, 'utf8'), /import\('\.\.\/dist\/src\/bundle\/main\.js'\)/);
+  // It carries copies of the dependencies' code, and their licences beside them.
+  const licences = readFileSync(join(pkg.packageDir, 'dist/src/bundle/THIRD-PARTY-LICENSES.md'), 'utf8');
+  for (const dep of ['yargs', 'winston', 'zod', 'yaml', 'prom-client']) assert.match(licences, new RegExp(`^## ${dep} \\d`, 'm'), dep);
+  // data/fail2ban-bad-bots.json, found from the bundle's directory.
+  const log = join(dir, 'access.log');
+  writeFileSync(log, '203.0.113.7 - - [05/Dec/2026:05:00:00 +0000] "GET / HTTP/1.1" 200 12 "-" "EmailCollector"\n');
+  const scan = await pkg.run(['scan', '--json', log], { home, cwd: dir });
+  assert.equal(scan.code, 0, scan.stderr);
+  assert.match(scan.stdout, /"rule":"scanner-bad-bot"/);
+  // The reader that evaluates an ecosystem file in a child (dist/src/bundle/read.js) tells which env
+  // values came from the caller's environment: they become ${NAME} references.
+  writeFileSync(join(dir, 'ecosystem.config.js'), "module.exports = { apps: [{ name: 'api', script: 'server.js', env: { DB_URL: process.env.DB_URL } }] };\n");
+  writeFileSync(join(dir, 'server.js'), '');
+  const imported = await pkg.run(['import', 'pm2', 'ecosystem.config.js'], { home, cwd: dir, env: { DB_URL: 'postgres://203.0.113.9/app' } });
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.match(imported.stdout, /DB_URL: \$\{DB_URL\}/);
+  assert.doesNotMatch(imported.stdout, /postgres:/);
 });
 
 test("`import { connect } from 'bulwark'` works from the installed package, and its types check in a TypeScript consumer", async (t) => {
