@@ -1,6 +1,7 @@
 // The CLI and the daemon as one bundle in dist/src/bundle/, which bin/bulwark loads. Loading the
-// ~330 modules that tsc emits, one file each, costs every command ~30 ms and the daemon ~2 MB of
-// memory (the modules' sources and scopes); the bundle costs neither. Its dynamic imports stay
+// ~330 modules that tsc emits, one file each, cost a command up to ~40 ms (--help, events), the
+// daemon ~0.1 s of its start and 1-3 MB of memory (the modules' sources and scopes; measured in
+// docs/operating.md, "How many apps, files and lines one daemon carries"). Its dynamic imports stay
 // separate chunks, so a command still loads only what it uses. The bundle lies three levels under the
 // package root, like dist/src/cli/, so the paths the code derives from import.meta.url (bin/bulwark,
 // data/) hold in both. Identifiers are not shortened: stack traces keep their names.
