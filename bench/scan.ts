@@ -4,7 +4,7 @@
 // BENCH_SCAN_LINES (JSON files, default 1,000,000) and BENCH_SCAN_REALISTIC_LINES (nginx and auth, 500,000) size the inputs;
 // BENCH_SCAN_ROUNDS (default 3) runs of each tool, alternating, of which the best is reported.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,25 +76,15 @@ datepattern = ^\\{"time":"%%Y-%%m-%%dT%%H:%%M:%%S\\.%%fZ"
 interface Timed { ms: number; cpuMs: number }
 interface Row { input: string; lines: number; bulwark: Timed & { events: number }; f2b: (Timed & { filter: string; matched: string }) | null }
 
-/** `bulwark scan --json FILE > /dev/null`, timed (or the same scan in-process before the CLI existed). */
+/** `bulwark scan --json FILE > /dev/null` through bin/bulwark, as users run it, timed. */
 async function scanWithBulwark(file: string, lines: number): Promise<Timed & { events: number }> {
-  if (existsSync(join(repo, 'dist/src/bundle/main.js'))) { // bin/bulwark, as users run it
-    const outFile = `${file}.scan.out`;
-    const r = await timeCommand(`"${process.execPath}" "${join(repo, 'bin/bulwark')}" scan --json "${file}" > "${outFile}"`);
-    if (r.code !== 0) throw new Error(`bulwark scan failed (${r.code}): ${r.stderr}`);
-    const summary = (JSON.parse(spawnSync('tail', ['-n', '1', outFile], { encoding: 'utf8' }).stdout) as { summary: { events: number; lines: number } }).summary;
-    if (summary.lines !== lines) throw new Error(`bulwark read ${summary.lines} of ${lines} lines of ${file}`);
-    rmSync(outFile, { force: true });
-    return { ms: r.ms, cpuMs: r.cpuMs, events: summary.events };
-  }
-  const { scanFiles } = (await import(pathToFileURL(join(repo, 'dist/src/logs/scan.js')).href)) as typeof import('../src/logs/scan.js');
-  const { securitySchema } = (await import(pathToFileURL(join(repo, 'dist/src/config/schema/security.js')).href)) as typeof import('../src/config/schema/security.js');
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  let n = 0;
-  await scanFiles({ files: [file], format: 'auto', security: securitySchema.parse({}), onMatch: () => { n++; } });
-  const c = process.cpuUsage(c0);
-  return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, events: n };
+  const outFile = `${file}.scan.out`;
+  const r = await timeCommand(`"${process.execPath}" "${join(repo, 'bin/bulwark')}" scan --json "${file}" > "${outFile}"`);
+  if (r.code !== 0) throw new Error(`bulwark scan failed (${r.code}): ${r.stderr}`);
+  const summary = (JSON.parse(spawnSync('tail', ['-n', '1', outFile], { encoding: 'utf8' }).stdout) as { summary: { events: number; lines: number } }).summary;
+  if (summary.lines !== lines) throw new Error(`bulwark read ${summary.lines} of ${lines} lines of ${file}`);
+  rmSync(outFile, { force: true });
+  return { ms: r.ms, cpuMs: r.cpuMs, events: summary.events };
 }
 
 async function scanWithFail2ban(file: string, filter: string): Promise<(Timed & { filter: string; matched: string }) | null> {
