@@ -43,7 +43,9 @@ export async function run(): Promise<string> {
 // ---------------------------------------------------------------- bulwark availability
 
 async function probeBulwark(ctx: Ctx): Promise<Ctx['bulwark']> {
-  if (!existsSync(join(ROOT, 'dist/src/bundle/main.js'))) return { ok: false, why: 'dist/src/bundle/main.js is missing (npm run build)' };
+  for (const entry of ['main.js', 'status-main.js']) {
+    if (!existsSync(join(ROOT, 'dist/src/bundle', entry))) return { ok: false, why: `dist/src/bundle/${entry} is missing (npm run build)` };
+  }
   const cfg = join(ctx.dir, 'probe.yml');
   writeFileSync(cfg, `apps:\n  - name: probe\n    script: ${join(APPS, 'idle.cjs')}\n`);
   const started = await cli(ctx, 'bulwark', ['start', cfg]);

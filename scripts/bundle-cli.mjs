@@ -6,6 +6,8 @@
 // separate chunks, so a command still loads only what it uses. The bundle lies three levels under the
 // package root, like dist/src/cli/, so the paths the code derives from import.meta.url (bin/bulwark,
 // data/) hold in both. Identifiers are not shortened: stack traces keep their names.
+// `status` gets a second entry, built apart and not split: one self-contained file that a plain
+// `status` loads alone (src/cli/status-main.ts); it imports main.js only for other forms of `status`.
 // Run after tsc (npm run build, prepack); the tsc output stays for the programmatic API.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,12 +15,9 @@ import { build } from 'esbuild';
 
 const OUT = 'dist/src/bundle';
 rmSync(OUT, { recursive: true, force: true });
-const result = await build({
-  // read: the PM2 reader that src/config/pm2/env-origins.ts runs in a child, beside its caller.
-  entryPoints: { main: 'dist/src/cli/main.js', read: 'dist/src/config/pm2/read.js' },
+const common = {
   outdir: OUT,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -28,16 +27,31 @@ const result = await build({
   banner: { js: "import { createRequire as bundleCreateRequire } from 'node:module'; const require = bundleCreateRequire(import.meta.url);" },
   logLevel: 'warning',
   metafile: true,
-});
+};
+const results = [
+  await build({
+    ...common,
+    // read: the PM2 reader that src/config/pm2/env-origins.ts runs in a child, beside its caller.
+    entryPoints: { main: 'dist/src/cli/main.js', read: 'dist/src/config/pm2/read.js' },
+    splitting: true,
+  }),
+  await build({
+    ...common,
+    entryPoints: { 'status-main': 'dist/src/cli/status-main.js' },
+    // Its way to the full CLI stays an import of the bundle's main.js, beside it.
+    plugins: [{ name: 'main-beside', setup: (b) => b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.js', external: true })) }],
+  }),
+];
 // A warning here (a require() esbuild cannot follow, say) means a bundle that fails at run time.
-if (result.warnings.length > 0) {
-  console.error(`bundle-cli: ${result.warnings.length} warning(s); fix them rather than ship the bundle`);
+const warnings = results.reduce((n, r) => n + r.warnings.length, 0);
+if (warnings > 0) {
+  console.error(`bundle-cli: ${warnings} warning(s); fix them rather than ship the bundle`);
   process.exit(1);
 }
 
 // The bundle carries copies of its dependencies' code, so it carries their licences too.
 const packages = new Set();
-for (const input of Object.keys(result.metafile.inputs)) {
+for (const input of results.flatMap((r) => Object.keys(r.metafile.inputs))) {
   const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) packages.add(m[1]);
 }

@@ -1,9 +1,11 @@
 // bulwark's CLI entry. Commands are loaded only when invoked: `bulwark status` must answer in about
-// the time Node takes to start, so it skips yargs altogether (see fastStatus).
+// the time Node takes to start, so it skips yargs altogether (see fastStatus; from the package,
+// bin/bulwark sends `status` to an entry of its own, status-main.ts).
 import { existsSync, statSync } from 'node:fs';
-import type { BulwarkCommand, CliIO } from './command.js';
+import type { BulwarkCommand } from './command.js';
 import { VERSION } from '../version.js';
-import { quietOnClosedPipe } from './closed-pipe.js';
+import { io, runEntry } from './process-io.js';
+import { plainStatusArgs } from './status-args.js';
 import { usageLine } from './usage-line.js';
 
 interface CommandEntry { name: string; describe: string; load: () => Promise<{ default: BulwarkCommand<any> }> }
@@ -36,11 +38,6 @@ const COMMANDS: CommandEntry[] = [
   { name: 'monit', describe: 'live terminal view of apps (cpu, memory, state) and recent events', load: () => import('./commands/monit.js') },
   { name: 'import', describe: 'convert a PM2 ecosystem file: `import pm2 <file>`', load: () => import('./commands/import.js') },
 ];
-
-const io: CliIO = {
-  out: (s) => { process.stdout.write(s.endsWith('\n') ? s : `${s}\n`); },
-  err: (s) => { process.stderr.write(s.endsWith('\n') ? s : `${s}\n`); },
-};
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) { io.out(VERSION); return 0; }
@@ -99,12 +96,10 @@ async function main(argv: string[]): Promise<number> {
 
 /** `status [name] [--json]` without yargs or zod: the hot CLI path operators script against. */
 async function fastStatus(argv: string[]): Promise<number | undefined> {
-  if (argv[0] !== 'status') return undefined;
-  const rest = argv.slice(1);
-  const names = rest.filter((a) => !a.startsWith('-'));
-  if (names.length > 1 || rest.some((a) => a.startsWith('-') && a !== '--json')) return undefined;
+  const args = plainStatusArgs(argv);
+  if (args === undefined) return undefined;
   const { default: status } = await import('./commands/status.js');
-  return status.run({ name: names[0], json: rest.includes('--json') }, io);
+  return status.run(args, io);
 }
 
 /**
@@ -150,11 +145,4 @@ async function completeAppNames(argv: string[]): Promise<number | undefined> {
 
 const APP_NAME_COMMANDS = new Set(['start', 'stop', 'restart', 'reload', 'scale', 'delete', 'status', 'logs', 'describe', 'flush']);
 
-quietOnClosedPipe();
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: Error & { code?: string }) => {
-    io.err(`bulwark: ${err.message}`);
-    process.exitCode = 1;
-  },
-);
+runEntry(() => main(process.argv.slice(2)));

@@ -13,6 +13,10 @@ test('usage errors exit 2 with one message and never reach (or start) the daemon
     assert.doesNotMatch(r.stderr, /daemon is not running/);
   }
   assert.equal(existsSync(h.home), false);
+  // `status` has an entry of its own (src/cli/status-main.ts); its other forms reach the full CLI.
+  const statusHelp = await h.run(['status', '--help']);
+  assert.equal(statusHelp.code, 0, statusHelp.stderr);
+  assert.match(statusHelp.stdout, /^bulwark status \[name\]/m);
   const help = await h.run(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /bulwark status/);

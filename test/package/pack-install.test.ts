@@ -16,7 +16,7 @@ const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as
 test('the tarball ships the build, docs, examples and LICENSE, and no tests, benches, scripts or CI files', async () => {
   const pkg = await installedPackage();
   const files = spawnSync('tar', ['-tzf', pkg.tarball], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-  for (const f of ['bin/bulwark', 'dist/src/bundle/main.js', 'dist/src/cli/main.js', 'dist/src/api/index.js', 'dist/src/api/index.d.ts', 'LICENSE', 'README.md', 'package.json', 'docs/api.md', 'docs/reference.md', 'examples/bulwark.yml',
+  for (const f of ['bin/bulwark', 'dist/src/bundle/main.js', 'dist/src/bundle/status-main.js', 'dist/src/cli/main.js', 'dist/src/api/index.js', 'dist/src/api/index.d.ts', 'LICENSE', 'README.md', 'package.json', 'docs/api.md', 'docs/reference.md', 'examples/bulwark.yml',
     // Third-party data ships with its licence (fail2ban's bad-bot list, GPL-2.0-or-later).
     'THIRD-PARTY-NOTICES.md', 'licenses/fail2ban-COPYING.txt', 'dist/src/logs/detect/bad-bots.js', 'data/fail2ban-bad-bots.json']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
@@ -95,8 +95,11 @@ test('the installed bin is the bundle, and it finds what it reads beside itself:
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-bundle-paths-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const home = join(dir, 'home');
-  // bin/bulwark loads dist/src/bundle/: a launcher pointed back at the per-module build would pass the rest too.
-  assert.match(readFileSync(pkg.bin, 'utf8'), /import\('\.\.\/dist\/src\/bundle\/main\.js'\)/);
+  // bin/bulwark loads dist/src/bundle/ (main.js, or status-main.js for `status`): a launcher pointed
+  // back at the per-module build would pass the rest too.
+  const launcher = readFileSync(pkg.bin, 'utf8');
+  assert.match(launcher, /import\(`\.\.\/dist\/src\/bundle\/\$\{entry\}`\)/);
+  assert.match(launcher, /'status-main\.js' : 'main\.js'/);
   // It carries copies of the dependencies' code, and their licences beside them.
   const licences = readFileSync(join(pkg.packageDir, 'dist/src/bundle/THIRD-PARTY-LICENSES.md'), 'utf8');
   for (const dep of ['yargs', 'winston', 'zod', 'yaml', 'prom-client']) assert.match(licences, new RegExp(`^## ${dep} \\d`, 'm'), dep);
