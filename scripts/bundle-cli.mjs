@@ -39,7 +39,10 @@ const results = [
     ...common,
     entryPoints: { 'status-main': 'dist/src/cli/status-main.js' },
     // Its way to the full CLI stays an import of the bundle's main.js, beside it.
-    plugins: [{ name: 'main-beside', setup: (b) => b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.js', external: true })) }],
+    plugins: [{
+      name: 'main-beside',
+      setup: (b) => b.onResolve({ filter: /^\.\/main\.js$/ }, (a) => (a.importer.endsWith('/cli/status-main.js') ? { path: './main.js', external: true } : undefined)),
+    }],
   }),
 ];
 // A warning here (a require() esbuild cannot follow, say) means a bundle that fails at run time.
