@@ -1,6 +1,6 @@
 // Every event kind the daemon publishes, by type: what `events --type` accepts besides the types
 // themselves. A producer that adds a kind adds it here (an unknown --type is a usage error).
-import { SECURITY_KINDS } from '../config/schema/security.js';
+import { SECURITY_KINDS } from '../config/schema/security-kinds.js';
 import { EVENT_TYPES, type AlertEvent, type BanEvent, type DaemonKind, type EventType, type ForwardEvent, type LifecycleKind } from './types.js';
 
 const LIFECYCLE_KINDS = ['start', 'restart', 'spawned', 'online', 'timeout', 'exit', 'crash', 'hang', 'cpu', 'memory', 'stop', 'kill', 'stopped', 'backoff',

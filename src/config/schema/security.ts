@@ -2,10 +2,9 @@
 import { z } from 'zod';
 import { duration } from './units.js';
 import { banSchema, DEFAULT_BAN_KINDS } from './ban.js';
+import { SECURITY_KINDS, SEVERITIES } from './security-kinds.js';
 
-export const SECURITY_KINDS = ['tagged', 'sqli', 'xss', 'traversal', 'rfi', 'command-injection', 'code-injection', 'sensitive-file',
-  'scanner', 'bad-request', 'brute-force', 'credential-stuffing', 'new-ip-login', 'account-change', 'custom'] as const;
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export { SECURITY_KINDS, SEVERITIES };
 
 const customRule = z.strictObject({
   name: z.string().min(1),
@@ -44,6 +43,5 @@ export const securitySchema = z.strictObject({
 });
 
 export type SecurityConfig = z.output<typeof securitySchema>;
-export type SecurityKind = (typeof SECURITY_KINDS)[number];
-export type Severity = (typeof SEVERITIES)[number];
+export type { SecurityKind, Severity } from './security-kinds.js';
 export type BanConfig = SecurityConfig['ban'];
