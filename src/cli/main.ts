@@ -1,11 +1,10 @@
-// bulwark's CLI entry. Commands are loaded only when invoked: `bulwark status` must answer in about
-// the time Node takes to start, so it skips yargs altogether (see fastStatus; from the package,
-// bin/bulwark sends `status` to an entry of its own, status-main.ts).
+// bulwark's CLI entry. Commands are loaded only when invoked. `bulwark status` must answer in about
+// the time Node takes to start: bin/bulwark sends it to an entry of its own (status-main.ts), which
+// comes here only for the forms that need yargs (--help, a wrong flag).
 import { existsSync, statSync } from 'node:fs';
 import type { BulwarkCommand } from './command.js';
 import { VERSION } from '../version.js';
 import { io, runEntry } from './process-io.js';
-import { plainStatusArgs } from './status-args.js';
 import { usageLine } from './usage-line.js';
 
 interface CommandEntry { name: string; describe: string; load: () => Promise<{ default: BulwarkCommand<any> }> }
@@ -42,7 +41,7 @@ const COMMANDS: CommandEntry[] = [
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) { io.out(VERSION); return 0; }
   if (argv.length === 0) argv = ['--help'];
-  const fast = await fastStatus(argv) ?? await fastStart(argv) ?? await fastDaemon(argv) ?? await completeAppNames(argv);
+  const fast = await fastStart(argv) ?? await fastDaemon(argv) ?? await completeAppNames(argv);
   if (fast !== undefined) return fast;
   if (argv[0] === 'completion') argv = chooseCompletionShell(argv);
 
@@ -92,14 +91,6 @@ async function main(argv: string[]): Promise<number> {
   }
   await y.parseAsync();
   return exitCode;
-}
-
-/** `status [name] [--json]` without yargs or zod: the hot CLI path operators script against. */
-async function fastStatus(argv: string[]): Promise<number | undefined> {
-  const args = plainStatusArgs(argv);
-  if (args === undefined) return undefined;
-  const { default: status } = await import('./commands/status.js');
-  return status.run(args, io);
 }
 
 /**

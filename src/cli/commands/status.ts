@@ -1,5 +1,5 @@
 // `bulwark status [name] [--json]`: kept free of yargs, zod and, for --json, of table code
-// (see main.ts fastStatus): scripts poll it. The daemon streams one message per app and both
+// (see status-main.ts): scripts poll it. The daemon streams one message per app and both
 // outputs are printed as rows arrive, so the CLI's memory does not grow with the number of apps.
 import type { BulwarkCommand, CliIO } from '../command.js';
 import type { AppStatus } from '../../supervisor/supervisor.js';

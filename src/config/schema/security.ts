@@ -4,8 +4,6 @@ import { duration } from './units.js';
 import { banSchema, DEFAULT_BAN_KINDS } from './ban.js';
 import { SECURITY_KINDS, SEVERITIES } from './security-kinds.js';
 
-export { SECURITY_KINDS, SEVERITIES };
-
 const customRule = z.strictObject({
   name: z.string().min(1),
   pattern: z.string().min(1),
