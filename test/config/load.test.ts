@@ -1,13 +1,17 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/errors.js';
 
+const dirs: string[] = [];
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
 function tmpFile(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-config-'));
+  dirs.push(dir);
   const file = join(dir, name);
   writeFileSync(file, text);
   return file;

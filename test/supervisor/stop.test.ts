@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Supervisor } from '../../src/supervisor/index.js';
@@ -72,15 +73,17 @@ test('restart, replace and remove keep one process and the states in order', asy
 });
 
 test('groups left by a SIGKILLed supervisor are reaped by the next one, and nothing of them survives', async (t) => {
-  const h = harness(t);
-  const file = join(h.home, 'pids');
+  // Not harness(): its home would be removed before hostSupervisor's own cleanup reads it.
+  const home = mkdtempSync(join(tmpdir(), 'bulwark-orphan-'));
+  const file = join(home, 'pids');
   const cfg = { name: 'orphan', script: join(APPS, 'grandchild.mjs'), env: { PIDS_FILE: file } };
-  const { child: host } = await hostSupervisor(t, h.home, cfg);
+  const { child: host } = await hostSupervisor(t, home, cfg);
+  t.after(() => rmSync(home, { recursive: true, force: true }));
   const [pid, grandchild] = await waitFor('pids written', () => pidsIn(file));
   host.kill('SIGKILL');
   await waitFor('host gone', () => host.exitCode !== null || host.signalCode !== null);
   assert.ok(!isDead(pid!) && !isDead(grandchild!), 'the app outlived its supervisor');
-  const next = new Supervisor({ logsDir: join(h.home, 'logs'), stateDir: join(h.home, 'state'), emit: () => {} });
+  const next = new Supervisor({ logsDir: join(home, 'logs'), stateDir: join(home, 'state'), emit: () => {} });
   try {
     // A spawn before the reap rewrites the state file: the old groups must survive that.
     next.add(app({ name: 'early', script: join(APPS, 'idle.mjs') }));
