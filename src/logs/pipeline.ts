@@ -52,7 +52,8 @@ export interface PipelineStats {
   input: InputCounters & { ignored: number };
 }
 
-const PERSIST_EVERY_MS = 2000;
+/** The offender book and login history go to disk this long after the first batch that may have changed them. */
+const PERSIST_AFTER_MS = 2000;
 /** Batches (read chunks) per app handed to the sinks but not yet durable; reading waits beyond this. */
 const MAX_UNFLUSHED = 32;
 const COMMIT_EVERY_MS = 100;
@@ -83,7 +84,8 @@ export class LogPipeline {
   private detections = 0;
   /** "app\0source" -> lines and bytes read (kept across reconfigure; an app's go when it is deleted). */
   private readonly perSource = new Map<string, { lines: number; bytes: number }>();
-  private readonly persistTimer: NodeJS.Timeout;
+  /** Armed by a batch, not an interval: an idle daemon has nothing to persist and must not wake for it. */
+  private persistTimer: NodeJS.Timeout | null = null;
   /** Per file, the commit of its newest durable batch (not the batch: its lines can be collected). */
   private readonly toCommit = new Map<string, () => void>();
   private commitTimer: NodeJS.Timeout | null = null;
@@ -96,7 +98,6 @@ export class LogPipeline {
     this.offenders = new OffenderBook(offendersFile(opts.stateDir));
     this.knownIps = new KnownIps(join(opts.stateDir, 'known-ips.jsonl'));
     this.detector = this.newDetector(opts.security);
-    this.persistTimer = setInterval(() => this.persist(), PERSIST_EVERY_MS).unref();
   }
 
   /** A new `security` section: a fresh detector (windows restart; history and the black book stay). */
@@ -196,7 +197,7 @@ export class LogPipeline {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.persistTimer);
+    if (this.persistTimer) clearTimeout(this.persistTimer);
     this.closing.abort();
     await Promise.all(this.allSources().map((s) => s.stop()));
     this.tailed.clear();
@@ -207,7 +208,13 @@ export class LogPipeline {
 
   /** Offender book and login history: appended off the event loop; a failure is reported, the data stays in memory. */
   private persist(): void {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = null;
     this.detector.flush().catch((err: unknown) => this.opts.onError(err as Error));
+  }
+
+  private persistSoon(): void {
+    this.persistTimer ??= setTimeout(() => this.persist(), PERSIST_AFTER_MS).unref();
   }
 
   /** Lines of logs/<app>.out.log|.err.log (or their rotated names): app and stream come from the name. */
@@ -237,6 +244,7 @@ export class LogPipeline {
       sinks.forward(line);
     }
     this.lines += b.lines.length;
+    this.persistSoon(); // what the detector recorded (offenders, logins) goes out with the next persist
     const key = `${app.name}\0${source}`;
     const read = this.perSource.get(key);
     if (read === undefined) this.perSource.set(key, { lines: b.lines.length, bytes: b.bytes });

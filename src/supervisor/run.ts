@@ -123,7 +123,6 @@ export class Run {
         problem: (msg) => this.events.problem(msg),
       })
       : null;
-    this.onAbort(ctx.stall.hold());
     const grace = ctx.cfg.health.grace;
     if (grace > 0) {
       const timer = setTimeout(() => this.startProbes(), grace);
@@ -243,6 +242,9 @@ export class Run {
     if (h.silence !== undefined) probes.push(this.silence = new DeadlineProbe('silence', h.silence, report, stall));
     if (h.http !== undefined) probes.push(new PeriodicProbe('http', h.http, httpCheck(h.http.url), report, stall));
     if (h.tcp !== undefined) probes.push(new PeriodicProbe('tcp', h.tcp, tcpCheck(h.tcp.host, h.tcp.port), report, stall));
+    if (probes.length === 0) return;
+    // Only probes judge against the clock: a daemon whose apps have none does not tick for stalls.
+    this.onAbort(stall.hold());
     this.onAbort(() => { for (const p of probes) p.stop(); });
   }
 

@@ -4,10 +4,12 @@
 // so a deadline would fire first and kill a healthy app. Time the daemon lost therefore does not
 // count against an app: a verdict whose window overlaps a stall waits (the probes ask sinceStall()).
 //
-// One ticker (unref'd, running only while some run holds the watch) records when the loop last ran;
-// a gap longer than the tick plus `thresholdMs` is a stall. Every verdict checks first, so a stall
-// is seen even when the verdict's own timer fires before the ticker's on resume. The clock is the
-// monotonic one libuv's timers use: a wall-clock step is not a stall, a VM's clock jump is.
+// One ticker records when the loop last ran; a gap longer than the tick plus `thresholdMs` is a
+// stall. It is unref'd and runs only while some run with a probe holds the watch: nothing else is
+// judged against the clock, and a daemon whose apps have no probe should not wake twice a second.
+// Every verdict checks first, so a stall is seen even when the verdict's own timer fires before the
+// ticker's on resume. The clock is the monotonic one libuv's timers use: a wall-clock step is not a
+// stall, a VM's clock jump is.
 export class StallWatch {
   private lastSeen = 0;
   private lastStallEnd = -Infinity;

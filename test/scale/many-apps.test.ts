@@ -1,7 +1,8 @@
-// Many apps on one daemon: started together through the spawn gate, idle at next to no CPU,
-// `status` (table and --json) and `events` streamed whole, and `stop all` in one go.
+// Many apps on one daemon: started together through the spawn gate, idle at next to no CPU and
+// with no wake-ups, `status` (table and --json) and `events` streamed whole, and `stop all` in one go.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { procClock, readProcStat } from '../../src/supervisor/proc-stat.js';
 import { TestHome } from '../helpers/bulwark-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -36,6 +37,28 @@ test('the idle daemon spends next to no CPU with every app running', async (t) =
   t.diagnostic(`daemon CPU with ${APPS} idle apps: ${cpu.toFixed(2)} % of a core`);
   // Per-app timers and samples used to cost ~1.5 % at 200 apps; the bench measures the real figure.
   assert.ok(cpu < 3, `daemon at ${cpu.toFixed(2)} % of a core`);
+});
+
+/** Voluntary context switches of the daemon's main thread: each is a wake-up of its event loop. */
+function mainThreadWakeups(pid: number): number {
+  return Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'))![1]);
+}
+
+test('the idle daemon does not wake up for nothing: a 2 s window passes with at most one wake-up of its event loop', async (t) => {
+  // With no probe and no log line, nothing is due. Before, a stall ticker (every 500 ms) and a
+  // persist interval (every 2 s) woke it at least 5 times in any 2 s. V8's one collection of the
+  // start's garbage can land in a window; the next one is quiet again.
+  const pid = home.daemonPid()!;
+  const windows: number[] = [];
+  let last: number | undefined;
+  await waitFor('a quiet 2 s window', () => {
+    const now = mainThreadWakeups(pid);
+    const woke = last === undefined ? undefined : now - last;
+    last = now;
+    if (woke !== undefined) windows.push(woke);
+    return woke !== undefined && woke <= 1;
+  }, 30_000, 2_000).catch((err: Error) => { throw new Error(`${err.message} (wake-ups per 2 s window: ${windows.join(', ')})`); });
+  t.diagnostic(`wake-ups per 2 s window: ${windows.join(', ')}`);
 });
 
 test('status --json is one JSON array with every app, and the table has one row each under one header', async () => {
