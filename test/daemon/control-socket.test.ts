@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { TestHome } from '../helpers/bulwark-cli.js';
+import { procStatusField } from '../helpers/proc-status.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 interface Reply { id: number; ok?: boolean; error?: { code: string; message: string } }
@@ -40,9 +41,7 @@ function replies(s: Socket): Reply[] {
   return got;
 }
 
-function rssOf(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-}
+const rssOf = (pid: number): number => procStatusField(pid, 'VmRSS') * 1024;
 
 test('every malformed request gets exactly one error reply (never EINTERNAL), and the daemon stays up', async (t) => {
   const h = await daemon(t);

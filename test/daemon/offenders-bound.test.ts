@@ -4,9 +4,10 @@
 // changes are appended.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TestHome } from '../helpers/bulwark-cli.js';
+import { procStatusField } from '../helpers/proc-status.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { DaemonClient } from '../../src/client/client.js';
 
@@ -52,6 +53,6 @@ test('1,000 unique 60 KB user names: the offender book stays small, `offenders -
   const users = list.filter((o) => o.type === 'user');
   assert.equal(users.length, LINES);
   assert.ok(users.every((u) => u.value.length <= 257), 'user values are cut');
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${h.daemonPid()}/status`, 'utf8'))![1]) * 1024;
+  const rss = procStatusField(h.daemonPid()!, 'VmRSS') * 1024;
   assert.ok(rss < 200 * 1024 * 1024, `daemon RSS ${(rss / 1048576).toFixed(0)} MB`);
 });

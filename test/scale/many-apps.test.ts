@@ -2,9 +2,9 @@
 // with no wake-ups, `status` (table and --json) and `events` streamed whole, and `stop all` in one go.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { procClock, readProcStat } from '../../src/supervisor/proc-stat.js';
 import { TestHome } from '../helpers/bulwark-cli.js';
+import { procStatusField } from '../helpers/proc-status.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const APPS = Number(process.env.BULWARK_TEST_MANY_APPS ?? 300);
@@ -40,9 +40,7 @@ test('the idle daemon spends next to no CPU with every app running', async (t) =
 });
 
 /** Voluntary context switches of the daemon's main thread: each is a wake-up of its event loop. */
-function mainThreadWakeups(pid: number): number {
-  return Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'))![1]);
-}
+const mainThreadWakeups = (pid: number): number => procStatusField(pid, 'voluntary_ctxt_switches', pid);
 
 test('the idle daemon does not wake up for nothing: a 2 s window passes with at most one wake-up of its event loop', async (t) => {
   // With no probe and no log line, nothing is due. Before, a stall ticker (every 500 ms) and a
