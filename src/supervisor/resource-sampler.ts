@@ -11,7 +11,7 @@
 // says. RSS is summed over the app's processes; CPU is the sum of each process's tick delta over
 // the interval, as a percent of one core. Without /proc it falls back to pidusage (main pid only).
 import { existsSync } from 'node:fs';
-import { procClock, ProcHandle, readProcStat } from './proc-stat.js';
+import { procClock, ProcHandle } from './proc-stat.js';
 import { descendantsRss, ProcessTreeReader, type ReadMode } from './process-tree-reader.js';
 
 /**
@@ -75,6 +75,7 @@ export class ResourceSampler {
   /**
    * Samples `pid`'s tree every `everyMs` (null: only when sampleNow asks; `cpuLimited`: the
    * scheduled samples need CPU too) until untrack(key); replaces any earlier tracking of key.
+   * `pid` was spawned just now: all the CPU it has used is its own.
    */
   track(key: string, pid: number, schedule: { everyMs: number | null; cpuLimited: boolean }, onSample: (s: ResourceSample) => void): void {
     const now = Date.now();
@@ -86,9 +87,9 @@ export class ResourceSampler {
       // at least half a period after the baseline, so the first CPU figure is not mostly noise.
       nextAt: everyMs === null ? Infinity : Math.ceil((now + everyMs / 2) / everyMs) * everyMs,
     };
-    // The leader's ticks now are the baseline; its children are born after it and count in full.
-    const leader = hasProc ? readProcStat(pid) : null;
-    if (leader !== null) t.baseTicks.set(pid, leader.cpuTicks);
+    // The leader was born with no ticks (no /proc read here: this is on a restart's path), and
+    // its children are born after it: all count in full.
+    t.baseTicks.set(pid, 0);
     this.tracked.get(key)?.leader?.close();
     this.tracked.set(key, t);
     if (everyMs !== null) this.arm();
