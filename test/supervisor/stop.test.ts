@@ -80,6 +80,10 @@ test('groups left by a SIGKILLed supervisor are reaped by the next one, and noth
   const { child: host } = await hostSupervisor(t, home, cfg);
   t.after(() => rmSync(home, { recursive: true, force: true }));
   const [pid, grandchild] = await waitFor('pids written', () => pidsIn(file));
+  // The registry is written a second after a spawn: kill the host once the run is in it, so the
+  // reap below goes through the record (a cgroup alone would also catch it).
+  const groups = join(home, 'state', 'process-groups.json');
+  await waitFor('the run recorded', () => existsSync(groups) && readFileSync(groups, 'utf8').includes(`"pid":${pid}`));
   host.kill('SIGKILL');
   await waitFor('host gone', () => host.exitCode !== null || host.signalCode !== null);
   assert.ok(!isDead(pid!) && !isDead(grandchild!), 'the app outlived its supervisor');
